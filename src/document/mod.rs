@@ -1,0 +1,313 @@
+//! The document model: a decoded file, its footnotes and the markers in its body, with positions.
+//!
+//! Each input format has its own parser (`text`, `markdown`, `html`) that finds notes and markers
+//! as byte ranges; this module decodes bytes, picks the parser, turns ranges into [`Span`]s and
+//! links markers to notes. Nothing here touches the network or interprets a note's fields.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::finding::{Finding, Rule};
+use crate::span::{Locator, Span};
+
+/// The input formats citecheck reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Plain text, typically converted from PDF, with superscript or bracketed markers.
+    Text,
+    /// Markdown with `[^label]` footnotes.
+    Markdown,
+    /// HTML with `<sup>` markers linking to notes.
+    Html,
+}
+
+impl Format {
+    /// The format a file name implies: `.md`/`.markdown` → Markdown, `.html`/`.htm` → HTML,
+    /// anything else → text.
+    pub fn from_path(path: &Path) -> Format {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        match ext.as_str() {
+            "md" | "markdown" | "mdown" | "mkd" => Format::Markdown,
+            "html" | "htm" | "xhtml" => Format::Html,
+            _ => Format::Text,
+        }
+    }
+
+    /// Guesses the format of text with no file name (standard input).
+    pub fn sniff(text: &str) -> Format {
+        let head = &text[..crate::span::floor_char_boundary(text, 4096)];
+        let lower = head.trim_start().to_ascii_lowercase();
+        if lower.starts_with("<!doctype html") || lower.starts_with("<html") || lower.contains("<body") {
+            Format::Html
+        } else if text.contains("\n[^") || text.starts_with("[^") {
+            Format::Markdown
+        } else {
+            Format::Text
+        }
+    }
+
+    /// The lower-case name used in reports and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// A hyperlink inside a note (Markdown `[text](url)` or HTML `<a href>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    /// The target as written.
+    pub href: String,
+    /// The link text, white space collapsed.
+    pub text: String,
+}
+
+/// A marker in the body that points at a note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Marker {
+    /// The label as written, without decoration: "4" for `⁴`, `[4]` or `^4`.
+    pub label: String,
+    /// Where the marker is.
+    #[serde(flatten)]
+    pub span: Span,
+}
+
+/// One footnote or endnote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    /// The label as written: "4", "12", "a", "*".
+    pub label: String,
+    /// Where the note starts (its label).
+    #[serde(flatten)]
+    pub span: Span,
+    /// The note's text, joined across wrapped lines, without its label.
+    pub text: String,
+    /// Links inside the note, in order.
+    pub links: Vec<Link>,
+    /// The markers that point at this note.
+    pub markers: Vec<Span>,
+}
+
+/// A parsed document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The path as given, or `<stdin>`.
+    pub path: PathBuf,
+    /// How it was parsed.
+    pub format: Format,
+    /// The decoded text; every span points into it.
+    pub text: String,
+    /// Notes in document order.
+    pub notes: Vec<Note>,
+    /// Markers in document order.
+    pub markers: Vec<Marker>,
+    /// Byte ranges of the body prose (the text without note blocks), in order.
+    pub body: Vec<Range<usize>>,
+    /// Problems met while reading (for instance invalid UTF-8).
+    pub findings: Vec<Finding>,
+}
+
+impl Document {
+    /// The body prose reassembled without the note blocks.
+    pub fn body_text(&self) -> String {
+        let mut out = String::with_capacity(self.text.len());
+        for r in &self.body {
+            out.push_str(&self.text[r.clone()]);
+        }
+        out
+    }
+}
+
+/// What a format parser hands back: positions only, as byte ranges into the text.
+#[derive(Debug, Default)]
+pub(crate) struct Parsed {
+    pub(crate) notes: Vec<RawNote>,
+    pub(crate) markers: Vec<RawMarker>,
+    pub(crate) body: Vec<Range<usize>>,
+}
+
+#[derive(Debug)]
+pub(crate) struct RawNote {
+    pub(crate) label: String,
+    /// Byte range of the label (or the note's start).
+    pub(crate) at: Range<usize>,
+    pub(crate) text: String,
+    pub(crate) links: Vec<Link>,
+}
+
+#[derive(Debug)]
+pub(crate) struct RawMarker {
+    pub(crate) label: String,
+    pub(crate) at: Range<usize>,
+}
+
+mod html;
+mod markdown;
+mod text;
+
+/// Limits on what a document may be.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Files larger than this are refused (bytes).
+    pub max_bytes: u64,
+    /// Overrides the format implied by the file name.
+    pub format: Option<Format>,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions { max_bytes: 256 * 1024 * 1024, format: None }
+    }
+}
+
+/// Reads and parses one file.
+pub fn read(path: &Path, options: &LoadOptions) -> Result<Document> {
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(Error::NoDocuments { path: path.to_path_buf() });
+    }
+    if meta.len() > options.max_bytes {
+        return Err(Error::TooLarge { path: path.to_path_buf(), size: meta.len(), limit: options.max_bytes });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    let format = options.format.unwrap_or_else(|| Format::from_path(path));
+    parse(path, &bytes, Some(format))
+}
+
+/// Parses a document already in memory. `format: None` sniffs it.
+pub fn parse(path: &Path, bytes: &[u8], format: Option<Format>) -> Result<Document> {
+    let (text, lossy) = decode(path, bytes)?;
+    let format = format.unwrap_or_else(|| Format::sniff(&text));
+    let parsed = match format {
+        Format::Text => text::parse(&text),
+        Format::Markdown => markdown::parse(&text),
+        Format::Html => html::parse(&text),
+    };
+    let mut findings = Vec::new();
+    if lossy {
+        findings.push(Finding::new(
+            Rule::InputDecoding,
+            Span::FILE,
+            "the file is not valid UTF-8; invalid bytes were replaced with U+FFFD",
+        ));
+    }
+    Ok(assemble(path.to_path_buf(), format, text, parsed, findings))
+}
+
+/// Expands the given paths: files are kept as given, directories are walked (sorted, so the
+/// report order never depends on the file system) for files of a known document extension.
+pub fn collect_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        if meta.is_dir() {
+            let before = out.len();
+            walk(path, &mut out)?;
+            if out.len() == before {
+                return Err(Error::NoDocuments { path: path.clone() });
+            }
+        } else {
+            out.push(path.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let io = |source| Error::Io { path: dir.to_path_buf(), source };
+    let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(io)?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || name == "target" || name == "node_modules" {
+            continue;
+        }
+        // symlink_metadata: never follow links out of the tree (or round in a loop).
+        let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+        if meta.is_dir() {
+            walk(&path, out)?;
+        } else if meta.is_file() && is_document_name(&path) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn is_document_name(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    matches!(ext.as_str(), "txt" | "text" | "md" | "markdown" | "mdown" | "mkd" | "html" | "htm" | "xhtml")
+}
+
+/// Decodes bytes: UTF-8 (BOM stripped), UTF-16 with a BOM, else lossy UTF-8.
+fn decode(path: &Path, bytes: &[u8]) -> Result<(String, bool)> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
+        return finish(path, text.into_owned(), had_errors);
+    }
+    let probe = &bytes[..bytes.len().min(8192)];
+    if memchr::memchr(0, probe).is_some() {
+        return Err(Error::Binary { path: path.to_path_buf() });
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => finish(path, s.to_owned(), false),
+        Err(_) => finish(path, String::from_utf8_lossy(bytes).into_owned(), true),
+    }
+}
+
+fn finish(path: &Path, text: String, lossy: bool) -> Result<(String, bool)> {
+    if text.trim().is_empty() {
+        return Err(Error::Empty { path: path.to_path_buf() });
+    }
+    if text.contains('\0') {
+        return Err(Error::Binary { path: path.to_path_buf() });
+    }
+    Ok((text, lossy))
+}
+
+/// Turns byte ranges into spans and links markers to notes.
+fn assemble(path: PathBuf, format: Format, text: String, parsed: Parsed, findings: Vec<Finding>) -> Document {
+    // Spans are computed in offset order so the locator's cursor stays linear on long lines.
+    let mut locator = Locator::new(&text);
+    let mut order: Vec<(usize, bool, usize)> = Vec::with_capacity(parsed.notes.len() + parsed.markers.len());
+    order.extend(parsed.notes.iter().enumerate().map(|(i, n)| (n.at.start, true, i)));
+    order.extend(parsed.markers.iter().enumerate().map(|(i, m)| (m.at.start, false, i)));
+    order.sort_unstable();
+    let mut note_spans = vec![Span::default(); parsed.notes.len()];
+    let mut marker_spans = vec![Span::default(); parsed.markers.len()];
+    for (_, is_note, i) in order {
+        if is_note {
+            let at = &parsed.notes[i].at;
+            note_spans[i] = locator.span(at.start, at.end);
+        } else {
+            let at = &parsed.markers[i].at;
+            marker_spans[i] = locator.span(at.start, at.end);
+        }
+    }
+    let mut notes: Vec<Note> = parsed
+        .notes
+        .into_iter()
+        .zip(note_spans)
+        .map(|(n, span)| Note { label: n.label, span, text: n.text, links: n.links, markers: Vec::new() })
+        .collect();
+    let markers: Vec<Marker> =
+        parsed.markers.into_iter().zip(marker_spans).map(|(m, span)| Marker { label: m.label, span }).collect();
+    let mut by_label: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, n) in notes.iter().enumerate() {
+        by_label.entry(n.label.as_str()).or_insert(i);
+    }
+    let links: Vec<Option<usize>> = markers.iter().map(|m| by_label.get(m.label.as_str()).copied()).collect();
+    for (m, target) in markers.iter().zip(links) {
+        if let Some(i) = target {
+            notes[i].markers.push(m.span);
+        }
+    }
+    Document { path, format, text, notes, markers, body: parsed.body, findings }
+}

@@ -1,0 +1,35 @@
+//! citecheck audits the footnoted citations of a document.
+//!
+//! The data flows one way:
+//!
+//! ```text
+//! bytes ─► document::parse ─► Document { notes, markers } ─► reference::references ─► Reference
+//!       ─► lint ─► Finding (structure, no network)
+//! ```
+//!
+//! Everything on that path is pure and synchronous. The library never prints, never exits and
+//! knows nothing of command-line parsing; the `citecheck` binary does that.
+//!
+//! ```
+//! use std::path::Path;
+//! let brief = "A claim.¹\n\n¹ “A title”, *Dawn*, March 23, 2025, <https://www.dawn.com/news/1>\n";
+//! let doc = citecheck::document::parse(Path::new("brief.txt"), brief.as_bytes(), None).unwrap();
+//! let refs = citecheck::reference::references(&doc);
+//! assert_eq!(refs[0].url.as_deref(), Some("https://www.dawn.com/news/1"));
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod date;
+pub mod document;
+pub mod error;
+pub mod finding;
+pub mod reference;
+pub mod span;
+
+pub use date::PartialDate;
+pub use document::{Document, Format};
+pub use error::{Error, Result};
+pub use finding::{Finding, Rule, Severity};
+pub use reference::Reference;
+pub use span::Span;
