@@ -75,7 +75,7 @@ impl PartialDate {
             };
         }
         let day = digits(8..10)? as u8;
-        if b.get(10).is_some_and(|c| c.is_ascii_digit()) {
+        if b.get(10).is_some_and(|&c| c.is_ascii_alphanumeric() && c != b'T') {
             return None;
         }
         Self::ymd(year, month, day)

@@ -24,7 +24,9 @@ pub mod date;
 pub mod document;
 pub mod error;
 pub mod finding;
+pub mod lint;
 pub mod reference;
+pub mod report;
 pub mod span;
 
 pub use date::PartialDate;
@@ -32,4 +34,5 @@ pub use document::{Document, Format};
 pub use error::{Error, Result};
 pub use finding::{Finding, Rule, Severity};
 pub use reference::Reference;
+pub use report::{DocumentReport, Report, Summary};
 pub use span::Span;

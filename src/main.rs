@@ -1,5 +1,7 @@
 //! The `citecheck` command line: arguments → validated config → library → rendered report → exit code.
 
-fn main() {
-    std::process::exit(0);
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::run()
 }

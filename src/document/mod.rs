@@ -27,13 +27,14 @@ pub enum Format {
 
 impl Format {
     /// The format a file name implies: `.md`/`.markdown` → Markdown, `.html`/`.htm` → HTML,
-    /// anything else → text.
-    pub fn from_path(path: &Path) -> Format {
+    /// `.txt`/`.text` → text; `None` for any other name.
+    pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         match ext.as_str() {
-            "md" | "markdown" | "mdown" | "mkd" => Format::Markdown,
-            "html" | "htm" | "xhtml" => Format::Html,
-            _ => Format::Text,
+            "md" | "markdown" | "mdown" | "mkd" => Some(Format::Markdown),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            "txt" | "text" => Some(Format::Text),
+            _ => None,
         }
     }
 
@@ -178,14 +179,14 @@ pub fn read(path: &Path, options: &LoadOptions) -> Result<Document> {
         return Err(Error::TooLarge { path: path.to_path_buf(), size: meta.len(), limit: options.max_bytes });
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    let format = options.format.unwrap_or_else(|| Format::from_path(path));
-    parse(path, &bytes, Some(format))
+    parse(path, &bytes, options.format)
 }
 
-/// Parses a document already in memory. `format: None` sniffs it.
+/// Parses a document already in memory. With `format: None` the format comes from the file
+/// name's extension, or, failing that, from the content.
 pub fn parse(path: &Path, bytes: &[u8], format: Option<Format>) -> Result<Document> {
     let (text, lossy) = decode(path, bytes)?;
-    let format = format.unwrap_or_else(|| Format::sniff(&text));
+    let format = format.or_else(|| Format::from_path(path)).unwrap_or_else(|| Format::sniff(&text));
     let parsed = match format {
         Format::Text => text::parse(&text),
         Format::Markdown => markdown::parse(&text),
@@ -242,8 +243,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 fn is_document_name(path: &Path) -> bool {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    matches!(ext.as_str(), "txt" | "text" | "md" | "markdown" | "mdown" | "mkd" | "html" | "htm" | "xhtml")
+    Format::from_path(path).is_some()
 }
 
 /// Decodes bytes: UTF-8 (BOM stripped), UTF-16 with a BOM, else lossy UTF-8.

@@ -1,0 +1,29 @@
+//! Exit codes: a public contract for CI.
+
+use std::process::ExitCode;
+
+use citecheck::{Report, Severity};
+
+use super::args::FailOn;
+
+/// No finding at or above the `--fail-on` level.
+pub(crate) const OK: u8 = 0;
+/// At least one finding at or above the `--fail-on` level.
+pub(crate) const FINDINGS: u8 = 1;
+/// Usage, input or configuration error.
+pub(crate) const USAGE: u8 = 2;
+
+pub(crate) fn for_report(report: &Report, fail_on: FailOn, input_errors: bool) -> ExitCode {
+    if input_errors {
+        return ExitCode::from(USAGE);
+    }
+    let threshold = match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Never => None,
+    };
+    match (threshold, report.worst()) {
+        (Some(t), Some(worst)) if worst >= t => ExitCode::from(FINDINGS),
+        _ => ExitCode::from(OK),
+    }
+}

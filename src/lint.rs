@@ -1,0 +1,164 @@
+//! Structural lint: findings about a document's notes and markers that need no network.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::document::Document;
+use crate::finding::{Finding, Rule};
+use crate::reference::Reference;
+
+/// Checks markers against notes, the numbering of notes, empty notes and the URLs in notes.
+///
+/// `refs` are the document's references, one per note in the same order.
+pub fn lint(doc: &Document, refs: &[Reference]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let labels: HashSet<&str> = doc.notes.iter().map(|n| n.label.as_str()).collect();
+
+    for m in &doc.markers {
+        if !labels.contains(m.label.as_str()) {
+            out.push(Finding::new(
+                Rule::OrphanMarker,
+                m.span,
+                format!("marker {} has no note (no note labelled {:?} was found)", m.label, m.label),
+            ));
+        }
+    }
+
+    let mut first_of: HashMap<&str, usize> = HashMap::new();
+    for (i, note) in doc.notes.iter().enumerate() {
+        if let Some(&first) = first_of.get(note.label.as_str()) {
+            out.push(Finding::new(
+                Rule::DuplicateLabel,
+                note.span,
+                format!(
+                    "note {} is defined again (first at line {}); its markers point at the first one",
+                    note.label, doc.notes[first].span.line
+                ),
+            ));
+            continue;
+        }
+        first_of.insert(note.label.as_str(), i);
+        if note.markers.is_empty() {
+            out.push(Finding::new(
+                Rule::UnreferencedNote,
+                note.span,
+                format!("note {} is never referenced: no marker {} in the text", note.label, note.label),
+            ));
+        }
+        if note.text.trim().is_empty() {
+            out.push(Finding::new(Rule::EmptyNote, note.span, format!("note {} is empty", note.label)));
+        }
+    }
+
+    numbering(doc, &mut out);
+
+    for (note, r) in doc.notes.iter().zip(refs) {
+        for (url, why) in &r.malformed {
+            out.push(Finding::new(
+                Rule::MalformedUrl,
+                note.span,
+                format!("note {}: {url:?} is not a valid URL: {why}", note.label),
+            ));
+        }
+        if r.urls.is_empty() && r.malformed.is_empty() && r.doi.is_none() && !note.text.trim().is_empty() {
+            out.push(Finding::new(
+                Rule::NoUrl,
+                note.span,
+                format!("note {} cites no URL; only its structure was checked", note.label),
+            ));
+        }
+    }
+
+    out.sort_by_key(|f| (f.span.line, f.span.column, f.rule));
+    out
+}
+
+/// Gaps and disorder among numeric labels, and markers whose first uses run out of order.
+fn numbering(doc: &Document, out: &mut Vec<Finding>) {
+    let numeric: Vec<(u32, &crate::document::Note)> =
+        doc.notes.iter().filter_map(|n| n.label.parse::<u32>().ok().map(|v| (v, n))).collect();
+    // Only documents numbered throughout: "a", "*" labels have no order to check.
+    if numeric.len() != doc.notes.len() || numeric.is_empty() {
+        return;
+    }
+    let mut max_seen = 0;
+    for &(value, note) in &numeric {
+        if value < max_seen {
+            out.push(Finding::new(
+                Rule::NumberingOrder,
+                note.span,
+                format!("note {value} comes after note {max_seen}: notes are out of order"),
+            ));
+        } else if value > max_seen + 1 && value != max_seen {
+            let missing = if value == max_seen + 2 {
+                format!("note {} is missing", max_seen + 1)
+            } else {
+                format!("notes {}–{} are missing", max_seen + 1, value - 1)
+            };
+            // A document that starts at a later number (an excerpt) is not a gap.
+            if max_seen > 0 {
+                out.push(Finding::new(
+                    Rule::NumberingGap,
+                    note.span,
+                    format!("numbering jumps from {max_seen} to {value}: {missing}"),
+                ));
+            }
+        }
+        max_seen = max_seen.max(value);
+    }
+    // Markers should first appear in label order (1 before 2 before 3).
+    let mut seen = HashSet::new();
+    let mut last = 0u32;
+    for m in &doc.markers {
+        let Ok(value) = m.label.parse::<u32>() else { continue };
+        if !seen.insert(value) {
+            continue;
+        }
+        if value < last {
+            out.push(Finding::new(
+                Rule::NumberingOrder,
+                m.span,
+                format!("marker {value} first appears after marker {last}: markers are out of order"),
+            ));
+        }
+        last = last.max(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn rules(text: &str) -> Vec<(&'static str, u32)> {
+        let doc = crate::document::parse(Path::new("x.txt"), text.as_bytes(), None).expect("parses");
+        let refs = crate::reference::references(&doc);
+        lint(&doc, &refs).iter().map(|f| (f.rule.id(), f.span.line)).collect()
+    }
+
+    #[test]
+    fn clean_document_has_only_infos() {
+        let text = "A.¹ B.²\n\n¹ “T”, 2020, <https://a.example/1>\n² “U”, 2021, <https://a.example/2>\n";
+        let doc = crate::document::parse(Path::new("x.txt"), text.as_bytes(), None).expect("parses");
+        let refs = crate::reference::references(&doc);
+        assert_eq!(lint(&doc, &refs), vec![]);
+    }
+
+    #[test]
+    fn orphan_unreferenced_gap_and_no_url() {
+        let text = "A.¹ B.³ C.⁹\n\n¹ “T”, 2020, <https://a.example/1>\n\n³ Only prose, 2021.\n\n⁴ “V”, 2021, <https://a.example/4>\n";
+        let found = rules(text).into_iter().map(|(r, _)| r).collect::<Vec<_>>();
+        assert!(found.contains(&"orphan-marker"), "{found:?}");
+        assert!(found.contains(&"numbering-gap"), "{found:?}");
+        assert!(found.contains(&"unreferenced-note"), "{found:?}");
+        assert!(found.contains(&"no-url"), "{found:?}");
+    }
+
+    #[test]
+    fn duplicate_and_out_of_order() {
+        let text = "A.² B.¹\n\n¹ “T”, 2020, <https://a.example/1>\n\n² “U”, 2020, <https://a.example/2>\n\n² “U”, 2020, <https://a.example/3>\n";
+        let found = rules(text).into_iter().map(|(r, _)| r).collect::<Vec<_>>();
+        assert!(found.contains(&"duplicate-label"), "{found:?}");
+        assert!(found.contains(&"numbering-order"), "{found:?}");
+    }
+}

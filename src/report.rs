@@ -1,0 +1,108 @@
+//! The report: every document checked, its references (with their check, once checked) and its
+//! findings, plus totals. It is the one value every output format renders.
+
+use serde::Serialize;
+
+use crate::document::{Document, Format};
+use crate::finding::{Finding, Severity};
+use crate::reference::Reference;
+
+/// The version of the JSON report's shape; bumped only for incompatible changes.
+pub const REPORT_VERSION: u32 = 1;
+
+/// The whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The JSON shape's version ([`REPORT_VERSION`]).
+    pub version: u32,
+    /// Documents in input order.
+    pub documents: Vec<DocumentReport>,
+    /// Totals.
+    pub summary: Summary,
+}
+
+impl Report {
+    /// A report over documents, with totals computed.
+    pub fn new(documents: Vec<DocumentReport>) -> Report {
+        let summary = Summary::of(&documents);
+        Report { version: REPORT_VERSION, documents, summary }
+    }
+
+    /// Every finding in the report, with its document, in report order.
+    pub fn findings(&self) -> impl Iterator<Item = (&DocumentReport, &Finding)> {
+        self.documents.iter().flat_map(|d| d.findings.iter().map(move |f| (d, f)))
+    }
+
+    /// The most severe finding's severity, if there is any finding.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings().map(|(_, f)| f.severity).max()
+    }
+}
+
+/// One document's results.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentReport {
+    /// The path as given (`<stdin>` for standard input).
+    pub path: String,
+    /// The format it was read as.
+    pub format: Format,
+    /// Its references, in document order.
+    pub references: Vec<ReferenceReport>,
+    /// Every finding about the document and its references, in document order.
+    pub findings: Vec<Finding>,
+}
+
+impl DocumentReport {
+    /// The extraction of a document: its references and structural findings, not yet checked.
+    pub fn extract(doc: &Document) -> DocumentReport {
+        let refs = crate::reference::references(doc);
+        let mut findings = doc.findings.clone();
+        findings.extend(crate::lint::lint(doc, &refs));
+        DocumentReport {
+            path: doc.path.display().to_string(),
+            format: doc.format,
+            references: refs.into_iter().map(|reference| ReferenceReport { reference }).collect(),
+            findings,
+        }
+    }
+}
+
+/// A reference and, once checked, its verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceReport {
+    /// What the note cites.
+    #[serde(flatten)]
+    pub reference: Reference,
+}
+
+/// Totals over a report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Documents read.
+    pub documents: usize,
+    /// References found.
+    pub references: usize,
+    /// Error-level findings.
+    pub errors: usize,
+    /// Warning-level findings.
+    pub warnings: usize,
+    /// Info-level findings.
+    pub infos: usize,
+}
+
+impl Summary {
+    fn of(documents: &[DocumentReport]) -> Summary {
+        let mut s = Summary { documents: documents.len(), ..Summary::default() };
+        for d in documents {
+            s.references += d.references.len();
+            for f in &d.findings {
+                match f.severity {
+                    Severity::Error => s.errors += 1,
+                    Severity::Warning => s.warnings += 1,
+                    Severity::Info => s.infos += 1,
+                }
+            }
+        }
+        s
+    }
+}
