@@ -1,7 +1,383 @@
-//! The html parser: finds notes, markers and body ranges.
+//! The HTML parser: `<sup>` markers that link to notes by fragment, and the notes they point at,
+//! as pandoc, Word, Google Docs, WordPress and Wikipedia export them.
+//!
+//! Markers and notes are linked by their `href`/`id`, not by their printed labels, since that is
+//! what the page's reader follows. html5ever keeps no source positions, so positions are found
+//! afterwards by searching the source for each element's `href`/`id` in document order.
 
-use super::Parsed;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::LazyLock;
 
-pub(crate) fn parse(_text: &str) -> Parsed {
-    Parsed::default()
+use ego_tree::NodeId;
+use scraper::{ElementRef, Html, Node, Selector};
+
+use super::{Link, Parsed, RawMarker, RawNote};
+
+fn selector(s: &str) -> Selector {
+    Selector::parse(s).expect("valid selector")
+}
+
+static INTERNAL_LINKS: LazyLock<Selector> = LazyLock::new(|| selector("a[href^='#']"));
+static ANCHORS: LazyLock<Selector> = LazyLock::new(|| selector("[id], a[name]"));
+static NOTE_CONTAINERS: LazyLock<Selector> = LazyLock::new(|| {
+    selector(
+        "section.footnotes li, div.footnotes li, ol.footnotes li, aside.footnotes li, \
+         [role=doc-endnotes] li, ol.references li, ol.wp-block-footnotes li, \
+         [role=doc-endnote], [role=doc-footnote], aside[id], div[id^=ftn], div[id^=_ftn]",
+    )
+});
+
+pub(crate) fn parse(text: &str) -> Parsed {
+    let html = Html::parse_document(text);
+    let order: HashMap<NodeId, usize> = html.tree.root().descendants().enumerate().map(|(i, n)| (n.id(), i)).collect();
+    let mut targets: HashMap<String, NodeId> = HashMap::new();
+    for el in html.select(&ANCHORS) {
+        for key in [el.value().id(), el.value().attr("name")].into_iter().flatten() {
+            targets.entry(key.to_owned()).or_insert(el.id());
+        }
+    }
+
+    // 1. Candidate markers: internal links that look like note references.
+    let candidates: Vec<ElementRef> = html.select(&INTERNAL_LINKS).filter(|a| looks_like_marker(*a)).collect();
+    let candidate_ids: HashSet<NodeId> = candidates.iter().map(|a| a.id()).collect();
+
+    // 2. Their targets, climbed to the enclosing block: those are notes. A link whose target is
+    //    itself a candidate (or sits inside one) is a backlink from a note to its marker.
+    let mut note_of: HashMap<NodeId, NodeId> = HashMap::new(); // marker → note element
+    let mut note_ids: Vec<NodeId> = Vec::new();
+    for a in &candidates {
+        let Some(target) = a.value().attr("href").and_then(|h| resolve(&targets, h)) else { continue };
+        let Some(target_el) = html.tree.get(target).and_then(ElementRef::wrap) else { continue };
+        if candidate_ids.contains(&target) || target_el.ancestors().any(|n| candidate_ids.contains(&n.id())) {
+            continue;
+        }
+        let note = block_of(target_el);
+        note_of.insert(a.id(), note.id());
+        note_ids.push(note.id());
+    }
+    // 3. Notes in known containers that nothing links to are notes too (unreferenced ones).
+    for el in html.select(&NOTE_CONTAINERS) {
+        if !note_ids.iter().any(|&n| n == el.id() || is_inside(&html, el.id(), n) || is_inside(&html, n, el.id())) {
+            note_ids.push(el.id());
+        }
+    }
+    note_ids.sort_by_key(|id| order.get(id).copied().unwrap_or(usize::MAX));
+    note_ids.dedup();
+    let note_set: HashSet<NodeId> = note_ids.iter().copied().collect();
+
+    // Markers are the candidates outside notes (a note's own links back are not markers).
+    let markers: Vec<ElementRef> = candidates
+        .into_iter()
+        .filter(|a| !a.ancestors().any(|n| note_set.contains(&n.id())) && !note_set.contains(&a.id()))
+        .collect();
+
+    // Labels: a note takes the label of the first marker that points at it (what a reader sees),
+    // else its own (list position, a leading "[n]", digits in its id).
+    let mut label_of_note: HashMap<NodeId, String> = HashMap::new();
+    for a in &markers {
+        if let Some(&note) = note_of.get(&a.id()) {
+            label_of_note.entry(note).or_insert_with(|| marker_label(*a));
+        }
+    }
+    let mut finder = Finder { text, cursor: 0 };
+    let mut raw_markers = Vec::with_capacity(markers.len());
+    for a in &markers {
+        let label =
+            note_of.get(&a.id()).and_then(|n| label_of_note.get(n)).cloned().unwrap_or_else(|| marker_label(*a));
+        let at = a.value().attr("href").and_then(|h| finder.marker(h)).unwrap_or(finder.cursor..finder.cursor);
+        raw_markers.push(RawMarker { label, at });
+    }
+
+    let mut finder = Finder { text, cursor: 0 };
+    let mut notes = Vec::with_capacity(note_ids.len());
+    for (i, &id) in note_ids.iter().enumerate() {
+        let Some(el) = html.tree.get(id).and_then(ElementRef::wrap) else { continue };
+        let label = label_of_note.get(&id).cloned().unwrap_or_else(|| own_label(el, i));
+        let (note_text, links) = note_content(el, &candidate_ids);
+        let at = finder.element(el).unwrap_or(finder.cursor..finder.cursor);
+        notes.push(RawNote { label, at, text: note_text, links });
+    }
+    // The prose is what comes before the first note (notes sit at the end in every exporter).
+    let body_end = notes.iter().map(|n| n.at.start).min().unwrap_or(text.len());
+    Parsed { notes, markers: raw_markers, body: vec![0..body_end] }
+}
+
+fn resolve(targets: &HashMap<String, NodeId>, href: &str) -> Option<NodeId> {
+    let frag = href.strip_prefix('#')?;
+    targets.get(frag).copied().or_else(|| {
+        let decoded = percent_decode(frag);
+        targets.get(&decoded).copied()
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
+}
+
+fn looks_like_marker(a: ElementRef) -> bool {
+    let v = a.value();
+    let href = v.attr("href").unwrap_or("");
+    let frag = href.trim_start_matches('#').to_ascii_lowercase();
+    if v.attr("role") == Some("doc-noteref") || v.classes().any(|c| c.contains("footnote-ref") || c == "fn") {
+        return true;
+    }
+    let in_sup = a.ancestors().take(3).filter_map(ElementRef::wrap).any(|e| e.value().name() == "sup")
+        || a.descendants()
+            .filter_map(ElementRef::wrap)
+            .any(|e| e.value().name() == "sup" || e.value().classes().any(|c| c.contains("FootnoteReference")));
+    let text: String = a.text().collect();
+    let short_label = text.trim().trim_matches(['[', ']', '(', ')']).chars().count() <= 4;
+    let named = ["fn", "_ftn", "ftnt", "cite_note", "footnote", "note", "en", "endnote"]
+        .iter()
+        .any(|p| frag.starts_with(p) && !frag.contains("ref") && !frag.contains("back"));
+    (in_sup && short_label) || (named && short_label && !text.trim().is_empty())
+}
+
+fn marker_label(a: ElementRef) -> String {
+    let text: String = a.text().collect();
+    let label = text.trim().trim_matches(['[', ']', '(', ')', ' ']).trim();
+    if label.is_empty() {
+        let href = a.value().attr("href").unwrap_or("");
+        href.chars().filter(char::is_ascii_digit).collect()
+    } else {
+        label.to_owned()
+    }
+}
+
+/// The nearest block-level element at or above `el`: a note's container.
+fn block_of(el: ElementRef) -> ElementRef {
+    let is_block =
+        |e: &ElementRef| matches!(e.value().name(), "li" | "p" | "div" | "aside" | "dd" | "td" | "section" | "footer");
+    if is_block(&el) {
+        return el;
+    }
+    let mut best = el;
+    for anc in el.ancestors().filter_map(ElementRef::wrap) {
+        best = anc;
+        if is_block(&anc) {
+            // Word and Google Docs wrap each note's paragraph in a div with the note's id.
+            if anc.value().name() == "p"
+                && let Some(parent) = anc.parent().and_then(ElementRef::wrap)
+                && parent.value().name() == "div"
+                && parent.value().id().is_some()
+            {
+                return parent;
+            }
+            return anc;
+        }
+    }
+    best
+}
+
+fn is_inside(html: &Html, inner: NodeId, outer: NodeId) -> bool {
+    html.tree.get(inner).is_some_and(|n| n.ancestors().any(|a| a.id() == outer))
+}
+
+fn own_label(el: ElementRef, index: usize) -> String {
+    if el.value().name() == "li"
+        && let Some(parent) = el.parent().and_then(ElementRef::wrap)
+    {
+        let start: usize = parent.value().attr("start").and_then(|s| s.trim().parse().ok()).unwrap_or(1);
+        let position = parent
+            .children()
+            .filter_map(ElementRef::wrap)
+            .take_while(|c| c.id() != el.id())
+            .filter(|c| c.value().name() == "li")
+            .count();
+        return (start + position).to_string();
+    }
+    let text: String = el.text().collect();
+    let t = text.trim_start();
+    let bracketed = t.strip_prefix('[').and_then(|r| r.split_once(']')).map(|(l, _)| l.trim().to_owned());
+    if let Some(l) = bracketed.filter(|l| !l.is_empty() && l.len() <= 8) {
+        return l;
+    }
+    let digits: String = el.value().id().unwrap_or("").chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() { (index + 1).to_string() } else { digits }
+}
+
+/// A note's text (italics as `*…*`, backlinks and label anchors left out) and its outbound links.
+fn note_content(el: ElementRef, candidate_ids: &HashSet<NodeId>) -> (String, Vec<Link>) {
+    let mut out = String::new();
+    let mut links = Vec::new();
+    walk(el, candidate_ids, &mut out, &mut links);
+    let mut text = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Drop a label printed at the start ("[1]", "1.") and a trailing back-arrow.
+    for prefix in ["[", "^"] {
+        if let Some(rest) = text.strip_prefix(prefix)
+            && let Some((label, rest)) = rest.split_once([']', ' '])
+            && label.len() <= 4
+        {
+            text = rest.trim_start().to_owned();
+        }
+    }
+    let text = text.trim_end_matches(['↩', '\u{fe0e}', '\u{fe0f}', '↑', '^', ' ']).trim().to_owned();
+    (text, links)
+}
+
+fn walk(el: ElementRef, candidate_ids: &HashSet<NodeId>, out: &mut String, links: &mut Vec<Link>) {
+    for child in el.children() {
+        match child.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) => {
+                let Some(child_el) = ElementRef::wrap(child) else { continue };
+                let name = e.name();
+                if matches!(name, "script" | "style" | "template") {
+                    continue;
+                }
+                let is_backlink = e.attr("role") == Some("doc-backlink")
+                    || e.classes().any(|c| c.contains("footnote-back") || c == "mw-cite-backlink" || c == "fn-back")
+                    || (name == "a"
+                        && e.attr("href").is_some_and(|h| h.starts_with('#'))
+                        && !candidate_ids.contains(&child.id()));
+                if is_backlink {
+                    continue;
+                }
+                if name == "a"
+                    && let Some(href) = e.attr("href")
+                    && !href.starts_with('#')
+                    && !href.starts_with("mailto:")
+                {
+                    let text: String =
+                        child_el.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ");
+                    links.push(Link { href: href.trim().to_owned(), text });
+                }
+                let emphasis = matches!(name, "i" | "em");
+                if emphasis {
+                    out.push('*');
+                }
+                if matches!(name, "br" | "p" | "div" | "li") {
+                    out.push(' ');
+                }
+                walk(child_el, candidate_ids, out, links);
+                if emphasis {
+                    out.push('*');
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Finds elements' positions in the source by their attributes, in document order.
+struct Finder<'a> {
+    text: &'a str,
+    cursor: usize,
+}
+
+impl Finder<'_> {
+    fn find_attr(&mut self, value: &str) -> Option<usize> {
+        let mut from = self.cursor;
+        while let Some(i) = self.text.get(from..)?.find(value) {
+            let at = from + i;
+            let before = self.text[..at].chars().next_back();
+            let after = self.text[at + value.len()..].chars().next();
+            let delimited =
+                matches!(before, Some('"' | '\'' | '=')) && matches!(after, Some('"' | '\'' | ' ' | '>' | '/'));
+            if delimited {
+                return Some(at);
+            }
+            from = at + value.len();
+        }
+        None
+    }
+
+    /// A marker's position: the first character of its visible label.
+    fn marker(&mut self, href: &str) -> Option<Range<usize>> {
+        let at = self.find_attr(href)?;
+        let mut pos = at;
+        // Skip to the end of the tag, then over nested tags, to the label text.
+        loop {
+            let close = self.text[pos..].find('>')? + pos + 1;
+            pos = close;
+            let rest = &self.text[pos..];
+            let trimmed = rest.trim_start();
+            pos += rest.len() - trimmed.len();
+            if !trimmed.starts_with('<') {
+                break;
+            }
+        }
+        self.cursor = at + href.len();
+        let end = self.text[pos..].find('<').map_or(self.text.len(), |i| pos + i);
+        Some(pos..end)
+    }
+
+    /// A note's position: the `<` of its opening tag, found by its id.
+    fn element(&mut self, el: ElementRef) -> Option<Range<usize>> {
+        let key = el.value().id().or_else(|| el.value().attr("name"));
+        let at = match key {
+            Some(id) => self.find_attr(id)?,
+            None => {
+                // No id: the first outbound link inside it.
+                let href = el.select(&selector("a[href]")).find_map(|a| a.value().attr("href"))?;
+                self.find_attr(href)?
+            }
+        };
+        let start = self.text[..at].rfind('<').unwrap_or(at);
+        self.cursor = at;
+        Some(start..at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pandoc_footnotes() {
+        let text = r##"<p>Trade resumed.<a href="#fn1" class="footnote-ref" id="fnref1" role="doc-noteref"><sup>1</sup></a></p>
+<section id="footnotes" class="footnotes footnotes-end-of-document" role="doc-endnotes"><hr /><ol>
+<li id="fn1"><p>Kamran Yousaf, “Envoy wraps up”, <em>Express Tribune</em>, <a href="https://tribune.com.pk/story/1">https://tribune.com.pk/story/1</a><a href="#fnref1" class="footnote-back" role="doc-backlink">↩︎</a></p></li>
+<li id="fn2"><p>Unused note.</p></li>
+</ol></section>"##;
+        let p = parse(text);
+        assert_eq!(p.markers.len(), 1);
+        assert_eq!(p.markers[0].label, "1");
+        assert_eq!(&text[p.markers[0].at.clone()], "1");
+        let labels: Vec<_> = p.notes.iter().map(|n| n.label.as_str()).collect();
+        assert_eq!(labels, ["1", "2"]);
+        assert_eq!(
+            p.notes[0].text,
+            "Kamran Yousaf, “Envoy wraps up”, *Express Tribune*, https://tribune.com.pk/story/1"
+        );
+        assert_eq!(p.notes[0].links[0].href, "https://tribune.com.pk/story/1");
+        assert!(text[p.notes[0].at.start..].starts_with("<li id=\"fn1\""));
+    }
+
+    #[test]
+    fn word_save_as_html() {
+        let text = r##"<p class=MsoNormal>Talks<a style='mso-footnote-id:ftn1' href="#_ftn1" name="_ftnref1" title=""><span class=MsoFootnoteReference><span style='mso-special-character:footnote'>[1]</span></span></a> went on.</p>
+<div style='mso-element:footnote-list'><div style='mso-element:footnote' id=ftn1>
+<p class=MsoFootnoteText><a style='mso-footnote-id:ftn1' href="#_ftnref1" name="_ftn1" title=""><span class=MsoFootnoteReference>[1]</span></a> Tahir Khan, “Peace and progress”, <i>Dawn</i>, March 23, 2025, <a href="https://www.dawn.com/news/1899846">https://www.dawn.com/news/1899846</a></p>
+</div></div>"##;
+        let p = parse(text);
+        assert_eq!(p.markers.len(), 1, "{:?}", p.markers);
+        assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
+        assert_eq!(p.notes[0].label, "1");
+        assert_eq!(
+            p.notes[0].text,
+            "Tahir Khan, “Peace and progress”, *Dawn*, March 23, 2025, https://www.dawn.com/news/1899846"
+        );
+    }
+
+    #[test]
+    fn wikipedia_references() {
+        let text = r##"<p>Claim.<sup id="cite_ref-3" class="reference"><a href="#cite_note-3">[3]</a></sup></p>
+<ol class="references"><li id="cite_note-1">a</li><li id="cite_note-2">b</li><li id="cite_note-3"><span class="mw-cite-backlink"><b><a href="#cite_ref-3">^</a></b></span> <span class="reference-text"><cite class="citation news">Boone, Jon (30 November 2012). <a class="external text" href="https://www.theguardian.com/x">"Pakistan 'walking the talk'"</a>. <i>The Guardian</i>.</cite></span></li></ol>"##;
+        let p = parse(text);
+        assert_eq!(p.markers.len(), 1);
+        let labels: Vec<_> = p.notes.iter().map(|n| n.label.as_str()).collect();
+        assert_eq!(labels, ["1", "2", "3"]);
+        assert_eq!(p.markers[0].label, "3");
+        assert_eq!(p.notes[2].links[0].text, "\"Pakistan 'walking the talk'\"");
+        assert!(p.notes[2].text.starts_with("Boone, Jon (30 November 2012)."), "{}", p.notes[2].text);
+    }
+
+    #[test]
+    fn garbage_does_not_panic() {
+        for text in ["", "<", "<a href='#'>", "<sup><a href=\"#x\">1</a></sup><div id=x>", "<<<>>>&&&"] {
+            let _ = parse(text);
+        }
+    }
 }

@@ -1,7 +1,157 @@
-//! The markdown parser: finds notes, markers and body ranges.
+//! The Markdown parser: `[^label]` markers and footnote definitions (GFM style), with the links
+//! inside each definition.
+//!
+//! pulldown-cmark finds the definitions (multi-paragraph ones included) and the code to stay out
+//! of; markers are then found by scanning the source, because pulldown-cmark turns a reference to
+//! an undefined label into plain text, and such an orphan must still be reported.
 
-use super::Parsed;
+use std::ops::Range;
+use std::sync::LazyLock;
 
-pub(crate) fn parse(_text: &str) -> Parsed {
-    Parsed::default()
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+
+use super::{Link, Parsed, RawMarker, RawNote};
+
+pub(crate) fn parse(text: &str) -> Parsed {
+    let mut notes = Vec::new();
+    let mut code: Vec<Range<usize>> = Vec::new();
+    let mut defs: Vec<Range<usize>> = Vec::new();
+
+    let mut current: Option<(String, Range<usize>, Vec<Link>)> = None;
+    let mut link: Option<(String, String)> = None;
+    let options = Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                current = Some((label.to_string(), range, Vec::new()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((label, range, links)) = current.take() {
+                    defs.push(range.clone());
+                    notes.push(note(text, label, range, links));
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if current.is_some() => {
+                link = Some((dest_url.to_string(), String::new()));
+            }
+            Event::End(TagEnd::Link) => {
+                if let (Some((href, label)), Some((_, _, links))) = (link.take(), current.as_mut()) {
+                    links.push(Link { href, text: label.split_whitespace().collect::<Vec<_>>().join(" ") });
+                }
+            }
+            Event::Text(t) => {
+                if let Some((_, label)) = link.as_mut() {
+                    label.push_str(&t);
+                }
+            }
+            Event::Code(t) => {
+                if let Some((_, label)) = link.as_mut() {
+                    label.push_str(&t);
+                }
+                code.push(range);
+            }
+            Event::Start(Tag::CodeBlock(_)) => code.push(range),
+            Event::Html(_) | Event::InlineHtml(_) => code.push(range),
+            _ => {}
+        }
+    }
+    let markers = find_markers(text, &code, &defs);
+    let body = complement(text.len(), &defs);
+    Parsed { notes, markers, body }
+}
+
+fn note(text: &str, label: String, range: Range<usize>, links: Vec<Link>) -> RawNote {
+    let src = &text[range.clone()];
+    // The definition starts with `[^label]:`; the note's position is its `[`.
+    let head_len = src.find("]:").map_or(0, |i| i + 2);
+    let body = &src[head_len..];
+    let joined = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    RawNote { label, at: range.start..range.start + head_len.saturating_sub(1).max(1), text: joined, links }
+}
+
+fn find_markers(text: &str, code: &[Range<usize>], defs: &[Range<usize>]) -> Vec<RawMarker> {
+    static MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\^([^\]\s]{1,64})\]").expect("valid regex"));
+    let inside = |ranges: &[Range<usize>], at: usize| -> bool {
+        // Ranges are in document order and do not overlap much; a binary search would do, but
+        // these lists are short and the scan is linear in markers anyway.
+        let i = ranges.partition_point(|r| r.end <= at);
+        ranges.get(i).is_some_and(|r| r.start <= at)
+    };
+    let mut code_sorted = code.to_vec();
+    code_sorted.sort_by_key(|r| r.start);
+    let mut out = Vec::new();
+    for m in MARKER.captures_iter(text) {
+        let (Some(whole), Some(label)) = (m.get(0), m.get(1)) else { continue };
+        let at = whole.start();
+        if text[..at].ends_with('\\') || inside(&code_sorted, at) {
+            continue;
+        }
+        // A definition's own head is not a marker.
+        if defs.iter().any(|d| d.start == at) || text[whole.end()..].starts_with(':') && at_line_start(text, at) {
+            continue;
+        }
+        out.push(RawMarker { label: label.as_str().to_owned(), at: whole.range() });
+    }
+    out
+}
+
+fn at_line_start(text: &str, at: usize) -> bool {
+    text[..at].rsplit('\n').next().is_some_and(|before| before.trim().is_empty() || before.trim() == ">")
+}
+
+fn complement(len: usize, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut sorted = ranges.to_vec();
+    sorted.sort_by_key(|r| r.start);
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for r in sorted {
+        if r.start > pos {
+            out.push(pos..r.start);
+        }
+        pos = pos.max(r.end);
+    }
+    if pos < len {
+        out.push(pos..len);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn definitions_markers_and_links() {
+        let text = "Trade resumed.[^1] Talks[^dawn] went on.\n\n[^1]: Kamran Yousaf, “Envoy wraps up”, *Express Tribune*, <https://tribune.com.pk/story/1>\n[^dawn]: [Peace and progress](https://www.dawn.com/news/1899846), *Dawn*, 2025.\n";
+        let p = parse(text);
+        let labels: Vec<_> = p.notes.iter().map(|n| n.label.as_str()).collect();
+        assert_eq!(labels, ["1", "dawn"]);
+        let markers: Vec<_> = p.markers.iter().map(|m| m.label.as_str()).collect();
+        assert_eq!(markers, ["1", "dawn"]);
+        assert_eq!(p.notes[1].links[0].href, "https://www.dawn.com/news/1899846");
+        assert_eq!(p.notes[1].links[0].text, "Peace and progress");
+        assert_eq!(&text[p.notes[0].at.clone()], "[^1]");
+    }
+
+    #[test]
+    fn multi_paragraph_definition_is_one_note() {
+        let text =
+            "A.[^1]\n\n[^1]: First paragraph, 2020.\n\n    Second paragraph <https://a.example/x>.\n\nBody again.\n";
+        let p = parse(text);
+        assert_eq!(p.notes.len(), 1);
+        assert_eq!(p.notes[0].text, "First paragraph, 2020. Second paragraph <https://a.example/x>.");
+        let body: String = p.body.iter().map(|r| &text[r.clone()]).collect();
+        assert!(body.contains("Body again."));
+        assert!(!body.contains("First paragraph"));
+    }
+
+    #[test]
+    fn undefined_reference_is_still_a_marker_but_code_is_not() {
+        let text = "See[^9] and `[^1]`.\n\n```\n[^2]\n```\n";
+        let p = parse(text);
+        let markers: Vec<_> = p.markers.iter().map(|m| m.label.as_str()).collect();
+        assert_eq!(markers, ["9"]);
+        assert!(p.notes.is_empty());
+    }
 }
