@@ -1,11 +1,14 @@
 //! The report: every document checked, its references (with their check, once checked) and its
 //! findings, plus totals. It is the one value every output format renders.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::document::{Document, Format};
 use crate::finding::{Finding, Severity};
 use crate::reference::Reference;
+use crate::verdict::Check;
 
 /// The version of the JSON report's shape; bumped only for incompatible changes.
 pub const REPORT_VERSION: u32 = 1;
@@ -61,7 +64,7 @@ impl DocumentReport {
         DocumentReport {
             path: doc.path.display().to_string(),
             format: doc.format,
-            references: refs.into_iter().map(|reference| ReferenceReport { reference }).collect(),
+            references: refs.into_iter().map(|reference| ReferenceReport { reference, check: None }).collect(),
             findings,
         }
     }
@@ -73,6 +76,8 @@ pub struct ReferenceReport {
     /// What the note cites.
     #[serde(flatten)]
     pub reference: Reference,
+    /// The online check; `None` (null) when only extracted.
+    pub check: Option<Check>,
 }
 
 /// Totals over a report.
@@ -88,6 +93,9 @@ pub struct Summary {
     pub warnings: usize,
     /// Info-level findings.
     pub infos: usize,
+    /// References per verdict (only once checked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdicts: Option<BTreeMap<&'static str, usize>>,
 }
 
 impl Summary {
@@ -95,6 +103,11 @@ impl Summary {
         let mut s = Summary { documents: documents.len(), ..Summary::default() };
         for d in documents {
             s.references += d.references.len();
+            for r in &d.references {
+                if let Some(check) = &r.check {
+                    *s.verdicts.get_or_insert_with(BTreeMap::new).entry(check.verdict.as_str()).or_default() += 1;
+                }
+            }
             for f in &d.findings {
                 match f.severity {
                     Severity::Error => s.errors += 1,

@@ -1,0 +1,326 @@
+//! The checker: the one place with concurrency. It deduplicates cited URLs across every document,
+//! fetches them concurrently (politeness per host lives in the fetcher), reads page metadata,
+//! judges each reference and puts the results back in document order.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use regex::Regex;
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::fetch::{FetchOptions, FetchOutcome, Fetcher};
+use crate::finding::{Finding, Rule};
+use crate::page::{self, PageMeta};
+use crate::report::{DocumentReport, Report};
+use crate::verdict::{self, Check, JudgeOptions, Verdict};
+
+/// A URL rewrite applied before fetching: `pattern` → `replacement` (with `$1`-style groups).
+#[derive(Debug, Clone)]
+pub struct Remap {
+    pattern: Regex,
+    replacement: String,
+}
+
+impl Remap {
+    /// A rewrite from a pattern and a replacement.
+    pub fn new(pattern: &str, replacement: &str) -> Result<Remap> {
+        let pattern = Regex::new(pattern)
+            .map_err(|e| Error::Config { setting: "remap".into(), message: format!("{pattern:?}: {e}") })?;
+        Ok(Remap { pattern, replacement: replacement.to_owned() })
+    }
+
+    /// Parses `"REGEX REPLACEMENT"` (split at the first white space), as `--remap` takes it.
+    pub fn parse(spec: &str) -> Result<Remap> {
+        let spec = spec.trim();
+        let Some((pattern, replacement)) = spec.split_once(char::is_whitespace) else {
+            return Err(Error::Config {
+                setting: "remap".into(),
+                message: format!("{spec:?} should be 'REGEX REPLACEMENT', separated by a space"),
+            });
+        };
+        Remap::new(pattern, replacement.trim())
+    }
+
+    fn apply(&self, url: &str) -> Option<String> {
+        self.pattern.is_match(url).then(|| self.pattern.replace(url, self.replacement.as_str()).into_owned())
+    }
+}
+
+/// Everything `check` needs to know, built by the caller (the binary builds it from flags).
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// How each URL is fetched (timeouts, limits, politeness, safety policy).
+    pub fetch: FetchOptions,
+    /// At most this many fetches at once, across all hosts.
+    pub max_concurrency: usize,
+    /// The whole run ends by then; references not checked by then are `not-checked`.
+    pub deadline: Option<Duration>,
+    /// Rewrites applied in order before fetching (the first that matches wins).
+    pub remap: Vec<Remap>,
+    /// When non-empty, only URLs matching one of these are fetched.
+    pub include: Vec<Regex>,
+    /// URLs matching any of these are not fetched (`excluded`).
+    pub exclude: Vec<Regex>,
+    /// Thresholds for judging.
+    pub judge: JudgeOptions,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            fetch: FetchOptions::default(),
+            max_concurrency: 32,
+            deadline: Some(Duration::from_secs(300)),
+            remap: Vec::new(),
+            include: Vec::new(),
+            exclude: Vec::new(),
+            judge: JudgeOptions::default(),
+        }
+    }
+}
+
+impl CheckOptions {
+    /// Replaces the fetch options.
+    pub fn fetch(mut self, fetch: FetchOptions) -> Self {
+        self.fetch = fetch;
+        self
+    }
+
+    /// Sets the global concurrency (at least 1).
+    pub fn max_concurrency(mut self, n: usize) -> Self {
+        self.max_concurrency = n.max(1);
+        self
+    }
+
+    /// Sets the deadline for the whole run.
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Adds a rewrite.
+    pub fn remap(mut self, remap: Remap) -> Self {
+        self.remap.push(remap);
+        self
+    }
+
+    /// Adds an include pattern.
+    pub fn include(mut self, pattern: Regex) -> Self {
+        self.include.push(pattern);
+        self
+    }
+
+    /// Adds an exclude pattern.
+    pub fn exclude(mut self, pattern: Regex) -> Self {
+        self.exclude.push(pattern);
+        self
+    }
+}
+
+/// Told as the run goes, for a progress bar. Called from the checker's tasks.
+pub trait Progress: Send + Sync {
+    /// The number of distinct URLs to fetch is known.
+    fn start(&self, _urls: usize) {}
+    /// One URL is done.
+    fn done(&self, _url: &Url) {}
+    /// The run is over.
+    fn finish(&self) {}
+}
+
+/// A [`Progress`] that ignores everything.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
+/// A future that ends the run early when it completes (for instance on Ctrl-C).
+pub type Interrupt = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Checks every reference of the extracted documents and returns the report.
+pub struct Checker {
+    fetcher: Fetcher,
+    options: CheckOptions,
+}
+
+/// What to do with one reference, decided before any fetch.
+enum Plan {
+    /// Already decided (no URL, invalid, excluded).
+    Done(Check),
+    /// Judge from the fetch of unique URL `index`, which is this URL.
+    Fetch(usize, Url),
+}
+
+impl Checker {
+    /// A checker with its HTTP client built.
+    pub fn new(options: CheckOptions) -> Result<Checker> {
+        let fetcher = Fetcher::new(options.fetch.clone())?;
+        Ok(Checker { fetcher, options })
+    }
+
+    /// Fetches and judges. Results come back in document order whatever order fetches finish
+    /// in; a run cut short by the deadline or `interrupt` marks the rest `not-checked`.
+    pub async fn run(&self, documents: Vec<DocumentReport>, progress: &dyn Progress, interrupt: Option<Interrupt>) -> Report {
+        let mut documents = documents;
+        let mut unique: Vec<Url> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let plans: Vec<Vec<Plan>> = documents
+            .iter()
+            .map(|doc| {
+                doc.references
+                    .iter()
+                    .map(|r| {
+                        let plan = self.plan(&r.reference);
+                        match plan {
+                            Plan::Fetch(_, url) => {
+                                let key = url.to_string();
+                                let i = *index.entry(key).or_insert_with(|| {
+                                    unique.push(url.clone());
+                                    unique.len() - 1
+                                });
+                                Plan::Fetch(i, url)
+                            }
+                            done => done,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+
+        progress.start(unique.len());
+        let results = self.fetch_all(&unique, progress, interrupt).await;
+        progress.finish();
+
+        for (doc, plans) in documents.iter_mut().zip(plans) {
+            for (r, plan) in doc.references.iter_mut().zip(plans) {
+                let check = match plan {
+                    Plan::Done(check) => check,
+                    Plan::Fetch(i, url) => match &results[i] {
+                        Some((outcome, page)) => {
+                            verdict::judge(&r.reference, &url, outcome, page.as_ref(), &self.options.judge)
+                        }
+                        None => {
+                            let mut c = Check::without_fetch(Verdict::NotChecked, Some("the run ended first".into()));
+                            c.findings.push(Finding::new(
+                                Rule::NotChecked,
+                                r.reference.span,
+                                format!("note {}: not checked: the run ended before its URL was fetched", r.reference.label),
+                            ));
+                            c
+                        }
+                    },
+                };
+                doc.findings.extend(check.findings.iter().cloned());
+                r.check = Some(check);
+            }
+            doc.findings.sort_by_key(|f| (f.span.line, f.span.column, f.rule));
+        }
+        Report::new(documents)
+    }
+
+    fn plan(&self, reference: &crate::reference::Reference) -> Plan {
+        let Some(cited) = reference.url.as_deref() else {
+            return Plan::Done(if reference.malformed.is_empty() {
+                Check::without_fetch(Verdict::NoUrl, None)
+            } else {
+                Check::without_fetch(Verdict::InvalidUrl, Some(reference.malformed[0].1.clone()))
+            });
+        };
+        let rewritten = self.options.remap.iter().find_map(|r| r.apply(cited));
+        let target = rewritten.as_deref().unwrap_or(cited);
+        let excluded = self.options.exclude.iter().any(|re| re.is_match(cited) || re.is_match(target))
+            || (!self.options.include.is_empty()
+                && !self.options.include.iter().any(|re| re.is_match(cited) || re.is_match(target)));
+        if excluded {
+            let mut c = Check::without_fetch(Verdict::Excluded, None);
+            c.findings.push(Finding::new(
+                Rule::Excluded,
+                reference.span,
+                format!("note {}: {cited} is excluded by configuration and was not fetched", reference.label),
+            ));
+            return Plan::Done(c);
+        }
+        match Url::parse(target) {
+            Ok(mut url) if matches!(url.scheme(), "http" | "https") => {
+                // The fragment never reaches the server: one fetch serves every #section.
+                url.set_fragment(None);
+                Plan::Fetch(0, url)
+            }
+            Ok(url) => Plan::Done(Check::without_fetch(
+                Verdict::InvalidUrl,
+                Some(format!("the {} scheme is not fetched (only http and https)", url.scheme())),
+            )),
+            Err(e) => Plan::Done(Check::without_fetch(Verdict::InvalidUrl, Some(format!("{target}: {e}")))),
+        }
+    }
+
+    async fn fetch_all(
+        &self,
+        urls: &[Url],
+        progress: &dyn Progress,
+        interrupt: Option<Interrupt>,
+    ) -> Vec<Option<(FetchOutcome, Option<PageMeta>)>> {
+        let mut results: Vec<Option<(FetchOutcome, Option<PageMeta>)>> = (0..urls.len()).map(|_| None).collect();
+        let mut stream = futures_util::stream::iter(urls.iter().enumerate())
+            .map(|(i, url)| async move {
+                let outcome = self.fetcher.fetch(url).await;
+                let page = read_page(&outcome);
+                progress.done(url);
+                (i, outcome, page)
+            })
+            .buffer_unordered(self.options.max_concurrency.max(1));
+        let deadline = self.options.deadline.map(|d| tokio::time::Instant::now() + d);
+        let sleep = async {
+            match deadline {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        let stop = async {
+            match interrupt {
+                Some(fut) => fut.await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::pin!(sleep);
+        tokio::pin!(stop);
+        loop {
+            tokio::select! {
+                biased;
+                () = &mut stop => break,
+                () = &mut sleep => break,
+                next = stream.next() => match next {
+                    Some((i, outcome, page)) => results[i] = Some((outcome, page)),
+                    None => break,
+                },
+            }
+        }
+        results
+    }
+}
+
+/// Page metadata, when the fetch gave an HTML page.
+fn read_page(outcome: &FetchOutcome) -> Option<PageMeta> {
+    if outcome.error.is_some() || outcome.body.is_empty() {
+        return None;
+    }
+    let html = outcome.content_type.as_deref().is_none_or(|c| c.contains("html") || c.contains("xml"));
+    html.then(|| page::extract(&outcome.body, Some(&outcome.final_url)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remap_rewrites_with_groups() {
+        let r = Remap::parse(r"^https://([^/]+)/(.*)$ http://127.0.0.1:8080/$1/$2").unwrap();
+        assert_eq!(r.apply("https://www.dawn.com/news/1").as_deref(), Some("http://127.0.0.1:8080/www.dawn.com/news/1"));
+        assert_eq!(r.apply("ftp://x"), None);
+        assert!(Remap::parse("no-space").is_err());
+        assert!(Remap::parse("( x").is_err());
+    }
+}

@@ -1,0 +1,512 @@
+//! Judging a reference: what was cited, what the fetch gave, what the page says → a verdict and
+//! findings. Pure: no I/O, so every verdict can be tested from a three-line string.
+
+use serde::Serialize;
+use url::Url;
+
+use crate::fetch::{FetchErrorKind, FetchOutcome};
+use crate::finding::{Finding, Rule, Severity};
+use crate::matching::{self, TitleGrade, TitleMatch, WordDiff};
+use crate::page::PageMeta;
+use crate::reference::Reference;
+
+/// The outcome for one reference. Serialised kebab-case; the names are a public contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The link resolves and the page is the one cited (or no title was cited to compare).
+    Ok,
+    /// The link resolves to a page with another title.
+    TitleMismatch,
+    /// The link does not resolve: 404, 410, other 4xx, 5xx after retries, DNS, refused, TLS,
+    /// timeout after retries, redirect loops.
+    Dead,
+    /// A 2xx answer that is not the page: a "not found" page or a redirect to a home page.
+    Soft404,
+    /// Access was refused or challenged (401, 403, 429, 451, bot checks, logins, paywalls): a
+    /// browser may still see the page, so this is never reported as dead.
+    Unverifiable,
+    /// The note cites no URL.
+    NoUrl,
+    /// The note's URL cannot be parsed or is not http(s).
+    InvalidUrl,
+    /// Not fetched: excluded by configuration or refused by the safety policy.
+    Excluded,
+    /// Not checked before the run ended (deadline or interruption).
+    NotChecked,
+}
+
+impl Verdict {
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::TitleMismatch => "title-mismatch",
+            Verdict::Dead => "dead",
+            Verdict::Soft404 => "soft-404",
+            Verdict::Unverifiable => "unverifiable",
+            Verdict::NoUrl => "no-url",
+            Verdict::InvalidUrl => "invalid-url",
+            Verdict::Excluded => "excluded",
+            Verdict::NotChecked => "not-checked",
+        }
+    }
+
+    /// Every verdict, in report order.
+    pub const ALL: &'static [Verdict] = &[
+        Verdict::Ok,
+        Verdict::TitleMismatch,
+        Verdict::Dead,
+        Verdict::Soft404,
+        Verdict::Unverifiable,
+        Verdict::NoUrl,
+        Verdict::InvalidUrl,
+        Verdict::Excluded,
+        Verdict::NotChecked,
+    ];
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How the cited title compared with the page, for the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TitleResult {
+    /// Equal after normalisation, or but for an affix.
+    Match,
+    /// A small slip.
+    Near,
+    /// Another title.
+    Mismatch,
+    /// Not compared (no cited title, no page title, or no page).
+    None,
+}
+
+/// What the page says about itself, as far as the check uses it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PageSummary {
+    /// The site name.
+    pub site: Option<String>,
+    /// The publication date.
+    pub date: Option<String>,
+    /// The authors named.
+    pub authors: Vec<String>,
+    /// The canonical URL.
+    pub canonical: Option<String>,
+}
+
+/// The check of one reference.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The URL fetched (after `--remap`), when it differs from the cited one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fetched_url: Option<String>,
+    /// The final HTTP status.
+    pub status: Option<u16>,
+    /// The URL the redirects ended at.
+    pub final_url: Option<String>,
+    /// Each redirect hop's target, in order.
+    pub redirects: Vec<String>,
+    /// The page's best title (the one the cited title was graded against).
+    pub page_title: Option<String>,
+    /// How the titles compared.
+    pub title_match: TitleResult,
+    /// The similarity score of the best candidate (0–1).
+    pub title_score: Option<f64>,
+    /// The word-level difference between the cited title and the page title.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub title_diff: Vec<WordDiff>,
+    /// What the page says about itself.
+    pub page: Option<PageSummary>,
+    /// Why the fetch failed, for a person.
+    pub error: Option<String>,
+    /// Findings about this reference (also listed with the document's findings).
+    pub findings: Vec<Finding>,
+}
+
+impl Check {
+    /// A check that fetched nothing.
+    pub fn without_fetch(verdict: Verdict, error: Option<String>) -> Check {
+        Check {
+            verdict,
+            fetched_url: None,
+            status: None,
+            final_url: None,
+            redirects: Vec::new(),
+            page_title: None,
+            title_match: TitleResult::None,
+            title_score: None,
+            title_diff: Vec::new(),
+            page: None,
+            error,
+            findings: Vec::new(),
+        }
+    }
+}
+
+/// Thresholds for judging.
+#[derive(Debug, Clone)]
+pub struct JudgeOptions {
+    /// Dates this many days apart or fewer are the same date (time zones, print vs web).
+    pub date_tolerance_days: i64,
+}
+
+impl Default for JudgeOptions {
+    fn default() -> Self {
+        JudgeOptions { date_tolerance_days: 2 }
+    }
+}
+
+/// Judges a reference from the outcome of fetching `fetched` (its URL, perhaps remapped) and the
+/// page metadata read from the body, if any.
+pub fn judge(
+    reference: &Reference,
+    fetched: &Url,
+    outcome: &FetchOutcome,
+    page: Option<&PageMeta>,
+    options: &JudgeOptions,
+) -> Check {
+    let mut check = Check::without_fetch(Verdict::Ok, None);
+    let cited = reference.url.as_deref().unwrap_or(fetched.as_str());
+    if fetched.as_str() != cited {
+        check.fetched_url = Some(fetched.to_string());
+    }
+    check.status = outcome.status;
+    check.final_url = Some(outcome.final_url.to_string());
+    check.redirects = outcome.redirects.iter().map(|h| h.url.to_string()).collect();
+    let at = reference.span;
+    let mut add = |check: &mut Check, rule: Rule, message: String| {
+        check.findings.push(Finding::new(rule, at, message));
+    };
+
+    if let Some(err) = &outcome.error {
+        check.error = Some(err.message.clone());
+        let (verdict, rule) = match err.kind {
+            FetchErrorKind::Blocked | FetchErrorKind::Scheme if outcome.redirects.is_empty() => {
+                (Verdict::Excluded, Rule::Excluded)
+            }
+            FetchErrorKind::Deadline => (Verdict::NotChecked, Rule::NotChecked),
+            FetchErrorKind::InvalidUrl if outcome.redirects.is_empty() => (Verdict::InvalidUrl, Rule::MalformedUrl),
+            _ => (Verdict::Dead, Rule::DeadLink),
+        };
+        check.verdict = verdict;
+        let detail = match outcome.status {
+            Some(s) => format!("{} (HTTP {s})", err.message),
+            None => err.message.clone(),
+        };
+        add(&mut check, rule, format!("note {}: {}: {detail}", reference.label, short(cited)));
+        return check;
+    }
+
+    let status = outcome.status.unwrap_or(0);
+    let meta = page.cloned().unwrap_or_default();
+    if page.is_some() {
+        check.page = Some(PageSummary {
+            site: meta.site.clone(),
+            date: meta.date.map(|d| d.to_string()),
+            authors: meta.authors.clone(),
+            canonical: meta.canonical.clone(),
+        });
+    }
+
+    match status {
+        200..=299 => {}
+        401 | 403 | 407 | 429 | 451 => {
+            check.verdict = Verdict::Unverifiable;
+            let why = match status {
+                401 | 407 => "the server asks for a login",
+                403 if meta.signals.challenge => "a bot-protection challenge answered instead of the page",
+                403 => "the server refused access",
+                429 => "rate limited, even after waiting and retrying",
+                _ => "unavailable for legal reasons",
+            };
+            add(
+                &mut check,
+                Rule::Unverifiable,
+                format!("note {}: HTTP {status}: {why}; a browser may still see the page", reference.label),
+            );
+            return check;
+        }
+        _ => {
+            check.verdict = Verdict::Dead;
+            add(&mut check, Rule::DeadLink, format!("note {}: HTTP {status} for {}", reference.label, short(cited)));
+            return check;
+        }
+    }
+
+    redirect_findings(reference, outcome, &mut check);
+
+    if meta.signals.challenge || meta.signals.login || meta.signals.paywall {
+        check.verdict = Verdict::Unverifiable;
+        let why = if meta.signals.challenge {
+            "a bot-protection challenge"
+        } else if meta.signals.login {
+            "a login page"
+        } else {
+            "a paywall"
+        };
+        add(
+            &mut check,
+            Rule::Unverifiable,
+            format!("note {}: the URL answers with {why} instead of the page; a browser may still see it", reference.label),
+        );
+        return check;
+    }
+    if meta.signals.not_found {
+        check.verdict = Verdict::Soft404;
+        check.page_title = meta.titles.first().map(|t| t.text.clone());
+        add(
+            &mut check,
+            Rule::Soft404,
+            format!(
+                "note {}: the page says it is not found{}",
+                reference.label,
+                check.page_title.as_deref().map(|t| format!(" (\u{201c}{}\u{201d})", short(t))).unwrap_or_default()
+            ),
+        );
+        return check;
+    }
+    if redirected_to_generic(fetched, &outcome.final_url, !outcome.redirects.is_empty()) {
+        check.verdict = Verdict::Soft404;
+        add(
+            &mut check,
+            Rule::Soft404,
+            format!(
+                "note {}: the deep link redirects to a generic page ({}) instead of the article",
+                reference.label,
+                outcome.final_url
+            ),
+        );
+        return check;
+    }
+
+    let is_html = outcome.content_type.as_deref().is_none_or(|c| c.contains("html") || c.contains("xml"));
+    let host = outcome.final_url.host_str().map(|h| h.trim_start_matches("www.").to_owned());
+    match (&reference.title, page.is_some() && is_html) {
+        (None, _) => add(
+            &mut check,
+            Rule::TitleNotCited,
+            format!("note {} cites no title: only that the link resolves was checked", reference.label),
+        ),
+        (Some(_), false) => add(
+            &mut check,
+            Rule::NoPageTitle,
+            format!(
+                "note {}: the URL serves {}, whose title is not read yet: only that it resolves was checked",
+                reference.label,
+                outcome.content_type.as_deref().unwrap_or("a non-HTML document")
+            ),
+        ),
+        (Some(cited_title), true) => {
+            match matching::compare_titles(cited_title, &meta.titles, meta.site.as_deref(), host.as_deref()) {
+                None => add(
+                    &mut check,
+                    Rule::NoPageTitle,
+                    format!("note {}: the page has no title to compare with the cited one", reference.label),
+                ),
+                Some(m) => grade(reference, &m, &mut check),
+            }
+        }
+    }
+
+    metadata_findings(reference, &meta, host.as_deref(), fetched, options, &mut check);
+    check
+}
+
+fn grade(reference: &Reference, m: &TitleMatch, check: &mut Check) {
+    check.page_title = Some(m.page_title.clone());
+    check.title_score = Some(m.score);
+    let cited = reference.title.as_deref().unwrap_or("");
+    match m.grade {
+        TitleGrade::Match => check.title_match = TitleResult::Match,
+        TitleGrade::Near => {
+            check.title_match = TitleResult::Near;
+            check.title_diff = m.diff.clone();
+            check.findings.push(Finding::new(
+                Rule::TitleNearMatch,
+                reference.span,
+                format!(
+                    "note {}: the page title differs by a small slip: {} (cited \u{201c}{}\u{201d}, page \u{201c}{}\u{201d})",
+                    reference.label,
+                    diff_words(&m.diff),
+                    short(cited),
+                    short(&m.page_title)
+                ),
+            ));
+        }
+        TitleGrade::Mismatch => {
+            check.verdict = Verdict::TitleMismatch;
+            check.title_match = TitleResult::Mismatch;
+            check.title_diff = m.diff.clone();
+            check.findings.push(Finding::new(
+                Rule::TitleMismatch,
+                reference.span,
+                format!(
+                    "note {}: the page is titled \u{201c}{}\u{201d}, not \u{201c}{}\u{201d} (score {:.2}; {})",
+                    reference.label,
+                    short(&m.page_title),
+                    short(cited),
+                    m.score,
+                    diff_words(&m.diff)
+                ),
+            ));
+        }
+    }
+}
+
+/// "−cited +page" for the words that differ.
+fn diff_words(diff: &[WordDiff]) -> String {
+    let mut missing = Vec::new();
+    let mut extra = Vec::new();
+    for d in diff {
+        match d {
+            WordDiff::Missing(w) => missing.push(w.as_str()),
+            WordDiff::Extra(w) => extra.push(w.as_str()),
+            WordDiff::Same(_) => {}
+        }
+    }
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!("cited words not on the page: {}", missing.join(" ")));
+    }
+    if !extra.is_empty() {
+        parts.push(format!("page words not cited: {}", extra.join(" ")));
+    }
+    if parts.is_empty() { "same words".to_owned() } else { parts.join("; ") }
+}
+
+fn redirect_findings(reference: &Reference, outcome: &FetchOutcome, check: &mut Check) {
+    let Some(first) = outcome.redirects.first() else { return };
+    let permanent = outcome.redirects.iter().all(|h| matches!(h.status, 301 | 308));
+    let from = &outcome.url;
+    let to = &outcome.final_url;
+    let only_scheme = from.scheme() == "http"
+        && to.scheme() == "https"
+        && from.host_str() == to.host_str()
+        && from.path() == to.path()
+        && from.query() == to.query();
+    if only_scheme {
+        check.findings.push(Finding::new(
+            Rule::HttpsUpgrade,
+            reference.span,
+            format!("note {}: the http URL redirects to https; cite {to}", reference.label),
+        ));
+    } else if permanent {
+        check.findings.push(Finding::new(
+            Rule::PermanentRedirect,
+            reference.span,
+            format!("note {}: permanently redirected (HTTP {}) to {to}", reference.label, first.status),
+        ));
+    }
+}
+
+/// A deep URL that ends on the site's home page or a generic path is not the article.
+fn redirected_to_generic(cited: &Url, final_url: &Url, redirected: bool) -> bool {
+    if !redirected {
+        return false;
+    }
+    let depth = |u: &Url| u.path_segments().map_or(0, |s| s.filter(|p| !p.is_empty()).count());
+    let deep = depth(cited) >= 1 && cited.path().len() > 1;
+    let generic_path = {
+        let p = final_url.path().trim_end_matches('/').to_ascii_lowercase();
+        let last = p.rsplit('/').next().unwrap_or("");
+        p.is_empty()
+            || matches!(
+                last,
+                "index.html" | "index.htm" | "index.php" | "home" | "404" | "404.html" | "error" | "not-found"
+                    | "notfound" | "page-not-found" | "search" | "en" | "ur" | "news"
+            )
+    };
+    deep && generic_path && cited.path() != final_url.path()
+}
+
+fn metadata_findings(
+    reference: &Reference,
+    meta: &PageMeta,
+    host: Option<&str>,
+    fetched: &Url,
+    options: &JudgeOptions,
+    check: &mut Check,
+) {
+    let label = &reference.label;
+    let at = reference.span;
+    if let Some(canonical) = meta.canonical.as_deref()
+        && let Ok(c) = Url::parse(canonical)
+        && !same_resource(&c, fetched)
+        && check.redirects.last().is_none_or(|last| !same_resource(&c, &Url::parse(last).unwrap_or(c.clone())))
+    {
+        check.findings.push(Finding::new(
+            Rule::CanonicalDiffers,
+            at,
+            format!("note {label}: the page's canonical URL is {canonical}; consider citing it"),
+        ));
+    }
+    if let (Some(cited), Some(page_date)) = (reference.date, meta.date) {
+        match cited.distance_days(&page_date) {
+            Some(d) if d <= options.date_tolerance_days => {}
+            _ => check.findings.push(Finding::new(
+                Rule::DateDiffers,
+                at,
+                format!("note {label}: cited date {cited}, the page says {page_date}"),
+            )),
+        }
+    }
+    if let Some(container) = reference.container.as_deref()
+        && !matching::same_publication(container, meta.site.as_deref(), host)
+    {
+        check.findings.push(Finding::new(
+            Rule::PublicationDiffers,
+            at,
+            format!(
+                "note {label}: cited publication \u{201c}{}\u{201d}, the page is from {}",
+                short(container),
+                meta.site.as_deref().or(host).unwrap_or("another site")
+            ),
+        ));
+    }
+    for author in &reference.authors {
+        if !matching::author_named(author, &meta.authors, None) {
+            check.findings.push(Finding::new(
+                Rule::AuthorNotFound,
+                at,
+                format!(
+                    "note {label}: cited author {} is not named on the page (it names {})",
+                    short(author),
+                    meta.authors.join(", ")
+                ),
+            ));
+        }
+    }
+}
+
+/// Same scheme-less host (ignoring `www.`), path (ignoring a trailing slash) and query.
+fn same_resource(a: &Url, b: &Url) -> bool {
+    let host = |u: &Url| u.host_str().unwrap_or("").trim_start_matches("www.").to_ascii_lowercase();
+    host(a) == host(b) && a.path().trim_end_matches('/') == b.path().trim_end_matches('/') && a.query() == b.query()
+}
+
+/// Keeps messages readable: long strings are cut at a character boundary.
+fn short(s: &str) -> String {
+    const MAX: usize = 120;
+    if s.chars().count() <= MAX {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(MAX - 1).collect();
+    out.push('…');
+    out
+}
+
+/// The severity a verdict implies for the reference as a whole.
+pub fn verdict_severity(v: Verdict) -> Option<Severity> {
+    match v {
+        Verdict::TitleMismatch | Verdict::Dead | Verdict::Soft404 | Verdict::InvalidUrl => Some(Severity::Error),
+        Verdict::Unverifiable | Verdict::NotChecked => Some(Severity::Warning),
+        Verdict::Ok | Verdict::NoUrl | Verdict::Excluded => None,
+    }
+}
