@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Extraction throughput on generated corpora, side by side with a peer that only reads the
+# bytes (grep counting superscript markers): the ratio shows what parsing costs on top of a
+# single pass, and the sizes show that extraction is linear in the input.
+#
+# Usage: bench/extract.sh [MEGABYTES...]   (default: 10 20 40, plus a 100 MB single line)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=bench/out
+mkdir -p "$out"
+cargo build --release --quiet
+bin=target/release/citecheck
+sizes=("${@:-10 20 40}")
+sizes=(${sizes[*]})
+
+run() { # prints seconds (best of 3) of a command
+  python3 - "$@" <<'PY'
+import subprocess, sys, time
+best = None
+for _ in range(3):
+    t = time.perf_counter()
+    subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False)
+    d = time.perf_counter() - t
+    best = d if best is None else min(best, d)
+print(f"{best:.3f}")
+PY
+}
+
+printf '%-22s %8s %10s %10s %8s %8s\n' corpus MB citecheck grep ratio MB/s
+for mb in "${sizes[@]}"; do
+  f="$out/corpus-$mb.txt"
+  [ -f "$f" ] || python3 bench/gen_corpus.py "$f" "$mb"
+  c=$(run "$bin" extract --format json --fail-on never "$f")
+  g=$(run grep -c '[¹²³⁴⁵⁶⁷⁸⁹]' "$f")
+  python3 -c "import sys; mb,c,g=map(float,sys.argv[1:]); print(f'{\"notes-\"+sys.argv[1]:<22} {mb:8.0f} {c:10.3f} {g:10.3f} {c/g:8.1f} {mb/c:8.1f}')" "$mb" "$c" "$g"
+done
+f="$out/single-line-100.txt"
+[ -f "$f" ] || python3 bench/gen_corpus.py "$f" 100 --single-line
+c=$(run "$bin" extract --format json --fail-on never "$f")
+g=$(run grep -c '[¹²³⁴⁵⁶⁷⁸⁹]' "$f")
+python3 -c "import sys; c,g=map(float,sys.argv[1:]); print(f'{\"single-line\":<22} {100:8.0f} {c:10.3f} {g:10.3f} {c/g:8.1f} {100/c:8.1f}')" "$c" "$g"
