@@ -149,7 +149,9 @@ pub struct FetchOutcome {
 }
 
 impl FetchOutcome {
-    fn new(url: &Url) -> FetchOutcome {
+    /// An outcome for `url` with nothing learnt yet: no status, no body, no error. For callers
+    /// that produce outcomes without fetching (a cache, a test of a verdict).
+    pub fn new(url: &Url) -> FetchOutcome {
         FetchOutcome {
             url: url.clone(),
             final_url: url.clone(),
@@ -289,8 +291,8 @@ impl Fetcher {
             None => builder.no_proxy(),
         };
         // Through a proxy the resolver would only ever see the proxy's own name.
-        if !options.allow_private && options.proxy.is_none() {
-            builder = builder.dns_resolver(Arc::new(GuardedResolver));
+        if options.proxy.is_none() {
+            builder = builder.dns_resolver(Arc::new(GuardedResolver { allow_private: options.allow_private }));
         }
         let client = builder.build().map_err(|e| Error::Client(chain_message(&e)))?;
         let hosts = Hosts::new(options.host_concurrency, options.host_interval);
@@ -385,6 +387,14 @@ impl Inner {
         }
         let host =
             url.host().ok_or_else(|| FetchError::new(FetchErrorKind::InvalidUrl, format!("{url} has no host")))?;
+        if let Host::Domain(name) = host {
+            if policy::is_invalid_name(name) {
+                return Err(FetchError::new(
+                    FetchErrorKind::Dns,
+                    format!("could not resolve {name}: names under .invalid never resolve"),
+                ));
+            }
+        }
         if self.options.allow_private {
             return Ok(());
         }

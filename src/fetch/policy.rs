@@ -90,10 +90,23 @@ fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
 /// Whether a host name is one that always means this machine (RFC 6761), so it can be refused
 /// before any lookup.
 pub(crate) fn is_local_name(host: &str) -> bool {
+    is_in_domain(host, "localhost")
+}
+
+/// Whether a host name is under `.invalid`, which never resolves (RFC 6761), so no lookup is
+/// needed to fail it.
+pub(crate) fn is_invalid_name(host: &str) -> bool {
+    is_in_domain(host, "invalid")
+}
+
+/// `host` is `domain` or a name under it, ignoring case and a final dot.
+fn is_in_domain(host: &str, domain: &str) -> bool {
     let host = host.trim_end_matches('.');
-    host.eq_ignore_ascii_case("localhost")
-        || host.len() > ".localhost".len()
-            && host.get(host.len() - ".localhost".len()..).is_some_and(|t| t.eq_ignore_ascii_case(".localhost"))
+    if host.eq_ignore_ascii_case(domain) {
+        return true;
+    }
+    let Some(cut) = host.len().checked_sub(domain.len() + 1) else { return false };
+    host.as_bytes().get(cut) == Some(&b'.') && host.get(cut + 1..).is_some_and(|t| t.eq_ignore_ascii_case(domain))
 }
 
 #[cfg(test)]
@@ -213,5 +226,9 @@ mod tests {
         assert!(!is_local_name("localhost.example"));
         assert!(!is_local_name("notlocalhost"));
         assert!(!is_local_name("example.com"));
+        assert!(is_invalid_name("nowhere.invalid"));
+        assert!(is_invalid_name("INVALID"));
+        assert!(!is_invalid_name("invalid.example"));
+        assert!(!is_invalid_name("xinvalid"));
     }
 }

@@ -43,22 +43,30 @@ impl fmt::Display for DnsError {
 
 impl std::error::Error for DnsError {}
 
-/// The resolver reqwest uses when the address policy is on.
+/// The resolver reqwest uses. With `allow_private` it only resolves (so that a failed lookup is
+/// still told apart from a failed connection); without, it applies the address policy.
 #[derive(Debug, Default)]
-pub(crate) struct GuardedResolver;
+pub(crate) struct GuardedResolver {
+    pub(crate) allow_private: bool,
+}
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_owned();
+        let allow_private = self.allow_private;
         Box::pin(async move {
-            let addrs = resolve_allowed(&host).await?;
+            let addrs = resolve_allowed(&host, allow_private).await?;
             Ok(Box::new(addrs.into_iter()) as Addrs)
         })
     }
 }
 
-/// Resolves `host` and keeps only the addresses the policy allows.
-pub(crate) async fn resolve_allowed(host: &str) -> Result<Vec<SocketAddr>, Box<dyn std::error::Error + Send + Sync>> {
+/// Resolves `host` and keeps only the addresses the policy allows (all of them with
+/// `allow_private`).
+pub(crate) async fn resolve_allowed(
+    host: &str,
+    allow_private: bool,
+) -> Result<Vec<SocketAddr>, Box<dyn std::error::Error + Send + Sync>> {
     let found: Vec<SocketAddr> = tokio::net::lookup_host((host, 0))
         .await
         .map_err(|e| DnsError { host: host.to_owned(), message: e.to_string() })?
@@ -66,7 +74,7 @@ pub(crate) async fn resolve_allowed(host: &str) -> Result<Vec<SocketAddr>, Box<d
     let mut refused = None;
     let allowed: Vec<SocketAddr> = found
         .into_iter()
-        .filter(|a| match policy::refusal_reason(a.ip()) {
+        .filter(|a| match policy::refusal_reason(a.ip()).filter(|_| !allow_private) {
             Some(reason) => {
                 refused.get_or_insert((a.ip(), reason));
                 false
@@ -88,15 +96,17 @@ mod tests {
     #[tokio::test]
     async fn a_name_for_loopback_is_blocked() {
         // "localhost" comes from the hosts file, so this needs no network.
-        let err = resolve_allowed("localhost").await.unwrap_err();
+        let err = resolve_allowed("localhost", false).await.unwrap_err();
         let blocked = err.downcast_ref::<BlockedError>().expect("blocked, not a DNS failure");
         assert!(blocked.addr.is_loopback());
         assert!(blocked.to_string().starts_with("refused to connect to localhost: it resolves to"), "{blocked}");
+        let allowed = resolve_allowed("localhost", true).await.unwrap();
+        assert!(allowed.iter().all(|a| a.ip().is_loopback()));
     }
 
     #[tokio::test]
     async fn a_literal_public_address_passes() {
-        let addrs = resolve_allowed("192.0.43.10").await.unwrap();
+        let addrs = resolve_allowed("192.0.43.10", false).await.unwrap();
         assert_eq!(addrs[0].ip().to_string(), "192.0.43.10");
     }
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use citecheck::fetch::{FetchErrorKind, FetchOptions, FetchOutcome, Fetcher};
 
-use crate::support::{Reply, TestServer, closed_port};
+use crate::support::{Reply, TEST_CA_PEM, TestServer, closed_port};
 
 /// Options for tests: private addresses allowed (the server is on loopback), short timeouts,
 /// tiny backoffs and no politeness interval unless a test sets one.
@@ -518,4 +518,50 @@ async fn connections_are_kept_alive() {
         assert!(fetcher.fetch(&server.parsed_url(path)).await.is_success());
     }
     assert_eq!(server.connections(), 1);
+}
+
+#[tokio::test]
+async fn https_works_with_a_trusted_extra_root() {
+    let server = TestServer::builder().tls().route("/secure", Reply::ok_html("<title>Secure</title>")).start();
+    assert!(server.url("/secure").starts_with("https://127.0.0.1:"));
+    let out = fetch_with(options().add_root_certificate(TEST_CA_PEM), &server.url("/secure")).await;
+    assert_eq!(out.error, None);
+    assert_eq!(out.status, Some(200));
+    assert!(out.body.contains("<title>Secure</title>"));
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_is_a_tls_error_and_not_retried() {
+    let server = TestServer::builder().tls().route("/secure", Reply::ok_html("<title>Secure</title>")).start();
+    let out = fetch(&server, "/secure").await;
+    assert_eq!(kind(&out), Some(FetchErrorKind::Tls), "{:?}", out.error);
+    assert_eq!(out.attempts, 1);
+    assert!(out.error.is_some_and(|e| e.message.contains("certificate")));
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_redirect_from_http_to_https_is_followed() {
+    let secure = TestServer::builder().tls().route("/page", Reply::ok_html("<title>Moved to TLS</title>")).start();
+    let plain = TestServer::builder().route("/page", Reply::redirect(301, &secure.url("/page"))).start();
+    let out = fetch_with(options().add_root_certificate(TEST_CA_PEM), &plain.url("/page")).await;
+    assert_eq!(out.error, None);
+    assert_eq!(out.final_url.scheme(), "https");
+    assert!(out.body.contains("Moved to TLS"));
+}
+
+#[tokio::test]
+async fn invalid_names_fail_without_a_lookup() {
+    let out = fetch_with(options(), "http://nowhere.invalid/page").await;
+    assert_eq!(kind(&out), Some(FetchErrorKind::Dns));
+    assert_eq!(out.attempts, 0);
+}
+
+#[tokio::test]
+async fn host_names_resolve_through_the_fetchers_resolver() {
+    let server = TestServer::builder().route("/named", Reply::ok_html("<title>by name</title>")).start();
+    let out = fetch_with(options(), &format!("http://localhost:{}/named", server.port())).await;
+    assert_eq!(out.error, None);
+    assert!(out.body.contains("by name"));
+    assert_eq!(server.requests()[0].header("host"), Some(format!("localhost:{}", server.port()).as_str()));
 }

@@ -42,6 +42,12 @@
 //! `application/xml`, else `application/octet-stream`), with no charset unless the sidecar says
 //! so. A missing file is a 404 with a small HTML body. Routes take precedence over fixtures.
 //!
+//! # HTTPS
+//!
+//! [`TestServerBuilder::tls`] serves the same over TLS, with a certificate for `127.0.0.1`,
+//! `localhost` and `fetch.test` (valid until 2126) issued by a test CA whose certificate is
+//! [`TEST_CA_PEM`]. The files are in `support/tls/`; the CA's private key was discarded.
+//!
 //! # Replies and faults
 //!
 //! See [`Reply`]: fixed replies, sequences (`503` then `200`), replies computed from the request,
@@ -57,6 +63,11 @@ mod server;
 
 pub use reply::Reply;
 pub use server::{RecordedRequest, TestServer, TestServerBuilder};
+
+/// The PEM certificate of the test CA that issued the certificate of a
+/// [`TLS`](TestServerBuilder::tls) test server. Trust it with
+/// `FetchOptions::add_root_certificate(TEST_CA_PEM)`; its key was thrown away.
+pub const TEST_CA_PEM: &[u8] = include_bytes!("tls/ca.pem");
 
 /// A port on 127.0.0.1 that nothing listens on (bound, then released), for "connection refused"
 /// tests. Another process could take it in between, which is unlikely enough on a test machine.

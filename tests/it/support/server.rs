@@ -10,8 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
 
 use super::fixtures;
 use super::reply::{Fault, Fixed, Framing, Reply, reason};
@@ -55,9 +56,18 @@ pub struct TestServerBuilder {
     routes: HashMap<String, Reply>,
     fixtures: Option<PathBuf>,
     fallback: Option<Reply>,
+    tls: bool,
 }
 
 impl TestServerBuilder {
+    /// Serves HTTPS (HTTP/1.1 over TLS) instead of plain HTTP, with a certificate for
+    /// `127.0.0.1`, `localhost` and `fetch.test` issued by the test CA in
+    /// [`TEST_CA_PEM`](super::TEST_CA_PEM), which clients must trust explicitly.
+    pub fn tls(mut self) -> Self {
+        self.tls = true;
+        self
+    }
+
     /// Serves `/<host>/<path>` from `<dir>/<host>/<path>`. A relative `dir` is taken from the
     /// package root, so `"fixtures/web"` works from any working directory.
     pub fn fixtures(mut self, dir: impl AsRef<Path>) -> Self {
@@ -90,6 +100,8 @@ impl TestServerBuilder {
             log: Mutex::new(Vec::new()),
             connections: AtomicUsize::new(0),
         });
+        let acceptor = self.tls.then(tls_acceptor);
+        let scheme = if self.tls { "https" } else { "http" };
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let state = shared.clone();
         let thread = std::thread::Builder::new()
@@ -100,20 +112,21 @@ impl TestServerBuilder {
                 runtime.block_on(async move {
                     let listener = TcpListener::from_std(listener).expect("tokio listener");
                     tokio::select! {
-                        _ = accept_loop(listener, state) => {}
+                        _ = accept_loop(listener, state, acceptor) => {}
                         _ = stop_rx => {}
                     }
                 });
                 // Dropping the runtime cancels every connection task, hanging ones included.
             })
             .expect("spawn the test server thread");
-        TestServer { addr, shared, stop: Some(stop_tx), thread: Some(thread) }
+        TestServer { addr, scheme, shared, stop: Some(stop_tx), thread: Some(thread) }
     }
 }
 
 /// A running loopback HTTP/1.1 server. Stops (and closes every connection) when dropped.
 pub struct TestServer {
     addr: SocketAddr,
+    scheme: &'static str,
     shared: Arc<Shared>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -135,15 +148,16 @@ impl TestServer {
         self.addr.port()
     }
 
-    /// `http://127.0.0.1:PORT` with no trailing slash.
+    /// `http://127.0.0.1:PORT` (or `https://…` with [`TestServerBuilder::tls`]), no trailing
+    /// slash.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// The absolute URL of `path` on this server: `url("/gone")` → `http://127.0.0.1:PORT/gone`.
     pub fn url(&self, path: &str) -> String {
         let slash = if path.starts_with('/') { "" } else { "/" };
-        format!("http://{}{slash}{path}", self.addr)
+        format!("{}{slash}{path}", self.base_url())
     }
 
     /// [`url`](Self::url), parsed.
@@ -219,17 +233,69 @@ impl Shared {
     }
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+/// The server side of the bundled test certificate.
+fn tls_acceptor() -> TlsAcceptor {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(include_bytes!("tls/server.pem"))
+        .collect::<Result<_, _>>()
+        .expect("test certificate");
+    let key = PrivateKeyDer::from_pem_slice(include_bytes!("tls/server.key")).expect("test key");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .expect("test certificate and key");
+    // The server speaks HTTP/1.1 only, so that is all it offers.
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    TlsAcceptor::from(Arc::new(config))
+}
+
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Option<TlsAcceptor>) {
     loop {
         let Ok((stream, _)) = listener.accept().await else { continue };
+        let _ = stream.set_nodelay(true);
         let id = shared.connections.fetch_add(1, Ordering::SeqCst);
-        tokio::spawn(serve(stream, id, shared.clone()));
+        let shared = shared.clone();
+        match &tls {
+            None => {
+                tokio::spawn(serve(stream, id, shared));
+            }
+            Some(acceptor) => {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    // A client that rejects the certificate aborts the handshake: nothing to serve.
+                    if let Ok(stream) = acceptor.accept(stream).await {
+                        serve(stream, id, shared).await;
+                    }
+                });
+            }
+        }
+    }
+}
+
+/// A connection the server can serve: plain TCP or TLS over TCP.
+trait Conn: AsyncRead + AsyncWrite + Unpin + Send {
+    /// The TCP socket underneath, for socket options such as a zero linger.
+    fn tcp(&self) -> &TcpStream;
+}
+
+impl Conn for TcpStream {
+    fn tcp(&self) -> &TcpStream {
+        self
+    }
+}
+
+impl Conn for tokio_rustls::server::TlsStream<TcpStream> {
+    fn tcp(&self) -> &TcpStream {
+        self.get_ref().0
     }
 }
 
 /// Serves one connection: requests in turn while the connection is kept alive.
-async fn serve(mut stream: TcpStream, connection: usize, shared: Arc<Shared>) {
-    let _ = stream.set_nodelay(true);
+async fn serve(mut stream: impl Conn, connection: usize, shared: Arc<Shared>) {
     let mut buf: Vec<u8> = Vec::new();
     loop {
         let head = match read_head(&mut stream, &mut buf).await {
@@ -272,7 +338,7 @@ async fn serve(mut stream: TcpStream, connection: usize, shared: Arc<Shared>) {
             Some(Fault::Hang) => std::future::pending::<()>().await,
             Some(Fault::Close) => return,
             Some(Fault::Reset) => {
-                let _ = stream.set_zero_linger();
+                let _ = stream.tcp().set_zero_linger();
                 return;
             }
             None => {}
@@ -292,7 +358,7 @@ async fn serve(mut stream: TcpStream, connection: usize, shared: Arc<Shared>) {
 
 /// Reads up to the end of a request head. `Ok(None)` when the client closed the connection
 /// between requests; `Err(status)` for a head too large.
-async fn read_head(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Option<Vec<u8>>, u16> {
+async fn read_head(stream: &mut impl Conn, buf: &mut Vec<u8>) -> Result<Option<Vec<u8>>, u16> {
     loop {
         if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             let head: Vec<u8> = buf.drain(..end + 4).collect();
@@ -309,7 +375,7 @@ async fn read_head(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Option<V
     }
 }
 
-async fn discard(stream: &mut TcpStream, buf: &mut Vec<u8>, mut len: usize) -> std::io::Result<()> {
+async fn discard(stream: &mut impl Conn, buf: &mut Vec<u8>, mut len: usize) -> std::io::Result<()> {
     let from_buf = len.min(buf.len());
     buf.drain(..from_buf);
     len -= from_buf;
@@ -344,7 +410,7 @@ fn parse_head(head: &[u8], connection: usize) -> Option<RecordedRequest> {
 }
 
 async fn write_reply(
-    stream: &mut TcpStream,
+    stream: &mut impl Conn,
     req: &RecordedRequest,
     mut fixed: Fixed,
     keep_alive: bool,
