@@ -131,7 +131,8 @@ pub struct FetchOutcome {
     pub bytes_read: u64,
     /// Whether reading stopped before the end of the body: because the metadata was complete
     /// (an HTML head with a title, or the first `</h1>`), because a size cap was reached, or
-    /// because of an error. A body exactly as long as a cap also counts as truncated.
+    /// because of an error. A body exactly as long as a cap, sent without a `Content-Length`,
+    /// also counts as truncated.
     pub truncated: bool,
     /// How many times the final URL was requested (more than 1 after retries).
     pub attempts: u32,
@@ -530,7 +531,7 @@ impl Inner {
                 }
             }
         }
-        if !ended {
+        if !ended && out.error.is_none() {
             ended = stream_has_ended(&mut response, out.bytes_read);
         }
         out.truncated = !ended;
@@ -631,6 +632,9 @@ fn config(setting: &str, message: impl fmt::Display) -> Error {
     Error::Config { setting: setting.to_owned(), message: message.to_string() }
 }
 
+/// The longest any duration setting may be.
+const MAX_SETTING_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+
 fn validate(o: &FetchOptions) -> Result<(), Error> {
     let positive = [
         ("connect_timeout", o.connect_timeout),
@@ -640,6 +644,21 @@ fn validate(o: &FetchOptions) -> Result<(), Error> {
     for (name, d) in positive {
         if d.is_zero() {
             return Err(config(name, "must be longer than zero"));
+        }
+    }
+    // Bounding every duration keeps all the deadline arithmetic far from overflow.
+    let all = [
+        ("connect_timeout", o.connect_timeout),
+        ("request_timeout", o.request_timeout),
+        ("total_timeout", o.total_timeout),
+        ("backoff_base", o.backoff_base),
+        ("max_backoff", o.max_backoff),
+        ("max_retry_after", o.max_retry_after),
+        ("host_interval", o.host_interval),
+    ];
+    for (name, d) in all {
+        if d > MAX_SETTING_DURATION {
+            return Err(config(name, "must be at most a day"));
         }
     }
     let sizes = [
@@ -774,6 +793,8 @@ mod tests {
             FetchOptions::default().request_timeout(Duration::ZERO),
             FetchOptions::default().host_concurrency(0),
             FetchOptions::default().max_body_bytes(0),
+            FetchOptions::default().total_timeout(Duration::MAX),
+            FetchOptions::default().host_interval(Duration::from_secs(90_000)),
             FetchOptions::default().header("Bad Name", "x"),
             FetchOptions::default().header("X-Ok", "line\nbreak"),
             FetchOptions::default().user_agent("tab\u{7f}"),

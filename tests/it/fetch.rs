@@ -565,3 +565,15 @@ async fn host_names_resolve_through_the_fetchers_resolver() {
     assert!(out.body.contains("by name"));
     assert_eq!(server.requests()[0].header("host"), Some(format!("localhost:{}", server.port()).as_str()));
 }
+
+#[tokio::test]
+async fn a_gzip_bomb_is_cut_at_the_decompressed_cap() {
+    let page = format!("<html><head><script>{}", " ".repeat(10 * 1024 * 1024));
+    let server = TestServer::builder().route("/bomb", Reply::ok_html(page).gzip()).start();
+    let cap = 1024 * 1024;
+    let out = fetch_with(options().max_body_bytes(cap), &server.url("/bomb")).await;
+    assert_eq!(out.error, None);
+    assert!(out.truncated);
+    assert_eq!(out.raw.len() as u64, cap);
+    assert!(out.bytes_read < 2 * cap, "decompressed {} bytes", out.bytes_read);
+}
