@@ -134,7 +134,8 @@ pub struct FetchOutcome {
     /// because of an error. A body exactly as long as a cap, sent without a `Content-Length`,
     /// also counts as truncated.
     pub truncated: bool,
-    /// How many times the final URL was requested (more than 1 after retries).
+    /// How many times the final URL was requested: more than 1 after retries, 0 when it was
+    /// refused before any request.
     pub attempts: u32,
     /// Wall-clock time of the whole fetch, including waits.
     pub elapsed: Duration,
@@ -814,6 +815,23 @@ mod tests {
         assert_eq!(map.get_all(header::USER_AGENT).iter().collect::<Vec<_>>(), ["other/1"]);
         assert_eq!(map.get_all("x-a").iter().collect::<Vec<_>>(), ["1", "2"]);
         assert_eq!(map.get(header::ACCEPT_LANGUAGE).unwrap(), DEFAULT_ACCEPT_LANGUAGE);
+    }
+
+    #[test]
+    fn every_hop_is_checked_against_scheme_and_address_policy() {
+        let fetcher = Fetcher::new(FetchOptions::default()).unwrap();
+        let check = |url: &str| fetcher.inner.check_target(&Url::parse(url).unwrap(), true).map_err(|e| e.kind);
+        assert_eq!(check("https://www.example.org/"), Ok(()));
+        assert_eq!(check("http://93.184.215.14/"), Ok(()));
+        assert_eq!(check("http://169.254.169.254/latest/meta-data/"), Err(FetchErrorKind::Blocked));
+        assert_eq!(check("http://[fd00::1]/"), Err(FetchErrorKind::Blocked));
+        assert_eq!(check("http://localhost/"), Err(FetchErrorKind::Blocked));
+        assert_eq!(check("file:///etc/passwd"), Err(FetchErrorKind::Scheme));
+        assert_eq!(check("data:text/html,hi"), Err(FetchErrorKind::Scheme));
+        let open = Fetcher::new(FetchOptions::default().allow_private(true)).unwrap();
+        let check = |url: &str| open.inner.check_target(&Url::parse(url).unwrap(), true).map_err(|e| e.kind);
+        assert_eq!(check("http://127.0.0.1/"), Ok(()));
+        assert_eq!(check("ftp://127.0.0.1/"), Err(FetchErrorKind::Scheme));
     }
 
     #[test]

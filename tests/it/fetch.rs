@@ -168,6 +168,10 @@ async fn private_addresses_are_refused_without_a_request() {
         format!("http://10.0.0.1:{port}/"),
         format!("http://[fe80::1]:{port}/"),
         format!("http://0.0.0.0:{port}/"),
+        format!("http://0:{port}/"),
+        format!("http://127.0.0.1.:{port}/"),
+        format!("http://[::]:{port}/"),
+        format!("http://[64:ff9b::7f00:1]:{port}/"),
     ];
     for url in &urls {
         let out = fetch_with(safe.clone(), url).await;
