@@ -236,6 +236,55 @@ mod tests {
     }
 
     #[test]
+    fn detects_undeclared_cyrillic_chinese_and_arabic() {
+        // KOI8-U is a superset of KOI8-R that decodes Russian text identically.
+        let cases: [(&str, &'static Encoding, Option<&str>, &[&str]); 6] = [
+            (
+                "<title>Пакистан и Афганистан договорились о борьбе с терроризмом</title>",
+                encoding_rs::KOI8_R,
+                None,
+                &["KOI8-R", "KOI8-U"],
+            ),
+            (
+                "<title>Пакистан и Афганистан договорились о борьбе с терроризмом</title>",
+                encoding_rs::WINDOWS_1251,
+                None,
+                &["windows-1251"],
+            ),
+            (
+                "<title>巴基斯坦与阿富汗关系的重新调整和未来合作前景</title>",
+                encoding_rs::GBK,
+                Some("cn"),
+                &["GBK", "gb18030"],
+            ),
+            (
+                "<title>パキスタンとアフガニスタンの関係についての記事です</title>",
+                encoding_rs::SHIFT_JIS,
+                Some("jp"),
+                &["Shift_JIS"],
+            ),
+            ("<title>پاکستان اور افغانستان کے تعلقات میں نئی پیش رفت</title>", UTF_8, Some("pk"), &["UTF-8"]),
+            ("<title>باكستان وأفغانستان تتفقان على مكافحة الإرهاب</title>", UTF_8, None, &["UTF-8"]),
+        ];
+        for (page, encoding, tld, accepted) in cases {
+            let (bytes, _, unmappable) = encoding.encode(page);
+            assert!(!unmappable, "{page} in {}", encoding.name());
+            let (chosen, bom, source) = choose(&bytes, None, tld);
+            assert!(accepted.contains(&chosen.name()), "{page}: {} detected as {}", encoding.name(), chosen.name());
+            assert_eq!(source, Source::Detected);
+            assert_eq!(decode(&bytes, chosen, bom, true), page);
+        }
+    }
+
+    #[test]
+    fn an_upper_case_or_dotted_tld_hint_is_ignored_not_a_panic() {
+        let body = "<title>Привет мир, как дела сегодня</title>".as_bytes();
+        for tld in ["RU", "co.uk", "рф", ""] {
+            assert_eq!(choose(body, None, Some(tld)).0, UTF_8);
+        }
+    }
+
+    #[test]
     fn truncated_input_drops_a_cut_character() {
         let bytes = "ab€".as_bytes();
         let cut = &bytes[..bytes.len() - 1];

@@ -17,7 +17,8 @@
 //!   tasks keeps the per-host state.
 //! - **Retries.** Connection failures, timeouts and 408/429/500/502/503/504 are retried with
 //!   exponential backoff and jitter, honouring `Retry-After` (seconds or HTTP-date) up to
-//!   [`FetchOptions::max_retry_after`].
+//!   [`FetchOptions::max_retry_after`]. A failure after the headers arrived (a cut or corrupt
+//!   body) is not retried: the status is known, and the partial body is kept.
 //! - **Bounded reading.** The body is streamed and reading stops once the metadata is complete
 //!   (see [`FetchOutcome::truncated`]); never more than [`FetchOptions::max_body_bytes`] after
 //!   decompression, and only a prefix of non-HTML content.

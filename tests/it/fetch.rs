@@ -581,3 +581,14 @@ async fn a_gzip_bomb_is_cut_at_the_decompressed_cap() {
     assert_eq!(out.raw.len() as u64, cap);
     assert!(out.bytes_read < 2 * cap, "decompressed {} bytes", out.bytes_read);
 }
+
+#[tokio::test]
+async fn a_corrupt_gzip_body_is_a_body_error() {
+    let server = TestServer::builder()
+        .route("/corrupt", Reply::ok_html("this is not gzip at all").header("Content-Encoding", "gzip"))
+        .start();
+    let out = fetch(&server, "/corrupt").await;
+    assert_eq!(kind(&out), Some(FetchErrorKind::Body), "{:?}", out.error);
+    assert_eq!(out.status, Some(200));
+    assert_eq!(out.attempts, 1, "a failure after the headers is not retried");
+}
