@@ -241,7 +241,7 @@ async fn retry_after_as_an_http_date_is_honoured() {
             Reply::sequence([
                 Reply::from_fn(|_| {
                     let when = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
-                    Reply::status(503).header("Retry-After", &when)
+                    Reply::status(429).header("Retry-After", &when)
                 }),
                 Reply::ok_html("<title>ok</title>"),
             ]),

@@ -100,3 +100,40 @@ fn percent_decode(s: &str) -> Option<String> {
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_paths_map_to_fixture_files() {
+        let root = Path::new("/srv/web");
+        assert_eq!(file_for(root, "/www.dawn.com/news/1"), Some(root.join("www.dawn.com/news/1")));
+        assert_eq!(file_for(root, "/a.test/caf%C3%A9.html"), Some(root.join("a.test/café.html")));
+        assert_eq!(file_for(root, "/a.test/dir/"), Some(root.join("a.test/dir/index.html")));
+        assert_eq!(file_for(root, "/a.test/../../etc/passwd"), None);
+        assert_eq!(file_for(root, "/a.test/%2e%2e/secret"), None);
+        assert_eq!(file_for(root, "/a.test/%FF"), None);
+    }
+
+    #[test]
+    fn sidecars_and_default_types() {
+        assert_eq!(sidecar_of(Path::new("/w/a.test/page.html")), Path::new("/w/a.test/page.html.http"));
+        assert_eq!(default_type(Path::new("news/1")), "text/html");
+        assert_eq!(default_type(Path::new("report.PDF")), "application/pdf");
+        assert_eq!(default_type(Path::new("data.bin")), "application/octet-stream");
+    }
+
+    #[test]
+    fn the_fixture_sidecar_sets_status_headers_and_test_switches() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/web");
+        let moved = lookup(&root, "/fetch.test/old");
+        assert_eq!(moved.status, 301);
+        assert!(moved.headers.iter().any(|(n, v)| n == "location" && v == "/fetch.test/"));
+        let gz = lookup(&root, "/fetch.test/gzip.html");
+        assert!(gz.gzip);
+        assert!(gz.headers.iter().any(|(n, v)| n == "content-type" && v == "text/html; charset=utf-8"));
+        assert!(!gz.headers.iter().any(|(n, _)| n.starts_with("x-test")));
+        assert_eq!(lookup(&root, "/fetch.test/missing").status, 404);
+    }
+}
