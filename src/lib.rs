@@ -23,6 +23,7 @@
 pub mod date;
 pub mod document;
 pub mod error;
+pub mod fetch;
 pub mod finding;
 pub mod lint;
 pub mod reference;

@@ -1,4 +1,7 @@
-//! citecheck's integration tests: one test binary (so the build stays fast), one module per area.
+//! The integration tests, in one binary so they share one build: each module tests one area,
+//! network ones against real servers on 127.0.0.1 (see `support`), the binary through `harness`.
 
 mod extract;
+mod fetch;
 mod harness;
+mod support;

@@ -1,0 +1,131 @@
+//! Politeness towards each host: at most `concurrency` requests in flight, request starts at least
+//! `interval` apart, and a host that answered 429 (or 503 with `Retry-After`) is slowed down for
+//! the rest of the run.
+//!
+//! Hosts are keyed by `host:port`, so two servers on one machine are two hosts.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
+
+/// The longest interval a slowed-down host is given between request starts.
+const MAX_INTERVAL: Duration = Duration::from_secs(30);
+/// The least interval a host is given once it has asked citecheck to slow down.
+const MIN_SLOWED_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The per-host state of one [`super::Fetcher`].
+#[derive(Debug)]
+pub(crate) struct Hosts {
+    concurrency: usize,
+    interval: Duration,
+    map: Mutex<HashMap<String, Arc<Host>>>,
+}
+
+#[derive(Debug)]
+struct Host {
+    permits: Arc<Semaphore>,
+    timing: Mutex<Timing>,
+}
+
+#[derive(Debug)]
+struct Timing {
+    interval: Duration,
+    /// The earliest time the next request may start.
+    next_start: Option<Instant>,
+}
+
+/// Held while a request to a host is in flight; dropping it frees the slot.
+#[derive(Debug)]
+pub(crate) struct Slot {
+    _permit: Option<OwnedSemaphorePermit>,
+}
+
+impl Hosts {
+    pub(crate) fn new(concurrency: usize, interval: Duration) -> Hosts {
+        Hosts { concurrency: concurrency.max(1), interval, map: Mutex::new(HashMap::new()) }
+    }
+
+    fn host(&self, key: &str) -> Arc<Host> {
+        // A panic elsewhere while holding the lock leaves the map consistent, so poisoning is
+        // ignored rather than propagated.
+        let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
+        map.entry(key.to_owned())
+            .or_insert_with(|| {
+                Arc::new(Host {
+                    permits: Arc::new(Semaphore::new(self.concurrency)),
+                    timing: Mutex::new(Timing { interval: self.interval, next_start: None }),
+                })
+            })
+            .clone()
+    }
+
+    /// Waits for a free slot on `key` and for its turn to start, then returns the slot. Each
+    /// caller reserves its start time before sleeping, so waiters are spaced `interval` apart.
+    pub(crate) async fn acquire(&self, key: &str) -> Slot {
+        let host = self.host(key);
+        // The semaphore is never closed, so acquiring cannot fail; if it somehow did, going ahead
+        // unthrottled is better than failing the fetch.
+        let permit = host.permits.clone().acquire_owned().await.ok();
+        let start = {
+            let mut t = host.timing.lock().unwrap_or_else(PoisonError::into_inner);
+            let now = Instant::now();
+            let start = t.next_start.map_or(now, |n| n.max(now));
+            t.next_start = Some(start + t.interval);
+            start
+        };
+        tokio::time::sleep_until(start).await;
+        Slot { _permit: permit }
+    }
+
+    /// Records that `key` asked to slow down: its interval doubles (at least
+    /// [`MIN_SLOWED_INTERVAL`], at most [`MAX_INTERVAL`]) for the rest of the run, and no request
+    /// to it starts before `retry_after` has passed.
+    pub(crate) fn slow_down(&self, key: &str, retry_after: Option<Duration>) {
+        let host = self.host(key);
+        let mut t = host.timing.lock().unwrap_or_else(PoisonError::into_inner);
+        t.interval = t.interval.saturating_mul(2).clamp(MIN_SLOWED_INTERVAL, MAX_INTERVAL);
+        let now = Instant::now();
+        let wait = retry_after.unwrap_or(Duration::ZERO).max(t.interval).min(MAX_INTERVAL);
+        let not_before = now + wait;
+        t.next_start = Some(t.next_start.map_or(not_before, |n| n.max(not_before)));
+    }
+
+    /// The current interval for `key` (for tests and diagnostics).
+    #[cfg(test)]
+    pub(crate) fn interval(&self, key: &str) -> Duration {
+        self.host(key).timing.lock().unwrap_or_else(PoisonError::into_inner).interval
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn starts_are_spaced_per_host() {
+        let hosts = Hosts::new(4, Duration::from_millis(250));
+        let t0 = Instant::now();
+        let _a = hosts.acquire("a:80").await;
+        let _b = hosts.acquire("a:80").await;
+        let _c = hosts.acquire("b:80").await;
+        assert_eq!(Instant::now() - t0, Duration::from_millis(250));
+        let _d = hosts.acquire("a:80").await;
+        assert_eq!(Instant::now() - t0, Duration::from_millis(500));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn slowing_down_doubles_and_waits() {
+        let hosts = Hosts::new(1, Duration::from_millis(250));
+        drop(hosts.acquire("a:80").await);
+        hosts.slow_down("a:80", Some(Duration::from_secs(3)));
+        assert_eq!(hosts.interval("a:80"), Duration::from_secs(1));
+        let t0 = Instant::now();
+        drop(hosts.acquire("a:80").await);
+        assert_eq!(Instant::now() - t0, Duration::from_secs(3));
+        hosts.slow_down("a:80", None);
+        assert_eq!(hosts.interval("a:80"), Duration::from_secs(2));
+    }
+}

@@ -1,0 +1,844 @@
+//! Fetching cited URLs: one GET per URL, politely, safely and only as far into the body as the
+//! metadata goes.
+//!
+//! [`Fetcher::fetch`] never fails: a dead link, a refused address or a timeout is a
+//! [`FetchOutcome`] with an [`error`](FetchOutcome::error), because for a citation checker a
+//! broken link is a finding, not a crash. What it does, in order:
+//!
+//! - **Safety.** Only `http` and `https` URLs are fetched, at every redirect hop. Unless
+//!   [`FetchOptions::allow_private`] is set, a host that is, or resolves to, a loopback, private,
+//!   link-local, shared, multicast, documentation or otherwise reserved address is refused
+//!   ([`FetchErrorKind::Blocked`]); IP literals are judged from the URL, names at connection time
+//!   on the addresses actually used. Redirects are followed by hand so each hop is re-checked.
+//! - **Politeness.** Per host (`host:port`), at most [`FetchOptions::host_concurrency`] requests
+//!   in flight and request starts [`FetchOptions::host_interval`] apart; a 429, or a 503 with
+//!   `Retry-After`, slows that host down for the rest of the run. Overall concurrency is the
+//!   caller's to choose (for example with `buffer_unordered`); one `Fetcher` shared by all
+//!   tasks keeps the per-host state.
+//! - **Retries.** Connection failures, timeouts and 408/429/500/502/503/504 are retried with
+//!   exponential backoff and jitter, honouring `Retry-After` (seconds or HTTP-date) up to
+//!   [`FetchOptions::max_retry_after`]. A failure after the headers arrived (a cut or corrupt
+//!   body) is not retried: the status is known, and the partial body is kept.
+//! - **Bounded reading.** The body is streamed and reading stops once the metadata is complete
+//!   (see [`FetchOutcome::truncated`]); never more than [`FetchOptions::max_body_bytes`] after
+//!   decompression, and only a prefix of non-HTML content.
+//! - **Bounded time.** A connect timeout, a per-attempt timeout covering headers and body, and a
+//!   total budget per fetch. Response headers are bounded by hyper's limits: over HTTP/1.1 at
+//!   most 100 header fields in a read buffer of at most about 400 KiB; over HTTP/2 a header list
+//!   of at most 16 KiB.
+//! - **Text.** The body is decoded following the HTML encoding rules (see
+//!   [`FetchOutcome::charset`]).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), citecheck::Error> {
+//! use citecheck::fetch::{FetchOptions, Fetcher};
+//! let fetcher = Fetcher::new(FetchOptions::default())?;
+//! let url = url::Url::parse("https://www.dawn.com/news/1").unwrap();
+//! let outcome = fetcher.fetch(&url).await;
+//! match &outcome.error {
+//!     None => println!("{} {:?}", outcome.status.unwrap_or(0), outcome.final_url.as_str()),
+//!     Some(e) => println!("{}: {}", e.kind, e.message),
+//! }
+//! # Ok(()) }
+//! ```
+
+mod charset;
+mod host;
+mod options;
+mod policy;
+mod resolve;
+mod retry;
+mod scan;
+mod tls;
+
+use std::collections::HashSet;
+use std::error::Error as StdError;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use futures_util::FutureExt;
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use tokio::time::Instant;
+use url::{Host, Url};
+
+pub use options::{DEFAULT_ACCEPT_LANGUAGE, DEFAULT_USER_AGENT, FetchOptions};
+
+use crate::Error;
+use host::{Hosts, Slot};
+use resolve::{BlockedError, DnsError, GuardedResolver};
+use scan::{HeadScanner, Progress};
+
+/// What citecheck asks for: HTML first, anything else accepted.
+const ACCEPT: &str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8";
+
+/// Fetches URLs. Cheap to clone (the state is shared) and safe to use from many tasks at once:
+/// share one per run so that the per-host politeness covers every request.
+#[derive(Clone)]
+pub struct Fetcher {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: reqwest::Client,
+    options: FetchOptions,
+    hosts: Hosts,
+}
+
+impl fmt::Debug for Fetcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Fetcher").field("options", &self.inner.options).finish_non_exhaustive()
+    }
+}
+
+/// One redirect that was followed: the URL that answered and its status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    /// The URL that was requested.
+    pub url: Url,
+    /// The redirect status it answered with (301, 302, 303, 307 or 308).
+    pub status: u16,
+}
+
+/// Everything learnt from fetching one URL. Fields that were not reached (no response, no body)
+/// are empty; [`error`](Self::error) says why.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct FetchOutcome {
+    /// The URL asked for.
+    pub url: Url,
+    /// The last URL requested: after the redirects, or where a redirect chain was stopped.
+    pub final_url: Url,
+    /// The HTTP status of the last response, if any response arrived. After giving up on
+    /// retries this is the last status seen (for example 503).
+    pub status: Option<u16>,
+    /// The redirects followed, in order.
+    pub redirects: Vec<Hop>,
+    /// The media type of the last response, lower-case and without parameters (`text/html`).
+    pub content_type: Option<String>,
+    /// The body read, decoded to text. Empty for content that is not text (PDF, images…), whose
+    /// bytes are in [`raw`](Self::raw).
+    pub body: String,
+    /// The body bytes read (after decompression), at most the applicable cap.
+    pub raw: Vec<u8>,
+    /// The encoding the body was decoded with (an encoding_rs name such as `UTF-8`,
+    /// `windows-1252`, `Shift_JIS`), chosen from, in order: a byte order mark; the
+    /// `Content-Type` charset; a `<meta>` declaration in the first 4 KiB; detection. An unknown
+    /// label is skipped. A declared single-byte encoding (such as ISO-8859-1) on bytes that are
+    /// valid UTF-8 with multi-byte characters is taken to be a mislabel and decoded as UTF-8.
+    pub charset: Option<String>,
+    /// Body bytes received, after decompression (may exceed `raw.len()` by the tail of the last
+    /// chunk).
+    pub bytes_read: u64,
+    /// Whether reading stopped before the end of the body: because the metadata was complete
+    /// (an HTML head with a title, or the first `</h1>`), because a size cap was reached, or
+    /// because of an error. A body exactly as long as a cap, sent without a `Content-Length`,
+    /// also counts as truncated.
+    pub truncated: bool,
+    /// How many times the final URL was requested: more than 1 after retries, 0 when it was
+    /// refused before any request.
+    pub attempts: u32,
+    /// Wall-clock time of the whole fetch, including waits.
+    pub elapsed: Duration,
+    /// The `ETag` of the last response.
+    pub etag: Option<String>,
+    /// The `Last-Modified` of the last response.
+    pub last_modified: Option<String>,
+    /// The delay the last response asked for with `Retry-After`, if any.
+    pub retry_after: Option<Duration>,
+    /// Why the fetch failed, if it did. An HTTP error status (404, 500…) is not an error here:
+    /// it is in [`status`](Self::status).
+    pub error: Option<FetchError>,
+}
+
+impl FetchOutcome {
+    /// An outcome for `url` with nothing learnt yet: no status, no body, no error. For callers
+    /// that produce outcomes without fetching (a cache, a test of a verdict).
+    pub fn new(url: &Url) -> FetchOutcome {
+        FetchOutcome {
+            url: url.clone(),
+            final_url: url.clone(),
+            status: None,
+            redirects: Vec::new(),
+            content_type: None,
+            body: String::new(),
+            raw: Vec::new(),
+            charset: None,
+            bytes_read: 0,
+            truncated: false,
+            attempts: 0,
+            elapsed: Duration::ZERO,
+            etag: None,
+            last_modified: None,
+            retry_after: None,
+            error: None,
+        }
+    }
+
+    /// Whether a 2xx response arrived and was read without error.
+    pub fn is_success(&self) -> bool {
+        self.error.is_none() && self.status.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+/// Why a fetch produced no usable response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchError {
+    /// The category, for decisions.
+    pub kind: FetchErrorKind,
+    /// One line for people, naming the host or URL concerned.
+    pub message: String,
+}
+
+impl FetchError {
+    fn new(kind: FetchErrorKind, message: impl Into<String>) -> FetchError {
+        FetchError { kind, message: message.into() }
+    }
+}
+
+impl fmt::Display for FetchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)
+    }
+}
+
+impl StdError for FetchError {}
+
+/// The categories of [`FetchError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FetchErrorKind {
+    /// The URL has no host or cannot be requested.
+    InvalidUrl,
+    /// The scheme is not `http` or `https` (including a redirect to `file:`, `ftp:`…).
+    Scheme,
+    /// The safety policy refused the address (loopback, private, link-local…).
+    Blocked,
+    /// The host name could not be resolved.
+    Dns,
+    /// The connection could not be made or was cut (refused, reset, unreachable).
+    Connect,
+    /// The TLS handshake failed (for instance an untrusted or expired certificate).
+    Tls,
+    /// Connecting, the response or the body took longer than the configured timeout.
+    Timeout,
+    /// More redirects than [`FetchOptions::max_redirects`].
+    TooManyRedirects,
+    /// A redirect led back to a URL already visited.
+    RedirectLoop,
+    /// The server broke HTTP (a malformed response, an unusable `Location`).
+    Protocol,
+    /// The body could not be read or decompressed.
+    Body,
+    /// The whole fetch ran past [`FetchOptions::total_timeout`].
+    Deadline,
+}
+
+impl FetchErrorKind {
+    /// A stable kebab-case id (`too-many-redirects`) for reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FetchErrorKind::InvalidUrl => "invalid-url",
+            FetchErrorKind::Scheme => "scheme",
+            FetchErrorKind::Blocked => "blocked",
+            FetchErrorKind::Dns => "dns",
+            FetchErrorKind::Connect => "connect",
+            FetchErrorKind::Tls => "tls",
+            FetchErrorKind::Timeout => "timeout",
+            FetchErrorKind::TooManyRedirects => "too-many-redirects",
+            FetchErrorKind::RedirectLoop => "redirect-loop",
+            FetchErrorKind::Protocol => "protocol",
+            FetchErrorKind::Body => "body",
+            FetchErrorKind::Deadline => "deadline",
+        }
+    }
+
+    /// Whether another attempt might succeed.
+    fn is_transient(self) -> bool {
+        matches!(self, FetchErrorKind::Connect | FetchErrorKind::Timeout)
+    }
+}
+
+impl fmt::Display for FetchErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A response whose headers arrived, with what reading its body needs.
+struct Answer {
+    response: reqwest::Response,
+    /// Keeps the host slot until the body is read.
+    _slot: Slot,
+    deadline: Instant,
+}
+
+impl Fetcher {
+    /// Builds a fetcher. Fails with [`Error::Config`] for an unusable option (a zero timeout or
+    /// limit, a malformed header or proxy) and with [`Error::Client`] when the HTTP client cannot
+    /// be built (for instance a bad root certificate).
+    pub fn new(options: FetchOptions) -> Result<Fetcher, Error> {
+        validate(&options)?;
+        let tls = tls::client_config(&options.extra_root_certs)?;
+        let mut builder = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(options.connect_timeout)
+            // A backstop only: the fetcher's own per-attempt deadline fires first.
+            .timeout(options.request_timeout.saturating_add(Duration::from_secs(1)))
+            .default_headers(default_headers(&options)?)
+            .pool_max_idle_per_host(options.host_concurrency)
+            .pool_idle_timeout(Duration::from_secs(30));
+        builder = match &options.proxy {
+            Some(p) => builder.proxy(reqwest::Proxy::all(p).map_err(|e| config("proxy", e))?),
+            None => builder.no_proxy(),
+        };
+        // Through a proxy the resolver would only ever see the proxy's own name.
+        if options.proxy.is_none() {
+            builder = builder.dns_resolver(Arc::new(GuardedResolver { allow_private: options.allow_private }));
+        }
+        let client = builder.build().map_err(|e| Error::Client(chain_message(&e)))?;
+        let hosts = Hosts::new(options.host_concurrency, options.host_interval);
+        Ok(Fetcher { inner: Arc::new(Inner { client, options, hosts }) })
+    }
+
+    /// The options this fetcher was built with.
+    pub fn options(&self) -> &FetchOptions {
+        &self.inner.options
+    }
+
+    /// Fetches `url`, following redirects, and reports what happened. Never fails and never
+    /// takes longer than [`FetchOptions::total_timeout`]; dropping the future cancels the fetch
+    /// cleanly.
+    pub async fn fetch(&self, url: &Url) -> FetchOutcome {
+        let started = Instant::now();
+        let mut out = FetchOutcome::new(url);
+        let budget = self.inner.options.total_timeout;
+        if tokio::time::timeout(budget, self.inner.run(&mut out, started + budget)).await.is_err() {
+            out.error = Some(FetchError::new(
+                FetchErrorKind::Deadline,
+                format!("gave up on {} after {} in all", out.final_url, human(budget)),
+            ));
+        }
+        out.elapsed = started.elapsed();
+        out
+    }
+}
+
+impl Inner {
+    /// Follows the redirect chain from `out.url`; `give_up_at` is the end of the total budget.
+    async fn run(&self, out: &mut FetchOutcome, give_up_at: Instant) {
+        let mut current = out.url.clone();
+        let mut seen = HashSet::from([without_fragment(&current)]);
+        loop {
+            out.final_url = current.clone();
+            if let Err(e) = self.check_target(&current, !out.redirects.is_empty()) {
+                out.error = Some(e);
+                return;
+            }
+            let answer = match self.send(&current, out, give_up_at).await {
+                Ok(a) => a,
+                Err(e) => {
+                    out.error = Some(e);
+                    return;
+                }
+            };
+            let status = answer.response.status().as_u16();
+            record_headers(out, &answer.response);
+            let location = answer.response.headers().get(header::LOCATION);
+            if !matches!(status, 301 | 302 | 303 | 307 | 308) || location.is_none() {
+                self.read_body(answer, out).await;
+                return;
+            }
+            out.redirects.push(Hop { url: current.clone(), status });
+            let next = location.and_then(|l| l.to_str().ok()).and_then(|l| current.join(l.trim()).ok());
+            let Some(next) = next else {
+                let raw = location.map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned()).unwrap_or_default();
+                out.error = Some(FetchError::new(
+                    FetchErrorKind::Protocol,
+                    format!("{current} redirects ({status}) to an unusable Location {raw:?}"),
+                ));
+                return;
+            };
+            if out.redirects.len() > self.options.max_redirects as usize {
+                out.error = Some(FetchError::new(
+                    FetchErrorKind::TooManyRedirects,
+                    format!("more than {} redirects (the next was to {next})", self.options.max_redirects),
+                ));
+                return;
+            }
+            if !seen.insert(without_fragment(&next)) {
+                out.error = Some(FetchError::new(
+                    FetchErrorKind::RedirectLoop,
+                    format!("redirect loop: {current} redirects back to {next}"),
+                ));
+                return;
+            }
+            current = next;
+        }
+    }
+
+    /// The scheme rule and, unless private targets are allowed, the address policy for hosts
+    /// that need no lookup (IP literals, `localhost`).
+    fn check_target(&self, url: &Url, redirected: bool) -> Result<(), FetchError> {
+        if !matches!(url.scheme(), "http" | "https") {
+            let what = if redirected { "a redirect to " } else { "" };
+            return Err(FetchError::new(
+                FetchErrorKind::Scheme,
+                format!("refusing {what}{url}: only http and https URLs are fetched"),
+            ));
+        }
+        let host =
+            url.host().ok_or_else(|| FetchError::new(FetchErrorKind::InvalidUrl, format!("{url} has no host")))?;
+        if let Host::Domain(name) = host {
+            if policy::is_invalid_name(name) {
+                return Err(FetchError::new(
+                    FetchErrorKind::Dns,
+                    format!("could not resolve {name}: names under .invalid never resolve"),
+                ));
+            }
+        }
+        if self.options.allow_private {
+            return Ok(());
+        }
+        let (ip, shown) = match host {
+            Host::Ipv4(ip) => (std::net::IpAddr::V4(ip), ip.to_string()),
+            Host::Ipv6(ip) => (std::net::IpAddr::V6(ip), ip.to_string()),
+            Host::Domain(name) if policy::is_local_name(name) => {
+                return Err(FetchError::new(
+                    FetchErrorKind::Blocked,
+                    format!("refused to connect to {name}: it names this machine"),
+                ));
+            }
+            Host::Domain(_) => return Ok(()),
+        };
+        match policy::refusal_reason(ip) {
+            None => Ok(()),
+            Some(reason) => {
+                Err(FetchError::new(FetchErrorKind::Blocked, format!("refused to connect to {shown}: it is {reason}")))
+            }
+        }
+    }
+
+    /// Sends the GET, retrying transient failures, and returns the response whose headers
+    /// arrived. A retryable status is returned as it is once the attempts run out, or when the
+    /// wait before the next attempt would exceed `max_retry_after` or end past `give_up_at`
+    /// (better a 503 in the report than a bare deadline).
+    async fn send(&self, url: &Url, out: &mut FetchOutcome, give_up_at: Instant) -> Result<Answer, FetchError> {
+        let key = host_key(url);
+        let opts = &self.options;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            out.attempts = attempt;
+            let slot = self.hosts.acquire(&key).await;
+            let deadline = Instant::now() + opts.request_timeout;
+            let failure = match tokio::time::timeout_at(deadline, self.client.get(url.clone()).send()).await {
+                Err(_) => FetchError::new(
+                    FetchErrorKind::Timeout,
+                    format!("no response from {} within {}", host_port(url), human(opts.request_timeout)),
+                ),
+                Ok(Err(e)) => classify(&e, url, opts),
+                Ok(Ok(response)) => {
+                    let status = response.status().as_u16();
+                    if !retry::is_retryable_status(status) {
+                        return Ok(Answer { response, _slot: slot, deadline });
+                    }
+                    let retry_after = response
+                        .headers()
+                        .get(header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+                    if status == 429 || (status == 503 && retry_after.is_some()) {
+                        self.hosts.slow_down(&key, retry_after.map(|r| r.min(opts.max_retry_after)));
+                    }
+                    let patient = retry_after.is_none_or(|r| r <= opts.max_retry_after);
+                    let wait = retry_after.unwrap_or_else(|| self.backoff(attempt));
+                    if attempt >= opts.attempts || !patient || Instant::now() + wait >= give_up_at {
+                        return Ok(Answer { response, _slot: slot, deadline });
+                    }
+                    drop(response);
+                    drop(slot);
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+            };
+            let wait = self.backoff(attempt);
+            if !failure.kind.is_transient() || attempt >= opts.attempts || Instant::now() + wait >= give_up_at {
+                return Err(failure);
+            }
+            drop(slot);
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    fn backoff(&self, failed: u32) -> Duration {
+        retry::backoff(self.options.backoff_base, self.options.max_backoff, failed, fastrand::f64())
+    }
+
+    /// Streams the body until the metadata is complete, a cap is reached, the stream ends or the
+    /// attempt's deadline passes, then decodes it.
+    async fn read_body(&self, answer: Answer, out: &mut FetchOutcome) {
+        let Answer { mut response, _slot, deadline } = answer;
+        let opts = &self.options;
+        let kind = BodyKind::of(out.content_type.as_deref());
+        let cap = usize::try_from(match kind {
+            BodyKind::Html => opts.max_body_bytes,
+            BodyKind::Text | BodyKind::Binary => opts.max_other_bytes.min(opts.max_body_bytes),
+        })
+        .unwrap_or(usize::MAX);
+        let head_cap = usize::try_from(opts.head_scan_bytes.min(opts.max_body_bytes)).unwrap_or(usize::MAX);
+        let mut scanner = HeadScanner::default();
+        let mut body: Vec<u8> = Vec::new();
+        let mut ended = false;
+        loop {
+            match tokio::time::timeout_at(deadline, response.chunk()).await {
+                Err(_) => {
+                    out.error = Some(FetchError::new(
+                        FetchErrorKind::Timeout,
+                        format!(
+                            "the body from {} was still arriving after {} ({} bytes read)",
+                            host_port(&out.final_url),
+                            human(opts.request_timeout),
+                            out.bytes_read
+                        ),
+                    ));
+                    break;
+                }
+                Ok(Err(e)) => {
+                    let mut err = classify(&e, &out.final_url, opts);
+                    if err.kind != FetchErrorKind::Timeout {
+                        err.kind = FetchErrorKind::Body;
+                    }
+                    out.error = Some(err);
+                    break;
+                }
+                Ok(Ok(None)) => {
+                    ended = true;
+                    break;
+                }
+                Ok(Ok(Some(chunk))) => {
+                    out.bytes_read = out.bytes_read.saturating_add(chunk.len() as u64);
+                    let room = cap.saturating_sub(body.len());
+                    body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    if body.len() >= cap {
+                        break;
+                    }
+                    if kind == BodyKind::Html {
+                        scanner.feed(&body);
+                        if scanner.progress(body.len(), head_cap) == Progress::Done {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        if !ended && out.error.is_none() {
+            ended = stream_has_ended(&mut response, out.bytes_read);
+        }
+        out.truncated = !ended;
+        if kind != BodyKind::Binary {
+            let header_charset =
+                response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(charset_param);
+            let tld = out.final_url.domain().and_then(|d| d.trim_end_matches('.').rsplit('.').next());
+            let (encoding, bom_len, _) = charset::choose(&body, header_charset, tld);
+            out.body = charset::decode(&body, encoding, bom_len, ended);
+            out.charset = Some(encoding.name().to_owned());
+        }
+        out.raw = body;
+    }
+}
+
+/// Whether a body that reading stopped early on has in fact been received whole: its announced
+/// length was reached, or the end of the stream is already there without waiting.
+fn stream_has_ended(response: &mut reqwest::Response, bytes_read: u64) -> bool {
+    if response.content_length().is_some_and(|len| bytes_read >= len) {
+        return true;
+    }
+    matches!(response.chunk().now_or_never(), Some(Ok(None)))
+}
+
+/// How much of a body to read and whether to decode it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyKind {
+    /// Read up to the end of the metadata.
+    Html,
+    /// Other text (plain, JSON, XML): a prefix, decoded.
+    Text,
+    /// Anything else (PDF, images, archives): a prefix, not decoded.
+    Binary,
+}
+
+impl BodyKind {
+    /// A missing content type is treated as HTML, as browsers sniff it.
+    fn of(essence: Option<&str>) -> BodyKind {
+        match essence {
+            None | Some("text/html" | "application/xhtml+xml") => BodyKind::Html,
+            Some(t) if t.starts_with("text/") || t.ends_with("+xml") || t.ends_with("+json") => BodyKind::Text,
+            Some("application/xml" | "application/json" | "application/javascript") => BodyKind::Text,
+            Some(_) => BodyKind::Binary,
+        }
+    }
+}
+
+fn record_headers(out: &mut FetchOutcome, response: &reqwest::Response) {
+    let headers = response.headers();
+    let text = |name: header::HeaderName| {
+        headers.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned()).filter(|v| !v.is_empty())
+    };
+    out.status = Some(response.status().as_u16());
+    out.content_type = text(header::CONTENT_TYPE).map(|ct| essence(&ct)).filter(|e| !e.is_empty());
+    out.etag = text(header::ETAG);
+    out.last_modified = text(header::LAST_MODIFIED);
+    out.retry_after = text(header::RETRY_AFTER).and_then(|v| retry::parse_retry_after(&v, SystemTime::now()));
+}
+
+/// `text/html; charset=UTF-8` → `text/html`.
+fn essence(content_type: &str) -> String {
+    content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
+/// `text/html; charset="utf-8"` → `utf-8`.
+fn charset_param(content_type: &str) -> Option<&str> {
+    content_type.split(';').skip(1).find_map(|p| {
+        let (name, value) = p.split_once('=')?;
+        name.trim().eq_ignore_ascii_case("charset").then(|| value.trim().trim_matches(['"', '\'']))
+    })
+}
+
+fn without_fragment(url: &Url) -> Url {
+    let mut u = url.clone();
+    u.set_fragment(None);
+    u
+}
+
+/// The politeness key: host and port, so two servers on one machine are two hosts.
+fn host_key(url: &Url) -> String {
+    host_port(url)
+}
+
+fn host_port(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port_or_known_default() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    }
+}
+
+/// `1.5 s`, `250 ms`.
+fn human(d: Duration) -> String {
+    if d < Duration::from_secs(1) { format!("{} ms", d.as_millis()) } else { format!("{} s", d.as_secs_f64()) }
+}
+
+fn config(setting: &str, message: impl fmt::Display) -> Error {
+    Error::Config { setting: setting.to_owned(), message: message.to_string() }
+}
+
+/// The longest any duration setting may be.
+const MAX_SETTING_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+
+fn validate(o: &FetchOptions) -> Result<(), Error> {
+    let positive = [
+        ("connect_timeout", o.connect_timeout),
+        ("request_timeout", o.request_timeout),
+        ("total_timeout", o.total_timeout),
+    ];
+    for (name, d) in positive {
+        if d.is_zero() {
+            return Err(config(name, "must be longer than zero"));
+        }
+    }
+    // Bounding every duration keeps all the deadline arithmetic far from overflow.
+    let all = [
+        ("connect_timeout", o.connect_timeout),
+        ("request_timeout", o.request_timeout),
+        ("total_timeout", o.total_timeout),
+        ("backoff_base", o.backoff_base),
+        ("max_backoff", o.max_backoff),
+        ("max_retry_after", o.max_retry_after),
+        ("host_interval", o.host_interval),
+    ];
+    for (name, d) in all {
+        if d > MAX_SETTING_DURATION {
+            return Err(config(name, "must be at most a day"));
+        }
+    }
+    let sizes = [
+        ("max_body_bytes", o.max_body_bytes),
+        ("head_scan_bytes", o.head_scan_bytes),
+        ("max_other_bytes", o.max_other_bytes),
+    ];
+    for (name, n) in sizes {
+        if n == 0 {
+            return Err(config(name, "must be at least 1 byte"));
+        }
+    }
+    if o.attempts == 0 {
+        return Err(config("attempts", "must be at least 1"));
+    }
+    if o.host_concurrency == 0 {
+        return Err(config("host_concurrency", "must be at least 1"));
+    }
+    Ok(())
+}
+
+fn default_headers(o: &FetchOptions) -> Result<HeaderMap, Error> {
+    let value = |setting: &str, v: &str| {
+        HeaderValue::from_str(v).map_err(|_| config(setting, format!("{v:?} is not a valid header value")))
+    };
+    let mut map = HeaderMap::new();
+    map.insert(header::USER_AGENT, value("user_agent", &o.user_agent)?);
+    map.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
+    map.insert(header::ACCEPT_LANGUAGE, value("accept_language", &o.accept_language)?);
+    let mut extra = Vec::with_capacity(o.headers.len());
+    for (name, v) in &o.headers {
+        let setting = format!("header {name}");
+        let name = HeaderName::from_bytes(name.trim().as_bytes())
+            .map_err(|_| config(&setting, format!("{name:?} is not a valid header name")))?;
+        extra.push((name, value(&setting, v)?));
+    }
+    // An extra header replaces a default of the same name; repeated extras are all sent.
+    for (name, _) in &extra {
+        map.remove(name);
+    }
+    for (name, v) in extra {
+        map.append(name, v);
+    }
+    Ok(map)
+}
+
+/// The errors behind `err`, outermost first. `io::Error` hides the error it wraps from
+/// `source()`, so it is unwrapped explicitly.
+fn causes<'a>(err: &'a (dyn StdError + 'static)) -> Vec<&'a (dyn StdError + 'static)> {
+    let mut out = Vec::new();
+    let mut cur = Some(err);
+    while let Some(e) = cur {
+        if out.len() >= 32 {
+            break;
+        }
+        out.push(e);
+        cur = match e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            Some(inner) => Some(inner as &(dyn StdError + 'static)),
+            None => e.source(),
+        };
+    }
+    out
+}
+
+/// The innermost message of an error chain: usually the most specific one.
+fn chain_message(err: &(dyn StdError + 'static)) -> String {
+    causes(err).last().map(|e| e.to_string()).unwrap_or_default()
+}
+
+/// Sorts a reqwest error into a [`FetchErrorKind`] with a message naming the host.
+fn classify(err: &reqwest::Error, url: &Url, opts: &FetchOptions) -> FetchError {
+    let chain = causes(err);
+    let target = host_port(url);
+    if let Some(b) = chain.iter().find_map(|e| e.downcast_ref::<BlockedError>()) {
+        return FetchError::new(FetchErrorKind::Blocked, b.to_string());
+    }
+    if let Some(d) = chain.iter().find_map(|e| e.downcast_ref::<DnsError>()) {
+        return FetchError::new(FetchErrorKind::Dns, d.to_string());
+    }
+    if let Some(t) = chain.iter().find_map(|e| e.downcast_ref::<rustls::Error>()) {
+        return FetchError::new(FetchErrorKind::Tls, format!("TLS with {target} failed: {t}"));
+    }
+    let inner = chain_message(err);
+    if err.is_timeout() {
+        let what = if err.is_connect() { "connecting to" } else { "waiting for" };
+        let limit = if err.is_connect() { opts.connect_timeout } else { opts.request_timeout };
+        return FetchError::new(FetchErrorKind::Timeout, format!("timed out {what} {target} after {}", human(limit)));
+    }
+    if chain.iter().filter_map(|e| e.downcast_ref::<hyper::Error>()).any(hyper::Error::is_incomplete_message) {
+        return FetchError::new(FetchErrorKind::Connect, format!("{target} closed the connection without answering"));
+    }
+    let io_kind = chain.iter().find_map(|e| e.downcast_ref::<std::io::Error>()).map(std::io::Error::kind);
+    use std::io::ErrorKind as K;
+    match io_kind {
+        Some(K::ConnectionRefused) => {
+            return FetchError::new(FetchErrorKind::Connect, format!("{target} refused the connection"));
+        }
+        Some(K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof) => {
+            return FetchError::new(FetchErrorKind::Connect, format!("the connection to {target} was cut: {inner}"));
+        }
+        _ => {}
+    }
+    if err.is_connect() {
+        return FetchError::new(FetchErrorKind::Connect, format!("could not connect to {target}: {inner}"));
+    }
+    if err.is_body() || err.is_decode() {
+        return FetchError::new(FetchErrorKind::Body, format!("reading the body from {target} failed: {inner}"));
+    }
+    FetchError::new(FetchErrorKind::Protocol, format!("HTTP error from {target}: {inner}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_type_parts() {
+        assert_eq!(essence("Text/HTML; charset=UTF-8"), "text/html");
+        assert_eq!(charset_param("text/html; Charset=\"windows-1251\""), Some("windows-1251"));
+        assert_eq!(charset_param("text/html;charset=utf-8;q=1"), Some("utf-8"));
+        assert_eq!(charset_param("text/html"), None);
+        assert_eq!(BodyKind::of(Some("application/pdf")), BodyKind::Binary);
+        assert_eq!(BodyKind::of(Some("text/plain")), BodyKind::Text);
+        assert_eq!(BodyKind::of(Some("application/rss+xml")), BodyKind::Text);
+        assert_eq!(BodyKind::of(None), BodyKind::Html);
+    }
+
+    #[test]
+    fn bad_options_are_config_errors() {
+        let bad = [
+            FetchOptions::default().attempts(0),
+            FetchOptions::default().request_timeout(Duration::ZERO),
+            FetchOptions::default().host_concurrency(0),
+            FetchOptions::default().max_body_bytes(0),
+            FetchOptions::default().total_timeout(Duration::MAX),
+            FetchOptions::default().host_interval(Duration::from_secs(90_000)),
+            FetchOptions::default().header("Bad Name", "x"),
+            FetchOptions::default().header("X-Ok", "line\nbreak"),
+            FetchOptions::default().user_agent("tab\u{7f}"),
+            FetchOptions::default().proxy("::not a url::"),
+        ];
+        for o in bad {
+            let err = Fetcher::new(o.clone()).unwrap_err();
+            assert!(matches!(err, Error::Config { .. }), "{o:?} gave {err}");
+        }
+        assert!(matches!(Fetcher::new(FetchOptions::default().add_root_certificate("junk")), Err(Error::Client(_))));
+    }
+
+    #[test]
+    fn extra_headers_replace_defaults_and_repeat() {
+        let o = FetchOptions::default().header("user-agent", "other/1").header("X-A", "1").header("x-a", "2");
+        let map = default_headers(&o).unwrap();
+        assert_eq!(map.get_all(header::USER_AGENT).iter().collect::<Vec<_>>(), ["other/1"]);
+        assert_eq!(map.get_all("x-a").iter().collect::<Vec<_>>(), ["1", "2"]);
+        assert_eq!(map.get(header::ACCEPT_LANGUAGE).unwrap(), DEFAULT_ACCEPT_LANGUAGE);
+    }
+
+    #[test]
+    fn every_hop_is_checked_against_scheme_and_address_policy() {
+        let fetcher = Fetcher::new(FetchOptions::default()).unwrap();
+        let check = |url: &str| fetcher.inner.check_target(&Url::parse(url).unwrap(), true).map_err(|e| e.kind);
+        assert_eq!(check("https://www.example.org/"), Ok(()));
+        assert_eq!(check("http://93.184.215.14/"), Ok(()));
+        assert_eq!(check("http://169.254.169.254/latest/meta-data/"), Err(FetchErrorKind::Blocked));
+        assert_eq!(check("http://[fd00::1]/"), Err(FetchErrorKind::Blocked));
+        assert_eq!(check("http://localhost/"), Err(FetchErrorKind::Blocked));
+        assert_eq!(check("file:///etc/passwd"), Err(FetchErrorKind::Scheme));
+        assert_eq!(check("data:text/html,hi"), Err(FetchErrorKind::Scheme));
+        let open = Fetcher::new(FetchOptions::default().allow_private(true)).unwrap();
+        let check = |url: &str| open.inner.check_target(&Url::parse(url).unwrap(), true).map_err(|e| e.kind);
+        assert_eq!(check("http://127.0.0.1/"), Ok(()));
+        assert_eq!(check("ftp://127.0.0.1/"), Err(FetchErrorKind::Scheme));
+    }
+
+    #[test]
+    fn the_fetcher_is_shareable() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<Fetcher>();
+        assert!(DEFAULT_USER_AGENT.starts_with("citecheck/"));
+    }
+}
