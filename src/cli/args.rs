@@ -24,6 +24,75 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Extract and lint references; never touches the network.
     Extract(ExtractArgs),
+    /// Extract, then fetch every cited URL and judge each reference.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    #[command(flatten)]
+    pub(crate) output: OutputArgs,
+    #[command(flatten)]
+    pub(crate) net: NetArgs,
+    /// Never show the progress bar (it is shown only on a terminal, and never under CI).
+    #[arg(long)]
+    pub(crate) no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Network")]
+pub(crate) struct NetArgs {
+    /// At most this many fetches at once, across all hosts.
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    pub(crate) max_concurrency: usize,
+    /// At most this many fetches at once to one host.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub(crate) host_concurrency: usize,
+    /// At least this long between two requests to one host (e.g. 250ms, 1s).
+    #[arg(long, value_name = "DURATION", default_value = "250ms")]
+    pub(crate) host_interval: String,
+    /// Give up connecting after this long.
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub(crate) connect_timeout: String,
+    /// Give up on one request (headers and body) after this long.
+    #[arg(long, value_name = "DURATION", default_value = "20s")]
+    pub(crate) timeout: String,
+    /// End the whole run after this long; what is not checked by then is `not-checked`.
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub(crate) deadline: String,
+    /// Attempts per URL (retries on connection errors, timeouts, 408, 429 and 5xx).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub(crate) attempts: u32,
+    /// Follow at most this many redirects.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub(crate) max_redirects: u32,
+    /// Read at most this many (decompressed) bytes of a page.
+    #[arg(long, value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub(crate) max_body_bytes: u64,
+    /// The User-Agent header to send.
+    #[arg(long, value_name = "STRING")]
+    pub(crate) user_agent: Option<String>,
+    /// An extra request header, `Name: value` (repeatable).
+    #[arg(long = "header", value_name = "HEADER")]
+    pub(crate) headers: Vec<String>,
+    /// Rewrite URLs before fetching: `REGEX REPLACEMENT`, with `$1` groups (repeatable; the first
+    /// that matches wins).
+    #[arg(long, value_name = "'REGEX REPLACEMENT'")]
+    pub(crate) remap: Vec<String>,
+    /// Do not fetch URLs matching this pattern (repeatable).
+    #[arg(long, value_name = "REGEX")]
+    pub(crate) exclude: Vec<String>,
+    /// Fetch only URLs matching one of these patterns (repeatable).
+    #[arg(long, value_name = "REGEX")]
+    pub(crate) include: Vec<String>,
+    /// Allow loopback, private and link-local addresses (for local testing only).
+    #[arg(long)]
+    pub(crate) allow_private: bool,
+    /// Trust this PEM certificate as a root, in addition to the built-in roots (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) ca_cert: Vec<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,8 @@ pub(crate) const OK: u8 = 0;
 pub(crate) const FINDINGS: u8 = 1;
 /// Usage, input or configuration error.
 pub(crate) const USAGE: u8 = 2;
+/// Interrupted (Ctrl-C): the report of what was checked was still written.
+pub(crate) const INTERRUPTED: u8 = 130;
 
 pub(crate) fn for_report(report: &Report, fail_on: FailOn, input_errors: bool) -> ExitCode {
     if input_errors {

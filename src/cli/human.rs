@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use citecheck::matching::WordDiff;
+use citecheck::verdict::{Check, TitleResult, Verdict};
 use citecheck::{DocumentReport, Finding, Report, Severity};
 
 const DIM: Style = Style::new().dimmed();
@@ -30,6 +32,8 @@ fn document(out: &mut String, doc: &DocumentReport) {
     );
     if n == 0 {
         let _ = writeln!(out, "  no footnoted references found");
+    } else if doc.references.iter().any(|r| r.check.is_some()) {
+        checked(out, doc);
     } else {
         table(out, doc);
     }
@@ -90,6 +94,105 @@ fn table(out: &mut String, doc: &DocumentReport) {
     }
 }
 
+fn checked(out: &mut String, doc: &DocumentReport) {
+    let label_w = doc.references.iter().map(|r| r.reference.label.width()).max().unwrap_or(1);
+    let line_w = doc.references.iter().map(|r| r.reference.span.line.to_string().len()).max().unwrap_or(1);
+    let verdict_w = doc
+        .references
+        .iter()
+        .filter_map(|r| r.check.as_ref())
+        .map(|c| verdict_text(c).width())
+        .max()
+        .unwrap_or(2);
+    for r in &doc.references {
+        let Some(check) = &r.check else { continue };
+        let reference = &r.reference;
+        let style = verdict_style(check.verdict);
+        let text = verdict_text(check);
+        let what = reference.title.as_deref().or(reference.url.as_deref()).unwrap_or("(no title, no URL)");
+        let _ = writeln!(
+            out,
+            "  {:>label_w$}  {DIM}line{DIM:#} {:>line_w$}  {style}{text}{style:#}{}  {}",
+            clean(&reference.label),
+            reference.span.line,
+            " ".repeat(verdict_w.saturating_sub(text.width())),
+            fit(what, 70),
+        );
+        details(out, reference, check, 2 + label_w + 2 + 5 + line_w + 2);
+    }
+}
+
+fn verdict_text(check: &Check) -> String {
+    match (check.verdict, check.title_match) {
+        (Verdict::Ok, TitleResult::Near) => "ok (near title)".to_owned(),
+        (v, _) => v.as_str().to_owned(),
+    }
+}
+
+fn verdict_style(v: Verdict) -> Style {
+    match v {
+        Verdict::Ok => Style::new().fg_color(Some(AnsiColor::Green.into())),
+        Verdict::TitleMismatch | Verdict::Dead | Verdict::Soft404 | Verdict::InvalidUrl => {
+            Style::new().fg_color(Some(AnsiColor::Red.into())).bold()
+        }
+        Verdict::Unverifiable | Verdict::NotChecked => Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold(),
+        Verdict::NoUrl | Verdict::Excluded => DIM,
+    }
+}
+
+/// For every problem: status, final URL, and the cited and found titles with differing words marked.
+fn details(out: &mut String, reference: &citecheck::Reference, check: &Check, indent: usize) {
+    let pad = " ".repeat(indent);
+    let problem = check.verdict != Verdict::Ok || check.title_match == TitleResult::Near;
+    if !problem {
+        return;
+    }
+    let mut facts = Vec::new();
+    if let Some(status) = check.status {
+        facts.push(format!("HTTP {status}"));
+    }
+    if let Some(err) = &check.error {
+        facts.push(clean(err));
+    }
+    if let Some(url) = reference.url.as_deref() {
+        facts.push(clean(url));
+    }
+    if let Some(final_url) = &check.final_url
+        && !check.redirects.is_empty()
+    {
+        facts.push(format!("→ {}", clean(final_url)));
+    }
+    if !facts.is_empty() {
+        let _ = writeln!(out, "{pad}{DIM}{}{DIM:#}", facts.join(" · "));
+    }
+    if matches!(check.title_match, TitleResult::Near | TitleResult::Mismatch) && !check.title_diff.is_empty() {
+        let (cited, page) = marked(&check.title_diff);
+        let _ = writeln!(out, "{pad}cited: {cited}");
+        let _ = writeln!(out, "{pad}page:  {page}");
+    } else if let (Some(title), Verdict::Soft404) = (&check.page_title, check.verdict) {
+        let _ = writeln!(out, "{pad}page:  {}", fit(title, 90));
+    }
+}
+
+/// The two sides of a word diff: `[-missing-]` on the cited side, `{+extra+}` on the page side.
+fn marked(diff: &[WordDiff]) -> (String, String) {
+    let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+    let green = Style::new().fg_color(Some(AnsiColor::Green.into())).bold();
+    let mut cited = Vec::new();
+    let mut page = Vec::new();
+    for d in diff {
+        match d {
+            WordDiff::Same(w) => {
+                cited.push(clean(w));
+                page.push(clean(w));
+            }
+            WordDiff::Missing(w) => cited.push(format!("{red}[-{}-]{red:#}", clean(w))),
+            WordDiff::Extra(w) => page.push(format!("{green}{{+{}+}}{green:#}", clean(w))),
+        }
+    }
+    (cited.join(" "), page.join(" "))
+}
+
 fn url_suffix(url: Option<&str>) -> String {
     url.map(|u| format!(" · {}", clean(u))).unwrap_or_default()
 }
@@ -130,9 +233,20 @@ fn severity_style(s: Severity) -> Style {
 
 fn summary(out: &mut String, report: &Report) {
     let s = &report.summary;
+    let verdicts = s
+        .verdicts
+        .as_ref()
+        .map(|v| {
+            let parts: Vec<String> = Verdict::ALL
+                .iter()
+                .filter_map(|verdict| v.get(verdict.as_str()).map(|n| format!("{n} {verdict}")))
+                .collect();
+            format!(" ({})", parts.join(", "))
+        })
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "{} in {}: {}, {}, {}",
+        "{}{verdicts} in {}: {}, {}, {}",
         plural(s.references, "reference", "references"),
         plural(s.documents, "document", "documents"),
         plural(s.errors, "error", "errors"),

@@ -1,19 +1,23 @@
 //! The binary's side: parse arguments, read inputs, call the library, render, pick the exit code.
 
 mod args;
+mod config;
 mod exit;
 mod human;
+mod progress;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 
 use citecheck::document::{self, Format, LoadOptions};
 use citecheck::{DocumentReport, Error, Report};
 
-use args::{Cli, ColorWhen, Command, InputArgs, InputFormat, OutputArgs, OutputFormat};
+use args::{CheckArgs, Cli, ColorWhen, Command, InputArgs, InputFormat, OutputArgs, OutputFormat};
 
 pub(crate) fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -32,7 +36,60 @@ pub(crate) fn run() -> ExitCode {
     color.write_global();
     match cli.command {
         Command::Extract(args) => extract(&args.input, &args.output),
+        Command::Check(args) => check(&args),
     }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let options = match config::check_options(&args.net) {
+        Ok(o) => o,
+        Err(e) => {
+            error(&e.to_string());
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    let checker = match citecheck::check::Checker::new(options) {
+        Ok(c) => c,
+        Err(e) => {
+            error(&e.to_string());
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    let (docs, input_errors) = load_all(&args.input);
+    if input_errors && docs.is_empty() {
+        return ExitCode::from(exit::USAGE);
+    }
+    let extracted: Vec<DocumentReport> = docs.iter().map(DocumentReport::extract).collect();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            error(&format!("could not start the async runtime: {e}"));
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&interrupted);
+    let bar = progress::Bar::new(args.no_progress);
+    let report = runtime.block_on(async {
+        let interrupt: citecheck::check::Interrupt = Box::pin(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                flag.store(true, Ordering::SeqCst);
+            } else {
+                std::future::pending::<()>().await;
+            }
+        });
+        match &bar {
+            Some(bar) => checker.run(extracted, bar, Some(interrupt)).await,
+            None => checker.run(extracted, &citecheck::check::Quiet, Some(interrupt)).await,
+        }
+    });
+    // Fetches still under way when interrupted are dropped with the runtime; do not wait long.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    emit(&report, &args.output);
+    if interrupted.load(Ordering::SeqCst) {
+        return ExitCode::from(exit::INTERRUPTED);
+    }
+    exit::for_report(&report, args.output.fail_on, input_errors)
 }
 
 fn extract(input: &InputArgs, output: &OutputArgs) -> ExitCode {
