@@ -77,9 +77,18 @@ pub(crate) fn parse(text: &str, links: &[Link]) -> Fields {
     f.date = date;
     f.accessed = accessed;
     if let Some(ti) = titled {
-        f.authors = names::authors(t.get(..ti.authors_end).unwrap_or(""));
         let (container, by) = container(&prep, &ti, &found_dates);
         f.container = container;
+        let head = t.get(..ti.authors_end).unwrap_or("");
+        match leading_italic(&prep, head) {
+            // "*Dawn*, “Title”": an unsigned piece, cited under its publication.
+            Some(publication) => {
+                if f.container.is_none() {
+                    f.container = clean_container(publication);
+                }
+            }
+            None => f.authors = names::authors(head),
+        }
         if f.authors.is_empty()
             && let Some(by) = by
         {
@@ -94,6 +103,13 @@ pub(crate) fn parse(text: &str, links: &[Link]) -> Fields {
         f.title = Some(ti.title);
     }
     f
+}
+
+/// The italic span that makes up all of `head` (the text before the title), if it is one.
+fn leading_italic<'a>(prep: &'a Prepared, head: &str) -> Option<&'a str> {
+    let start = head.len() - head.trim_start().len();
+    let end = head.trim_end().trim_end_matches([',', '.', ':', ';', '—', '–']).trim_end().len();
+    prep.italics.iter().find(|r| r.start == start && r.end == end).and_then(|r| prep.text.get(r.clone()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,19 +273,48 @@ struct Quote {
     end: usize,
 }
 
-/// The closing marks that may end a double-quoted title opened by `open`.
-fn double_closers(open: char) -> Option<&'static [char]> {
+/// The closing marks that may end a double-quoted title opened by `open`: the proper ones,
+/// and those a careless text uses when no proper one follows (`“Title"`, `“Title“`).
+fn double_closers(open: char) -> Option<(&'static [char], &'static [char])> {
     Some(match open {
-        '“' => &['”', '"', '“'],
-        '„' => &['“', '”', '"'],
-        '"' => &['"', '”', '“'],
-        '‟' => &['”', '"'],
-        '«' => &['»'],
-        '»' => &['«'],
-        '「' => &['」'],
-        '『' => &['』'],
+        '“' => (&['”'], &['"', '“']),
+        '„' => (&['“', '”'], &['"']),
+        '"' => (&['"'], &['”', '“']),
+        '‟' => (&['”'], &['"']),
+        '«' => (&['»'], &[]),
+        '»' => (&['«'], &[]),
+        '「' => (&['」'], &[]),
+        '『' => (&['』'], &[]),
         _ => return None,
     })
+}
+
+/// Where the quote opened by `open` just before `body` closes. Marks that differ from their
+/// opener nest (“A “nested” title”); failing a proper closer, a careless one is taken.
+fn double_close(t: &str, body: usize, open: char) -> Option<usize> {
+    let (proper, careless) = double_closers(open)?;
+    let nests = !proper.contains(&open);
+    let mut depth = 0usize;
+    let mut first_proper = None;
+    let mut first_careless = None;
+    for (k, c) in t.get(body..)?.char_indices() {
+        let i = body + k;
+        if proper.contains(&c) {
+            if depth == 0 {
+                return Some(i);
+            }
+            depth -= 1;
+            first_proper.get_or_insert(i);
+        } else {
+            if careless.contains(&c) {
+                first_careless.get_or_insert(i);
+            }
+            if nests && c == open {
+                depth += 1;
+            }
+        }
+    }
+    first_careless.or(first_proper)
 }
 
 fn single_closers(open: char) -> Option<&'static [char]> {
@@ -325,9 +370,8 @@ fn find_double(t: &str, from: usize) -> (Option<Quote>, Option<usize>) {
         if tried > MAX_OPENERS {
             break;
         }
-        let Some(closers) = double_closers(c) else { continue };
         let body = i + c.len_utf8();
-        let Some(close) = t.get(body..).and_then(|s| s.find(closers)).map(|k| body + k) else {
+        let Some(close) = double_close(t, body, c) else {
             // An opener with no closer: nothing after it can pair either.
             break;
         };
@@ -485,11 +529,16 @@ fn generic_link_text(s: &str) -> bool {
 /// A Markdown link's text, or an HTML link's text, when it is neither a URL nor generic.
 fn link_title(prep: &Prepared, links: &[Link]) -> Option<Titled> {
     let t = prep.text.as_str();
-    let mut candidates: Vec<Range<usize>> = prep.links.clone();
+    // A link to a site's home page names the site, not the work.
+    let mut candidates: Vec<Range<usize>> = prep.links.iter().filter(|l| !l.home).map(|l| l.range.clone()).collect();
     let mut unplaced = None;
     for link in links.iter().take(64) {
         let shown = collapse(&link.text);
-        let cited = matches!(url::classify_href(&link.href), Found::Url(_) | Found::Doi { .. });
+        let cited = match url::classify_href(&link.href) {
+            Found::Url(u) => !url::is_home_page(&u),
+            Found::Doi { .. } => true,
+            _ => false,
+        };
         if !cited || shown.is_empty() || generic_link_text(&shown) {
             continue;
         }
@@ -763,6 +812,12 @@ fn container(prep: &Prepared, ti: &Titled, found_dates: &[Dated]) -> (Option<Str
         if dates::is_date(s) || SKIP.is_match(s) {
             continue;
         }
+        if (s.starts_with("In ") || s.starts_with("in "))
+            && ["(Ed", "(ed", "(Eds", "(eds", " ed. ", " eds. ", "edited by"].iter().any(|e| s.contains(e))
+        {
+            // "In A. Editor (Ed.), *Book Title*": the editors; the book follows.
+            continue;
+        }
         if let Some(name) = s.strip_prefix("by ").or_else(|| s.strip_prefix("By ")) {
             by.get_or_insert_with(|| name.to_owned());
             continue;
@@ -822,7 +877,12 @@ fn container(prep: &Prepared, ti: &Titled, found_dates: &[Dated]) -> (Option<Str
 
 fn clean_container(raw: &str) -> Option<String> {
     let s = collapse(&raw.replace(URL_MARK, " "));
-    let s = s.trim().trim_matches([',', '.', ';', ':', '،', ' ']).trim();
+    let mut s = s.trim().trim_matches([',', '.', ';', ':', '،', ' ', '—', '–', '-']).trim();
+    for (open, close) in [('\'', '\''), ('‘', '’'), ('"', '"'), ('“', '”'), ('«', '»')] {
+        if let Some(inner) = s.strip_prefix(open).and_then(|r| r.strip_suffix(close)) {
+            s = inner.trim();
+        }
+    }
     let words = s.split_whitespace().count();
     let plausible = s.chars().any(char::is_alphabetic)
         && s.chars().count() <= 150

@@ -678,3 +678,61 @@ fn long_notes_stay_fast() {
     }
     assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
 }
+
+/// (title, authors joined with "; ", container, date) of a note, for compact tables.
+fn summary(t: &str) -> (String, String, String, String) {
+    let f = parse(t, &[]);
+    (
+        f.title.unwrap_or_default(),
+        f.authors.join("; "),
+        f.container.unwrap_or_default(),
+        f.date.map(|d| d.to_string()).unwrap_or_default(),
+    )
+}
+
+#[test]
+fn more_styles_and_edge_cases() {
+    let cases: [(&str, [&str; 4]); 16] = [
+        ("Tahir Khan, “Title one,” Dawn, March 23, 2025.", ["Title one", "Tahir Khan", "Dawn", "2025-03-23"]),
+        (
+            "Human Rights Watch, “Pakistan: Halt Deportations”, November 2023, https://www.hrw.org/x",
+            ["Pakistan: Halt Deportations", "Human Rights Watch", "", "2023-11"],
+        ),
+        (
+            "Khan, T. (2025, March 23). Title five [Video]. YouTube. https://youtube.com/x",
+            ["Title five", "Khan, T.", "YouTube", "2025-03-23"],
+        ),
+        (
+            "Author Name, *Report Title* (Islamabad: ISSI, 2024), https://issi.org.pk/x.",
+            ["Report Title", "Author Name", "ISSI", "2024"],
+        ),
+        (
+            "Smith, J. (2020). Chapter title. In A. Editor (Ed.), *Book Title* (pp. 1–10). Publisher.",
+            ["Chapter title", "Smith, J.", "Book Title", "2020"],
+        ),
+        ("“Title fourteen”—Dawn, March 2025.", ["Title fourteen", "", "Dawn", "2025-03"]),
+        (
+            "Yousaf, K. 2025. “Envoy wraps up.” Express Tribune, March 24.",
+            ["Envoy wraps up", "Yousaf, K.", "Express Tribune", "2025-03-24"],
+        ),
+        (
+            "Kamran Yousaf, ‘Envoy wraps up fruitful Kabul trip’, Express Tribune, 24 March 2025.",
+            ["Envoy wraps up fruitful Kabul trip", "Kamran Yousaf", "Express Tribune", "2025-03-24"],
+        ),
+        ("Pakistan's foreign office said 'talks will resume' on Monday.", ["", "", "", ""]),
+        ("_The Diplomat_, “Title”, 2025, <https://thediplomat.com/x>", ["Title", "", "The Diplomat", "2025"]),
+        ("“A title with “nested” quotes”, Dawn, 2025.", ["A title with “nested” quotes", "", "Dawn", "2025"]),
+        ("[Dawn](https://www.dawn.com/), 23 March 2025.", ["", "", "", "2025-03-23"]),
+        ("“Title”, 'Dawn', 2025.", ["Title", "", "Dawn", "2025"]),
+        (
+            "Tahir Khan, “Title” in Dawn (Karachi), 23 March 2025.",
+            ["Title", "Tahir Khan", "Dawn (Karachi)", "2025-03-23"],
+        ),
+        ("“Title,” *Dawn*, last modified March 25, 2025, https://dawn.com/q.", ["Title", "", "Dawn", "2025-03-25"]),
+        ("“Title”, Reuters, 2025-03-22T10:00:00Z, https://reuters.com/x", ["Title", "", "Reuters", "2025-03-22"]),
+    ];
+    for (text, [title, authors, container, date]) in cases {
+        let got = summary(text);
+        assert_eq!(got, (title.to_owned(), authors.to_owned(), container.to_owned(), date.to_owned()), "{text}");
+    }
+}

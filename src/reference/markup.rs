@@ -23,8 +23,17 @@ pub(crate) struct Prepared {
     pub(crate) text: String,
     /// Byte ranges in `text` of the contents of italic (`*…*`, `_…_`) spans, in order.
     pub(crate) italics: Vec<Range<usize>>,
-    /// Byte ranges in `text` of Markdown link texts, in order.
-    pub(crate) links: Vec<Range<usize>>,
+    /// Markdown link texts, in order.
+    pub(crate) links: Vec<LinkText>,
+}
+
+/// The text of a Markdown link in the prepared text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LinkText {
+    /// Byte range in the prepared text.
+    pub(crate) range: Range<usize>,
+    /// The link goes to a site's home page, so its text names the site, not the work.
+    pub(crate) home: bool,
 }
 
 /// NFC, every kind of white space as one plain space, invisible characters (soft hyphens,
@@ -76,7 +85,8 @@ pub(crate) fn prepare(text: &str, hits: &[Hit]) -> Prepared {
             Some(t) if !is_url_like(t) => {
                 let start = s1.len();
                 s1.push_str(t);
-                links.push(start..s1.len());
+                let home = matches!(&hit.found, Found::Url(u) if super::url::is_home_page(u));
+                links.push((start..s1.len(), home));
                 if !matches!(hit.found, Found::Ignored) {
                     // The URL is still there, right after its text.
                     s1.push(URL_MARK);
@@ -91,7 +101,11 @@ pub(crate) fn prepare(text: &str, hits: &[Hit]) -> Prepared {
     // Phase 2: emphasis.
     let (text, map, italics) = emphasis(&s1);
     let at = |i: usize| map.get(i).copied().unwrap_or(text.len());
-    let links = links.into_iter().map(|r| at(r.start)..at(r.end)).filter(|r| r.start < r.end).collect();
+    let links = links
+        .into_iter()
+        .map(|(r, home)| LinkText { range: at(r.start)..at(r.end), home })
+        .filter(|l| l.range.start < l.range.end)
+        .collect();
     Prepared { text, italics, links }
 }
 
@@ -238,7 +252,9 @@ mod tests {
         let p = prep("A, [Envoy *wraps* up](https://x.org/a), *Express Tribune*, <https://x.org/b>.");
         assert_eq!(p.text, "A, Envoy wraps up\u{E000}, Express Tribune, \u{E000}.");
         assert_eq!(italics(&p), ["wraps", "Express Tribune"]);
-        assert_eq!(p.links.iter().map(|r| &p.text[r.clone()]).collect::<Vec<_>>(), ["Envoy wraps up"]);
+        assert_eq!(p.links.iter().map(|l| &p.text[l.range.clone()]).collect::<Vec<_>>(), ["Envoy wraps up"]);
+        assert!(!p.links[0].home);
+        assert!(prep("[Dawn](https://www.dawn.com/)").links[0].home);
         let p = prep("[https://x.org/a](https://x.org/a)");
         assert_eq!(p.text, "\u{E000}");
     }

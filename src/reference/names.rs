@@ -16,6 +16,10 @@ static SPLIT: LazyLock<Regex> =
 static YEAR_PAREN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\s*\((?:[0-9]{4}[a-z]?|n\.\s?d\.?)[^()]*\)\s*[.,:]?$").expect("static regex"));
 
+// Chicago author-date: "Yousaf, Kamran. 2025."
+static YEAR_TAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\s+(?:[0-9]{4}[a-z]?|n\.\s?d)\.?$").expect("static regex"));
+
 static EDITOR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i),?\s*\(?\b(?:eds?|editors?|comp|trans)\b\.?\)?\s*[.,]?$").expect("static regex"));
 
@@ -40,7 +44,7 @@ pub(crate) fn authors(prefix: &str) -> Vec<String> {
     if let Some(m) = LEAD.find(s) {
         s = &s[m.end()..];
     }
-    if let Some(m) = YEAR_PAREN.find(s) {
+    if let Some(m) = YEAR_PAREN.find(s).or_else(|| YEAR_TAIL.find(s)) {
         s = s[..m.start()].trim_end();
     }
     if let Some(m) = EDITOR.find(s)
@@ -207,6 +211,8 @@ mod tests {
         assert_eq!(authors("Khan, T. and Yousaf, K. (2025) "), ["Khan, T.", "Yousaf, K."]);
         assert_eq!(authors("T. Khan, K. Yousaf, and J. Boone, "), ["T. Khan", "K. Yousaf", "J. Boone"]);
         assert_eq!(authors("Yousaf, Kamran. "), ["Yousaf, Kamran"]);
+        assert_eq!(authors("Yousaf, Kamran. 2025. "), ["Yousaf, Kamran"]);
+        assert_eq!(authors("Yousaf, K. 2025. "), ["Yousaf, K."]);
         assert_eq!(authors("Yousaf, Kamran, and Tahir Khan. "), ["Yousaf, Kamran", "Tahir Khan"]);
         assert_eq!(authors("Kamran Yousaf and Tahir Khan, "), ["Kamran Yousaf", "Tahir Khan"]);
         assert_eq!(authors("Tahir Khan et al., "), ["Tahir Khan", "et al."]);

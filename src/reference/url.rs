@@ -134,6 +134,11 @@ pub(crate) fn doi_of_url(url: &str) -> Option<String> {
     DOI.is_match(&candidate).then_some(candidate)
 }
 
+/// Whether a URL is a site's home page (no path, query or fragment).
+pub(crate) fn is_home_page(url: &str) -> bool {
+    Url::parse(url).is_ok_and(|u| u.path() == "/" && u.query().is_none() && u.fragment().is_none())
+}
+
 fn next_char(text: &str, i: usize) -> usize {
     text.get(i..).and_then(|s| s.chars().next()).map_or(text.len(), |c| i + c.len_utf8())
 }
