@@ -482,7 +482,7 @@ fn unbalanced(t: &str, close: usize) -> Option<Titled> {
     if title.chars().count() < 3 {
         return None;
     }
-    let end = close + 1;
+    let end = close + next_char(t, close).map_or(1, char::len_utf8);
     Some(Titled {
         title,
         span: start..end,
@@ -655,7 +655,7 @@ const ABBREVIATIONS: [&str; 44] = [
 /// Whether the `.` at `i` ends a sentence: white space (or a URL, or the end) follows, and the
 /// word before it is not an abbreviation or an initial.
 fn is_sentence_period(t: &str, i: usize) -> bool {
-    let after = next_char(t, i + 1);
+    let after = next_char(t, i + next_char(t, i).map_or(1, char::len_utf8));
     if !after.is_none_or(|c| c.is_whitespace() || c == URL_MARK) {
         return false;
     }

@@ -638,13 +638,78 @@ fn never_panics() {
             let _ = parse(&note[i..], &[link(&note[i..], &note[..i])]);
         }
     }
-    let alphabet: Vec<char> = "ab Z09.,;:()[]<>*_\"'“”‘’«»„/\\-–?!#%&=~+@ é漢\u{E000}\u{200F}\n\tIbid op. cit. March 2025 https:// www. doi:10."
+    let alphabet: Vec<char> = "ab Z09.,;:()[]<>*_\"'“”‘’«»„/\\-–?!#%&=~+@ é漢۔؟،\u{E000}\u{200F}\n\tIbid op. cit. March 2025 https:// www. doi:10."
         .chars()
         .collect();
     let mut rng = fastrand::Rng::with_seed(7);
     for _ in 0..2000 {
         let len = rng.usize(0..120);
         let s: String = (0..len).map(|_| alphabet[rng.usize(0..alphabet.len())]).collect();
+        let _ = parse(&s, &[link(&s, &s)]);
+    }
+    // Citation-shaped garbage: the pieces parsers key on, in random order.
+    let tokens = [
+        "https://",
+        "http:/",
+        "htp://",
+        "www.",
+        "x.org",
+        "/",
+        "(",
+        ")",
+        "[",
+        "]",
+        "<",
+        ">",
+        "*",
+        "_",
+        "**",
+        "\"",
+        "“",
+        "”",
+        "‘",
+        "’",
+        "'",
+        "«",
+        "»",
+        "„",
+        " ",
+        ", ",
+        ". ",
+        "Ibid",
+        "op. cit.",
+        "March",
+        "24",
+        "2025",
+        "(2025)",
+        "Khan, T.",
+        "Accessed",
+        "doi:",
+        "10.1234/",
+        "é",
+        "漢",
+        "۔",
+        "…",
+        "...",
+        "\\",
+        "%20",
+        "#",
+        "?",
+        "=",
+        "&",
+        "-",
+        "\u{E000}",
+        "](",
+        "in ",
+        "by ",
+        "(Ed.)",
+        "n.d.",
+        "22/03/2025",
+        "Spring",
+    ];
+    for _ in 0..1500 {
+        let len = rng.usize(0..60);
+        let s: String = (0..len).map(|_| tokens[rng.usize(0..tokens.len())]).collect();
         let _ = parse(&s, &[link(&s, &s)]);
     }
 }
@@ -692,7 +757,11 @@ fn summary(t: &str) -> (String, String, String, String) {
 
 #[test]
 fn more_styles_and_edge_cases() {
-    let cases: [(&str, [&str; 4]); 16] = [
+    let cases: [(&str, [&str; 4]); 17] = [
+        (
+            "Text of the Agreement.” October 4, 2011. Ministry of External Affairs.",
+            ["Text of the Agreement", "", "Ministry of External Affairs", "2011-10-04"],
+        ),
         ("Tahir Khan, “Title one,” Dawn, March 23, 2025.", ["Title one", "Tahir Khan", "Dawn", "2025-03-23"]),
         (
             "Human Rights Watch, “Pakistan: Halt Deportations”, November 2023, https://www.hrw.org/x",
