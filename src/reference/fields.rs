@@ -709,8 +709,20 @@ fn clean_title(raw: &str) -> Option<String> {
     {
         s = &s[..m.start()];
     }
+    // The comma or period of IEEE/MLA/Chicago before the closing quote goes; an ellipsis or an
+    // initialism ("… and the U.S.") keeps its dots.
     if !(s.ends_with("...") || s.ends_with('…')) {
-        s = s.trim_end_matches([',', '.', ';', ':', '،', ' ']);
+        s = s.trim_end_matches([',', ';', ':', '،', ' ']);
+        let last_word = s.rsplit(' ').next().unwrap_or("");
+        let initialism = last_word.len() >= 4
+            && last_word.ends_with('.')
+            && last_word
+                .split('.')
+                .filter(|p| !p.is_empty())
+                .all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase));
+        if !initialism {
+            s = s.trim_end_matches(['.', ',', ' ']);
+        }
     }
     let s = s.trim();
     (s.chars().any(char::is_alphanumeric)).then(|| s.to_owned())

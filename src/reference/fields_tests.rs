@@ -757,7 +757,9 @@ fn summary(t: &str) -> (String, String, String, String) {
 
 #[test]
 fn more_styles_and_edge_cases() {
-    let cases: [(&str, [&str; 4]); 17] = [
+    let cases: [(&str, [&str; 4]); 19] = [
+        ("“Pakistan and the U.S.”, Dawn, 2025.", ["Pakistan and the U.S.", "", "Dawn", "2025"]),
+        ("T. Khan, \"Pakistan and the U.S.,\" Dawn, 2025.", ["Pakistan and the U.S.", "T. Khan", "Dawn", "2025"]),
         (
             "Text of the Agreement.” October 4, 2011. Ministry of External Affairs.",
             ["Text of the Agreement", "", "Ministry of External Affairs", "2011-10-04"],

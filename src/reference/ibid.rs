@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::fields::{Fields, Repeat};
+use super::markup::URL_MARK;
 use super::names;
 
 static IBID: LazyLock<Regex> = LazyLock::new(|| {
@@ -31,6 +32,10 @@ pub(crate) fn detect(text: &str) -> Option<Repeat> {
     }
     let c = OP_CIT.captures(text)?;
     let author = c.name("author").map_or("", |m| m.as_str());
+    if author.contains(URL_MARK) || author.chars().count() > 120 {
+        // "op. cit." late in a full citation ("…, quoted in Khan, op. cit.") is no repeat.
+        return None;
+    }
     // The author is the first part: "Khan, “Envoy wraps up”, op. cit." repeats Khan.
     let author = author.split([',', '“', '"', '‘']).next().unwrap_or("").trim().trim_end_matches(['.', ' ']);
     let author = (!author.is_empty() && author.chars().any(char::is_alphabetic)).then(|| author.to_owned());
@@ -138,6 +143,7 @@ mod tests {
             "Kamran Yousaf, “Envoy wraps up fruitful Kabul trip”, *Express Tribune*, March 24, 2025",
             "See the discussion in chapter 2.",
             "The opera cited in the text.",
+            "Kamran Yousaf, “Envoy wraps up”, Express Tribune, \u{E000}, quoted in Khan, op. cit.",
         ] {
             assert_eq!(detect(t), None, "{t}");
         }
