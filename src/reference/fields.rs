@@ -119,7 +119,7 @@ fn collect_urls(text: &str, hits: &[Hit], links: &[Link], f: &mut Fields) {
     let mut entries: Vec<(usize, Found)> = hits.iter().map(|h| (h.range.start, h.found.clone())).collect();
     // An HTML link sits where its text is; links whose text is not found keep document order.
     let mut cursor = 0;
-    for link in links.iter().take(1024) {
+    for link in links.iter().take(MAX_LINKS) {
         let shown = collapse(&link.text);
         let pos = if shown.is_empty() {
             None
@@ -131,8 +131,14 @@ fn collect_urls(text: &str, hits: &[Hit], links: &[Link], f: &mut Fields) {
         entries.push((pos, url::classify_href(&link.href)));
     }
     entries.sort_by_key(|e| e.0);
-    let hrefs: Vec<&str> = links.iter().map(|l| l.href.trim()).collect();
+    let hrefs: Vec<&str> = links.iter().take(MAX_LINKS).map(|l| l.href.trim()).collect();
     let mut seen: HashSet<String> = HashSet::new();
+    let mut seen_malformed: HashSet<String> = HashSet::new();
+    let mut malformed = |f: &mut Fields, text: String, reason: String| {
+        if seen_malformed.insert(text.clone()) {
+            f.malformed.push((text, reason));
+        }
+    };
     for (_, found) in entries {
         match found {
             Found::Url(u) => push_url(f, &mut seen, u),
@@ -140,17 +146,17 @@ fn collect_urls(text: &str, hits: &[Hit], links: &[Link], f: &mut Fields) {
                 f.doi.get_or_insert(doi);
                 push_url(f, &mut seen, url);
             }
-            Found::Malformed { text, reason } => {
-                // A shortened display form ("https://www.dawn.com/news/…") of a real link.
-                let shortened = reason.contains("truncated") && hrefs.iter().any(|h| h.starts_with(text.as_str()));
-                if !shortened && !f.malformed.iter().any(|(t, _)| *t == text) {
-                    f.malformed.push((text, reason));
-                }
-            }
+            Found::Malformed { text, reason } => malformed(f, text, reason),
+            // The display form of a link whose target is known is no citation of its own.
+            Found::Truncated(stem) if hrefs.iter().any(|h| h.starts_with(stem.as_str())) => {}
+            Found::Truncated(stem) => malformed(f, stem, "the URL is truncated (it ends with an ellipsis)".into()),
             Found::Ignored => {}
         }
     }
 }
+
+/// Most HTML links of one note considered (a note with more is not a citation).
+const MAX_LINKS: usize = 256;
 
 fn push_url(f: &mut Fields, seen: &mut HashSet<String>, u: String) {
     let key = ::url::Url::parse(&u).map_or_else(|_| u.clone(), |p| p.as_str().to_owned());
