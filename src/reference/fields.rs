@@ -191,7 +191,7 @@ struct Titled {
 
 // "Khan, T. (2025, March 23). " / "Khan, T. (2025) " / "Ministry (n.d.). "
 static AUTHOR_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s*(?P<auth>[^“”"«»„()]{1,300}?(?:\([^()“”"]{1,40}\)[^“”"«»„()]{0,100}?)?)\s*\(\s*(?:[0-9]{4}[a-z]?(?:\s*,[^()]{0,40})?|n\.\s?d\.?)\s*\)\s*[.:,]?\s*"#)
+    Regex::new(r#"^\s*(?P<auth>[^“”"«»„()]{1,300}?(?:\([^()“”"]{1,40}\)[^“”"«»„()]{0,100}?)?)\s*\(\s*(?:[0-9]{4}[a-z]?(?:\s*,[^()]{0,40})?|n\.\s?d\.?)\s*\)\s*[.:]?\s*"#)
         .expect("static regex")
 });
 
@@ -226,13 +226,22 @@ fn author_year_title(prep: &Prepared) -> Option<Titled> {
     let t = prep.text.as_str();
     let caps = AUTHOR_YEAR.captures(t)?;
     let auth = caps.name("auth")?;
-    if names::authors(auth.as_str()).is_empty() {
+    // An italic before the year is a title ("Ahmed Rashid, *Taliban* (2000), 45"), not an author.
+    let italic_inside = prep.italics.iter().any(|r| r.start < auth.end());
+    if italic_inside || names::authors(auth.as_str()).is_empty() {
         return None;
     }
     let start = caps.get(0)?.end();
     let authors_end = auth.end();
     let rest = t.get(start..)?;
     let first = rest.chars().next()?;
+    let opens_title = (first.is_alphanumeric() && !first.is_lowercase())
+        || double_closers(first).is_some()
+        || single_closers(first).is_some();
+    if !opens_title {
+        // "(2000), 45": a Chicago note's publication year; "Yousaf (2025) argues …": prose.
+        return None;
+    }
     if double_closers(first).is_some() {
         let (q, _) = find_double(t, start);
         if let Some(q) = q.filter(|q| q.open == start) {

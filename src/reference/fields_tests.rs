@@ -757,7 +757,10 @@ fn summary(t: &str) -> (String, String, String, String) {
 
 #[test]
 fn more_styles_and_edge_cases() {
-    let cases: [(&str, [&str; 4]); 19] = [
+    let cases: [(&str, [&str; 4]); 22] = [
+        ("Yousaf (2025) argues the opposite.", ["", "", "", "2025"]),
+        ("Ahmed Rashid, *Taliban* (2000), 45.", ["Taliban", "Ahmed Rashid", "", "2000"]),
+        ("Kamran Yousaf, Some Book Title (2000), 45.", ["", "", "", "2000"]),
         ("“Pakistan and the U.S.”, Dawn, 2025.", ["Pakistan and the U.S.", "", "Dawn", "2025"]),
         ("T. Khan, \"Pakistan and the U.S.,\" Dawn, 2025.", ["Pakistan and the U.S.", "T. Khan", "Dawn", "2025"]),
         (
