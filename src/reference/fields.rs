@@ -485,11 +485,12 @@ fn unbalanced(t: &str, close: usize) -> Option<Titled> {
     let mut k = 0;
     while k < head.len() {
         let e = sentence_end(head, k, &[]);
-        if e >= head.len() || e + 1 >= head.len() {
+        let next = e + next_char(head, e).map_or(1, char::len_utf8);
+        if next >= head.len() {
+            // The period itself ends the title ("Afghanistan.\""), so only earlier breaks count.
             break;
         }
-        // The period itself ends the title ("Afghanistan.\""), so only earlier breaks count.
-        start = e + 1;
+        start = next;
         k = start;
     }
     let start = start + (head.len() - start - head.get(start..)?.trim_start().len());

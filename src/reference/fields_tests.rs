@@ -757,7 +757,11 @@ fn summary(t: &str) -> (String, String, String, String) {
 
 #[test]
 fn more_styles_and_edge_cases() {
-    let cases: [(&str, [&str; 4]); 22] = [
+    let cases: [(&str, [&str; 4]); 23] = [
+        (
+            "<https://x.org/a> Some Report Title.\" Ministry of Things, 2020.",
+            ["Some Report Title", "", "Ministry of Things", "2020"],
+        ),
         ("Yousaf (2025) argues the opposite.", ["", "", "", "2025"]),
         ("Ahmed Rashid, *Taliban* (2000), 45.", ["Taliban", "Ahmed Rashid", "", "2000"]),
         ("Kamran Yousaf, Some Book Title (2000), 45.", ["", "", "", "2000"]),
