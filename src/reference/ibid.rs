@@ -1,15 +1,187 @@
-//! Resolving "Ibid." and "op. cit." notes to the note they repeat.
+//! Notes that repeat an earlier one: recognising "Ibid.", "Id.", "op. cit." (and Chicago's
+//! short form, found by the field parser), and resolving each to the note it repeats.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::fields::{Fields, Repeat};
+use super::markup::URL_MARK;
+use super::names;
 
-/// For each note, the index of the earlier note it repeats, if it is a repeat.
+static IBID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?is)^\s*(?:see\s+(?:also\s+)?)?(?:ibid(?:em)?\b\.?|id\.|id,)\s*[,.:;]?\s*(?P<rest>.*)$")
+        .expect("static regex")
+});
+
+static OP_CIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?is)^\s*(?P<author>.{0,200}?)[\s,]*\b(?:op|loc)\.?\s*cit\b\.?\s*[,.:;]?\s*(?P<rest>.*)$")
+        .expect("static regex")
+});
+
+static LOCATOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:pp?\.|paras?\.?|paragraph|at\b|§|ch(?:ap)?\.|chapter|sec(?:tion)?\.?|fn\.?|n\.|notes?\b|col\.|vol\.|[0-9]|[ivxlc]+\b)")
+        .expect("static regex")
+});
+
+/// "Ibid.", "Ibid., p. 4", "ibid, 12", "Id.", "Khan, op. cit., p. 4", "op. cit.".
+pub(crate) fn detect(text: &str) -> Option<Repeat> {
+    if let Some(c) = IBID.captures(text) {
+        return Some(Repeat::Ibid { pinpoint: pinpoint(c.name("rest").map_or("", |m| m.as_str())) });
+    }
+    let c = OP_CIT.captures(text)?;
+    let author = c.name("author").map_or("", |m| m.as_str());
+    if author.contains(URL_MARK) || author.chars().count() > 120 {
+        // "op. cit." late in a full citation ("…, quoted in Khan, op. cit.") is no repeat.
+        return None;
+    }
+    // The author is the first part: "Khan, “Envoy wraps up”, op. cit." repeats Khan.
+    let author = author.split([',', '“', '"', '‘']).next().unwrap_or("").trim().trim_end_matches(['.', ' ']);
+    let author = (!author.is_empty() && author.chars().any(char::is_alphabetic)).then(|| author.to_owned());
+    Some(Repeat::OpCit { author, pinpoint: pinpoint(c.name("rest").map_or("", |m| m.as_str())) })
+}
+
+/// A short page or paragraph reference after the repeat word; anything longer is prose.
+fn pinpoint(rest: &str) -> Option<String> {
+    let rest = rest.trim().trim_end_matches(['.', ',', ';', ' ']).trim();
+    (!rest.is_empty() && rest.chars().count() <= 40 && LOCATOR.is_match(rest)).then(|| rest.to_owned())
+}
+
+/// For each note, the index of the earlier note it repeats, if it is a repeat. The result is
+/// never itself a repeat: a chain of "Ibid." notes leads back to the original. `None` when
+/// nothing fits (an "Ibid." first, an "op. cit." whose author no earlier note has).
 pub(crate) fn resolve(fields: &[Fields]) -> Vec<Option<usize>> {
-    let mut out = Vec::with_capacity(fields.len());
+    let mut out: Vec<Option<usize>> = Vec::with_capacity(fields.len());
+    // Family name → the last original note with an author of that name.
+    let mut by_surname: HashMap<String, usize> = HashMap::new();
     for (i, f) in fields.iter().enumerate() {
-        out.push(match &f.repeat {
-            Some(Repeat::Ibid { .. }) if i > 0 => Some(i - 1),
-            _ => None,
-        });
+        let previous = || {
+            let p = i.checked_sub(1)?;
+            if fields[p].repeat.is_some() { out[p] } else { Some(p) }
+        };
+        let target = match &f.repeat {
+            None => None,
+            Some(Repeat::Ibid { .. }) | Some(Repeat::OpCit { author: None, .. }) => previous(),
+            Some(Repeat::OpCit { author: Some(a), .. }) => names::surname(a).and_then(|s| by_surname.get(&s).copied()),
+            Some(Repeat::Short { author, title, .. }) => short_target(fields, i, author.as_deref(), title),
+        };
+        out.push(target);
+        if f.repeat.is_none() {
+            for a in &f.authors {
+                if let Some(s) = names::surname(a) {
+                    by_surname.insert(s, i);
+                }
+            }
+        }
     }
     out
+}
+
+/// How far back a short form is looked for (bounds the work on a document of short forms).
+const SHORT_LOOKBACK: usize = 1000;
+
+/// The last original note whose title starts with the short title (ignoring case, punctuation
+/// and spacing) and, when an author is given, has an author of that family name.
+fn short_target(fields: &[Fields], i: usize, author: Option<&str>, title: &str) -> Option<usize> {
+    let want = fold(title);
+    if want.is_empty() {
+        return None;
+    }
+    let surname = author.and_then(names::surname);
+    (i.saturating_sub(SHORT_LOOKBACK)..i).rev().find(|&j| {
+        let f = &fields[j];
+        f.repeat.is_none()
+            && f.title.as_deref().is_some_and(|t| fold(t).starts_with(&want))
+            && surname.as_ref().is_none_or(|s| f.authors.iter().any(|a| names::surname(a).as_ref() == Some(s)))
+    })
+}
+
+fn fold(s: &str) -> String {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ibid(pinpoint: Option<&str>) -> Option<Repeat> {
+        Some(Repeat::Ibid { pinpoint: pinpoint.map(str::to_owned) })
+    }
+
+    fn opcit(author: Option<&str>, pinpoint: Option<&str>) -> Option<Repeat> {
+        Some(Repeat::OpCit { author: author.map(str::to_owned), pinpoint: pinpoint.map(str::to_owned) })
+    }
+
+    #[test]
+    fn detects_repeats() {
+        assert_eq!(detect("Ibid."), ibid(None));
+        assert_eq!(detect("Ibid"), ibid(None));
+        assert_eq!(detect("Ibid., p. 4."), ibid(Some("p. 4")));
+        assert_eq!(detect("ibid, 12"), ibid(Some("12")));
+        assert_eq!(detect("Ibidem, pp. 4–5."), ibid(Some("pp. 4–5")));
+        assert_eq!(detect("Id."), ibid(None));
+        assert_eq!(detect("Id., at 5."), ibid(Some("at 5")));
+        assert_eq!(detect("Ibid. The minister said more later."), ibid(None));
+        assert_eq!(detect("Khan, op. cit., p. 4"), opcit(Some("Khan"), Some("p. 4")));
+        assert_eq!(detect("Khan, op. cit."), opcit(Some("Khan"), None));
+        assert_eq!(detect("op. cit."), opcit(None, None));
+        assert_eq!(detect("Tahir Khan, op cit, 7."), opcit(Some("Tahir Khan"), Some("7")));
+        assert_eq!(detect("Khan, “Envoy wraps up”, op. cit., 3."), opcit(Some("Khan"), Some("3")));
+        assert_eq!(detect("Khan, loc. cit."), opcit(Some("Khan"), None));
+    }
+
+    #[test]
+    fn ordinary_notes_are_not_repeats() {
+        for t in [
+            "Identity politics, “Title”, Dawn, 2025.",
+            "Idaho Statesman, 2020.",
+            "Kamran Yousaf, “Envoy wraps up fruitful Kabul trip”, *Express Tribune*, March 24, 2025",
+            "See the discussion in chapter 2.",
+            "The opera cited in the text.",
+            "Kamran Yousaf, “Envoy wraps up”, Express Tribune, \u{E000}, quoted in Khan, op. cit.",
+        ] {
+            assert_eq!(detect(t), None, "{t}");
+        }
+    }
+
+    fn original(author: &str, title: &str) -> Fields {
+        Fields { authors: vec![author.to_owned()], title: Some(title.to_owned()), ..Fields::default() }
+    }
+
+    fn repeat(r: Option<Repeat>) -> Fields {
+        Fields { repeat: r, ..Fields::default() }
+    }
+
+    #[test]
+    fn resolves_chains_to_originals() {
+        let notes = vec![
+            repeat(ibid(None)),                                              // 0: nothing before
+            original("Khan, T.", "Peace and progress"),                      // 1
+            repeat(ibid(Some("p. 4"))),                                      // 2 → 1
+            repeat(ibid(None)),                                              // 3 → 1 (chain)
+            original("Kamran Yousaf", "Envoy wraps up fruitful Kabul trip"), // 4
+            repeat(opcit(Some("Khan"), Some("p. 4"))),                       // 5 → 1
+            repeat(ibid(None)),                                              // 6 → 1 (ibid of an op. cit.)
+            repeat(opcit(None, None)),                                       // 7 → 1 (previous, resolved)
+            repeat(opcit(Some("Boone"), None)),                              // 8 → none
+            repeat(ibid(None)),                                              // 9 → none (previous unresolved)
+            repeat(Some(Repeat::Short {
+                author: Some("Yousaf".into()),
+                title: "Envoy wraps up".into(),
+                pinpoint: Some("3".into()),
+            })), // 10 → 4
+            repeat(Some(Repeat::Short { author: Some("Khan".into()), title: "Envoy".into(), pinpoint: None })), // 11 → none
+            original("Tahir Khan", "Another piece"),                                                            // 12
+            repeat(opcit(Some("Khan"), None)), // 13 → 12 (the last Khan)
+        ];
+        assert_eq!(
+            resolve(&notes),
+            [None, None, Some(1), Some(1), None, Some(1), Some(1), Some(1), None, None, Some(4), None, None, Some(12)]
+        );
+    }
 }

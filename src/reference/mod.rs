@@ -6,8 +6,12 @@ use crate::date::PartialDate;
 use crate::document::Document;
 use crate::span::Span;
 
+mod dates;
 pub(crate) mod fields;
 pub(crate) mod ibid;
+mod markup;
+mod names;
+mod url;
 
 /// A footnoted reference: one note, its markers, and the citation fields read from its text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,0 +1,290 @@
+//! Preparing a note's text for field parsing: Unicode clean-up, URLs set aside, Markdown
+//! emphasis read as italics.
+//!
+//! The field parser works on a prepared copy of the note in which every URL is a single
+//! [`URL_MARK`] (so that no date, title or publication is read out of a URL), a Markdown link is
+//! its text, and emphasis markers are gone but remembered as italic ranges (the container of a
+//! Chicago citation, the title of a book).
+
+use std::ops::Range;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::url::{Found, Hit};
+
+/// Stands for one URL in the prepared text (a private-use character no note contains).
+pub(crate) const URL_MARK: char = '\u{E000}';
+
+/// A note made ready for field parsing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Prepared {
+    /// The note with URLs as [`URL_MARK`], Markdown links as their text, emphasis markers and
+    /// backslash escapes removed.
+    pub(crate) text: String,
+    /// Byte ranges in `text` of the contents of italic (`*…*`, `_…_`) spans, in order.
+    pub(crate) italics: Vec<Range<usize>>,
+    /// Markdown link texts, in order.
+    pub(crate) links: Vec<LinkText>,
+}
+
+/// The text of a Markdown link in the prepared text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LinkText {
+    /// Byte range in the prepared text.
+    pub(crate) range: Range<usize>,
+    /// The link goes to a site's home page, so its text names the site, not the work.
+    pub(crate) home: bool,
+}
+
+/// NFC, every kind of white space as one plain space, invisible characters (soft hyphens,
+/// zero-width spaces, bidirectional controls, byte-order marks) removed, and at most `max`
+/// bytes: a footnote longer than that is not a citation, and the bound keeps every later step
+/// cheap.
+pub(crate) fn normalize(text: &str, max: usize) -> String {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out = String::with_capacity(end);
+    let mut space = false;
+    for c in text[..end].nfc() {
+        let c = match c {
+            '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => continue,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => continue,
+            URL_MARK => ' ',
+            c if c.is_whitespace() || c.is_control() => ' ',
+            c => c,
+        };
+        if c == ' ' {
+            if !space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = true;
+        } else {
+            out.push(c);
+            space = false;
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// The prepared text of `text` (already normalised) given the URL hits found in it.
+pub(crate) fn prepare(text: &str, hits: &[Hit]) -> Prepared {
+    // Phase 1: URLs out, link texts in.
+    let mut s1 = String::with_capacity(text.len());
+    let mut links = Vec::new();
+    let mut pos = 0;
+    for hit in hits {
+        let (Some(before), Some(_)) = (text.get(pos..hit.range.start), text.get(hit.range.clone())) else { continue };
+        s1.push_str(before);
+        let link_text = hit.link_text.clone().and_then(|r| text.get(r)).map(str::trim).filter(|t| !t.is_empty());
+        match link_text {
+            Some(t) if !is_url_like(t) => {
+                let start = s1.len();
+                s1.push_str(t);
+                let home = matches!(&hit.found, Found::Url(u) if super::url::is_home_page(u));
+                links.push((start..s1.len(), home));
+                if !matches!(hit.found, Found::Ignored) {
+                    // The URL is still there, right after its text.
+                    s1.push(URL_MARK);
+                }
+            }
+            _ => s1.push(URL_MARK),
+        }
+        pos = hit.range.end;
+    }
+    s1.push_str(text.get(pos..).unwrap_or(""));
+
+    // Phase 2: emphasis.
+    let (text, map, italics) = emphasis(&s1);
+    let at = |i: usize| map.get(i).copied().unwrap_or(text.len());
+    let links = links
+        .into_iter()
+        .map(|(r, home)| LinkText { range: at(r.start)..at(r.end), home })
+        .filter(|l| l.range.start < l.range.end)
+        .collect();
+    Prepared { text, italics, links }
+}
+
+/// Whether a link text is just a URL or a bare domain (and so no title).
+pub(crate) fn is_url_like(t: &str) -> bool {
+    let lower = t.trim().to_ascii_lowercase();
+    if lower.contains("://") || lower.starts_with("www.") || lower.starts_with("doi:") {
+        return true;
+    }
+    // "dawn.com", "tribune.com.pk/story/1": one token, a dot, a letter-only last label.
+    if lower.contains(char::is_whitespace) || !lower.contains('.') {
+        return false;
+    }
+    let host = lower.split('/').next().unwrap_or("");
+    let tld = host.rsplit('.').next().unwrap_or("");
+    host.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && (2..=6).contains(&tld.len())
+        && tld.chars().all(|c| c.is_ascii_alphabetic())
+}
+
+struct Run {
+    start: usize,
+    len: usize,
+    ch: u8,
+    can_open: bool,
+    can_close: bool,
+}
+
+/// Removes Markdown emphasis markers and backslash escapes, CommonMark-style flanking rules
+/// simplified to one pending opener stack per marker character (so that it stays linear on
+/// garbage): returns the new text, a map from old byte offsets to new ones, and the italic
+/// ranges in the new text.
+fn emphasis(s: &str) -> (String, Vec<usize>, Vec<Range<usize>>) {
+    let bytes = s.as_bytes();
+    let mut runs: Vec<Run> = Vec::new();
+    let mut escapes: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\\' && bytes.get(i + 1).is_some_and(|n| n.is_ascii_punctuation()) {
+            escapes.push(i);
+            i += 2;
+            continue;
+        }
+        if b == b'*' || b == b'_' {
+            let start = i;
+            while i < bytes.len() && bytes[i] == b {
+                i += 1;
+            }
+            let prev = s.get(..start).and_then(|p| p.chars().next_back());
+            let next = s.get(i..).and_then(|n| n.chars().next());
+            let ws = |c: Option<char>| c.is_none_or(char::is_whitespace);
+            let punct = |c: Option<char>| c.is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace());
+            let left = !ws(next) && (!punct(next) || ws(prev) || punct(prev));
+            let right = !ws(prev) && (!punct(prev) || ws(next) || punct(next));
+            let (can_open, can_close) = if b == b'_' {
+                (left && (!right || punct(prev)), right && (!left || punct(next)))
+            } else {
+                (left, right)
+            };
+            runs.push(Run { start, len: i - start, ch: b, can_open, can_close });
+            continue;
+        }
+        i += 1;
+    }
+
+    let mut deleted: Vec<Range<usize>> = escapes.iter().map(|&e| e..e + 1).collect();
+    let mut italic_pairs: Vec<(usize, usize)> = Vec::new();
+    let mut stacks: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+    for (k, run) in runs.iter().enumerate() {
+        let stack = &mut stacks[usize::from(run.ch == b'_')];
+        if run.can_close
+            && let Some(o) = stack.pop()
+        {
+            let opener = &runs[o];
+            let n = opener.len.min(run.len).min(3);
+            // The markers next to the content go; any extra markers stay as literal text.
+            deleted.push(opener.start + opener.len - n..opener.start + opener.len);
+            deleted.push(run.start..run.start + n);
+            if n % 2 == 1 {
+                italic_pairs.push((opener.start + opener.len, run.start));
+            }
+            continue;
+        }
+        if run.can_open {
+            stack.push(k);
+        }
+    }
+    deleted.sort_by_key(|r| r.start);
+
+    let mut out = String::with_capacity(s.len());
+    let mut map = vec![0usize; s.len() + 1];
+    let mut d = deleted.iter().peekable();
+    let mut pos = 0;
+    while pos < s.len() {
+        while d.peek().is_some_and(|r| r.end <= pos) {
+            d.next();
+        }
+        if let Some(r) = d.peek().filter(|r| r.start <= pos) {
+            let end = r.end.min(s.len());
+            for slot in map.iter_mut().take(end).skip(pos) {
+                *slot = out.len();
+            }
+            pos = end.max(pos + 1);
+            continue;
+        }
+        let ch_len = s[pos..].chars().next().map_or(1, char::len_utf8);
+        for slot in map.iter_mut().skip(pos).take(ch_len) {
+            *slot = out.len();
+        }
+        out.push_str(&s[pos..pos + ch_len]);
+        pos += ch_len;
+    }
+    map[s.len()] = out.len();
+    let mut italics: Vec<Range<usize>> =
+        italic_pairs.into_iter().map(|(a, b)| map[a]..map[b]).filter(|r| r.start < r.end).collect();
+    italics.sort_by_key(|r| r.start);
+    (out, map, italics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::url::scan;
+
+    fn prep(t: &str) -> Prepared {
+        let n = normalize(t, 1 << 16);
+        prepare(&n, &scan(&n))
+    }
+
+    fn italics(p: &Prepared) -> Vec<&str> {
+        p.italics.iter().map(|r| &p.text[r.clone()]).collect()
+    }
+
+    #[test]
+    fn normalises_white_space_and_invisibles() {
+        assert_eq!(normalize("  a\u{00A0}\n b\u{00AD}c\u{200F}\t\u{E000} ", 100), "a bc");
+        assert_eq!(normalize("e\u{0301}té", 100), "été");
+        assert_eq!(normalize("ééé", 3), "é");
+    }
+
+    #[test]
+    fn urls_become_marks_and_links_their_text() {
+        let p = prep("A, [Envoy *wraps* up](https://x.org/a), *Express Tribune*, <https://x.org/b>.");
+        assert_eq!(p.text, "A, Envoy wraps up\u{E000}, Express Tribune, \u{E000}.");
+        assert_eq!(italics(&p), ["wraps", "Express Tribune"]);
+        assert_eq!(p.links.iter().map(|l| &p.text[l.range.clone()]).collect::<Vec<_>>(), ["Envoy wraps up"]);
+        assert!(!p.links[0].home);
+        assert!(prep("[Dawn](https://www.dawn.com/)").links[0].home);
+        let p = prep("[https://x.org/a](https://x.org/a)");
+        assert_eq!(p.text, "\u{E000}");
+    }
+
+    #[test]
+    fn emphasis_follows_flanking_rules() {
+        let p = prep("**Bold** and _it_ but snake_case_name, 2 * 3 * 4, \\*not\\*, ***both***");
+        assert_eq!(p.text, "Bold and it but snake_case_name, 2 * 3 * 4, *not*, both");
+        assert_eq!(italics(&p), ["it", "both"]);
+        let p = prep("*unclosed and _also");
+        assert_eq!(p.text, "*unclosed and _also");
+        assert!(p.italics.is_empty());
+    }
+
+    #[test]
+    fn url_like_link_texts() {
+        for t in ["https://x.org", "www.dawn.com", "dawn.com", "tribune.com.pk/story/1"] {
+            assert!(is_url_like(t), "{t}");
+        }
+        for t in ["Dawn", "Envoy wraps up", "U.S. policy", "Pakistan.", "v1.2"] {
+            assert!(!is_url_like(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn never_panics() {
+        let t = "*_é*_**\\*ü_ [*a*](https://x.org/é) _*_*";
+        for (i, _) in t.char_indices() {
+            let _ = prep(&t[i..]);
+            let _ = prep(&t[..i]);
+        }
+    }
+}
