@@ -714,9 +714,10 @@ fn never_panics() {
     }
 }
 
+/// Long runs of hostile fragments: each must finish (a quadratic path would run into the test
+/// runner's timeout; the extraction benchmark measures the real cost).
 #[test]
-fn long_notes_stay_fast() {
-    let started = std::time::Instant::now();
+fn long_hostile_notes_finish() {
     let units = [
         "“a ",
         "'a ",
@@ -741,7 +742,6 @@ fn long_notes_stay_fast() {
         let note = unit.repeat(40_000 / unit.len());
         let _ = parse(&note, &[]);
     }
-    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
 }
 
 /// (title, authors joined with "; ", container, date) of a note, for compact tables.
