@@ -288,4 +288,6 @@ fn cap(text: &str, max_chars: usize) -> Option<String> {
 }
 
 #[cfg(test)]
+mod fixture_tests;
+#[cfg(test)]
 mod tests;
