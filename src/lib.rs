@@ -26,6 +26,8 @@ pub mod error;
 pub mod fetch;
 pub mod finding;
 pub mod lint;
+pub mod matching;
+pub mod page;
 pub mod reference;
 pub mod report;
 pub mod span;

@@ -1,0 +1,398 @@
+//! Text normalisation for comparing titles, names and publications, and tokenising with the
+//! original words kept for display.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Reduces text to a comparable form: surviving HTML entities decoded, NFKC, lower case,
+/// Latin/Greek/Cyrillic diacritics and Arabic/Hebrew vowel marks dropped (marks that carry
+/// letters, as in Devanagari, are kept), apostrophes dropped (`gov't` → `govt`), `&` read as
+/// `and`, every other punctuation mark (quotes, dashes, Markdown emphasis and escapes) turned
+/// into a space, and white space collapsed.
+///
+/// Idempotent: `normalize(&normalize(x)) == normalize(x)`.
+///
+/// ```
+/// use citecheck::matching::normalize;
+/// assert_eq!(normalize("Pakistan ‘Walking the Talk’ — *gov’t* &amp; Café"), "pakistan walking the talk govt and cafe");
+/// ```
+pub fn normalize(s: &str) -> String {
+    let decoded = decode_entities(s);
+    let lowered: String = decoded.nfkc().flat_map(char::to_lowercase).collect();
+    let mut folded = String::with_capacity(lowered.len());
+    // Folded after decomposition, so that "ǿ" (ø + acute) folds like "ø".
+    for c in lowered.nfd() {
+        if !(is_droppable_mark(c) || is_invisible(c) || is_apostrophe(c)) {
+            push_folded(&mut folded, c);
+        }
+    }
+    let mut mapped = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        if c == '&' {
+            mapped.push_str(" and ");
+        } else if let Some(d) = ascii_digit(c) {
+            mapped.push(d);
+        } else if is_word_char(c) {
+            mapped.push(c);
+        } else {
+            mapped.push(' ');
+        }
+    }
+    let mut out = String::with_capacity(mapped.len());
+    for word in mapped.nfc().collect::<String>().split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// One word of a title: its normalised form, and the text it was read from (for display).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Token {
+    pub norm: String,
+    pub display: String,
+}
+
+/// Splits text into normalised words, each keeping the original word it came from. Scripts
+/// written without spaces (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) give one token per
+/// character (with its combining marks), so that a diff can still point at what changed.
+pub(crate) fn tokenize(s: &str) -> Vec<Token> {
+    let decoded = decode_entities(s);
+    let mut tokens = Vec::new();
+    let mut piece = String::new();
+    let mut chars = decoded.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_unspaced_script(c) {
+            flush(&mut piece, &mut tokens);
+            piece.push(c);
+            while let Some(&m) = chars.peek() {
+                if !is_combining_mark(m) {
+                    break;
+                }
+                piece.push(m);
+                chars.next();
+            }
+            flush(&mut piece, &mut tokens);
+        } else if c == '&' {
+            flush(&mut piece, &mut tokens);
+            piece.push(c);
+            flush(&mut piece, &mut tokens);
+        } else if is_apostrophe(c) || is_invisible(c) {
+            // Apostrophes join a word ("gov't") but never start one.
+            if !piece.is_empty() {
+                piece.push(c);
+            }
+        } else if c.is_alphanumeric() || is_combining_mark(c) {
+            piece.push(c);
+        } else {
+            flush(&mut piece, &mut tokens);
+        }
+    }
+    flush(&mut piece, &mut tokens);
+    tokens
+}
+
+fn flush(piece: &mut String, tokens: &mut Vec<Token>) {
+    if piece.is_empty() {
+        return;
+    }
+    let display = piece.trim_end_matches(|c| is_apostrophe(c) || is_invisible(c)).to_string();
+    for norm in normalize(piece).split(' ').filter(|w| !w.is_empty()) {
+        tokens.push(Token { norm: norm.to_string(), display: display.clone() });
+    }
+    piece.clear();
+}
+
+/// Characters of scripts written without spaces between words.
+pub(crate) fn is_unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF        // Thai, Lao
+        | 0x1000..=0x109F      // Myanmar
+        | 0x1780..=0x17FF      // Khmer
+        | 0x3040..=0x30FF      // Hiragana, Katakana
+        | 0x3400..=0x4DBF      // CJK extension A
+        | 0x4E00..=0x9FFF      // CJK unified ideographs
+        | 0xF900..=0xFAFF      // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F      // half-width Katakana
+        | 0x20000..=0x3134F) // CJK extensions B–G
+}
+
+fn push_folded(out: &mut String, c: char) {
+    match c {
+        'ß' => out.push_str("ss"),
+        'æ' => out.push_str("ae"),
+        'œ' => out.push_str("oe"),
+        'ø' => out.push('o'),
+        'ł' => out.push('l'),
+        'đ' | 'ð' => out.push('d'),
+        'þ' => out.push_str("th"),
+        'ı' => out.push('i'),
+        'ς' => out.push('σ'),
+        _ => out.push(c),
+    }
+}
+
+/// Combining marks that decorate a letter rather than make it: Latin, Greek and Cyrillic
+/// diacritics, Hebrew points, Arabic harakat and Quranic annotation. Marks of Indic and other
+/// scripts are vowels, so they stay.
+fn is_droppable_mark(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F
+        | 0x0483..=0x0489
+        | 0x0591..=0x05C7
+        | 0x0610..=0x061A
+        | 0x064B..=0x065F
+        | 0x0670
+        | 0x06D6..=0x06ED
+        | 0x1AB0..=0x1AFF
+        | 0x1DC0..=0x1DFF
+        | 0x20D0..=0x20FF
+        | 0xFE20..=0xFE2F)
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200C}' | '\u{200D}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{0640}')
+}
+
+pub(crate) fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`' | '´' | '′' | '＇' | 'ʹ' | '‛')
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// Decimal digits of other scripts read as ASCII, so "٢٠٢٤" and "2024" compare equal.
+fn ascii_digit(c: char) -> Option<char> {
+    let v = c as u32;
+    let zero = [
+        0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66, 0x0E50, 0x0ED0,
+        0x0F20, 0x1040, 0x17E0,
+    ]
+    .into_iter()
+    .find(|z| (*z..*z + 10).contains(&v))?;
+    char::from_digit(v - zero, 10)
+}
+
+/// Decodes the HTML character references that survive in copied text (`&amp;`, `&#39;`,
+/// `&#x2019;`, `&nbsp;`, common named ones). Runs up to three times for double-escaped text.
+pub(crate) fn decode_entities(s: &str) -> String {
+    let mut cur = s.to_string();
+    for _ in 0..3 {
+        if !cur.contains('&') {
+            break;
+        }
+        let next = decode_once(&cur);
+        if next == cur {
+            break;
+        }
+        cur = next;
+    }
+    cur
+}
+
+fn decode_once(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        // A reference is at most 32 characters up to its ';'.
+        let end = after.char_indices().take(33).find(|(_, c)| *c == ';').map(|(i, _)| i);
+        let decoded = end.and_then(|e| entity(&after[..e]).map(|c| (c, e)));
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &after[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse::<u32>().ok()?,
+        };
+        return char::from_u32(code).filter(|c| *c != '\0');
+    }
+    Some(match name {
+        "amp" | "AMP" => '&',
+        "lt" | "LT" => '<',
+        "gt" | "GT" => '>',
+        "quot" | "QUOT" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        "shy" => '\u{ad}',
+        "rsquo" => '’',
+        "lsquo" => '‘',
+        "sbquo" => '‚',
+        "rdquo" => '”',
+        "ldquo" => '“',
+        "bdquo" => '„',
+        "laquo" => '«',
+        "raquo" => '»',
+        "ndash" => '–',
+        "mdash" => '—',
+        "hellip" => '…',
+        "middot" => '·',
+        "bull" => '•',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        "eacute" => 'é',
+        "egrave" => 'è',
+        "ecirc" => 'ê',
+        "euml" => 'ë',
+        "aacute" => 'á',
+        "agrave" => 'à',
+        "acirc" => 'â',
+        "auml" => 'ä',
+        "atilde" => 'ã',
+        "aring" => 'å',
+        "iacute" => 'í',
+        "igrave" => 'ì',
+        "icirc" => 'î',
+        "iuml" => 'ï',
+        "oacute" => 'ó',
+        "ograve" => 'ò',
+        "ocirc" => 'ô',
+        "ouml" => 'ö',
+        "otilde" => 'õ',
+        "uacute" => 'ú',
+        "ugrave" => 'ù',
+        "ucirc" => 'û',
+        "uuml" => 'ü',
+        "ccedil" => 'ç',
+        "ntilde" => 'ñ',
+        "szlig" => 'ß',
+        "Eacute" => 'É',
+        "Auml" => 'Ä',
+        "Ouml" => 'Ö',
+        "Uuml" => 'Ü',
+        "zwnj" => '\u{200c}',
+        "zwj" => '\u{200d}',
+        "lrm" => '\u{200e}',
+        "rlm" => '\u{200f}',
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_quotes_dashes_and_diacritics() {
+        assert_eq!(normalize("Pakistan ‘walking the talk’ on peace"), "pakistan walking the talk on peace");
+        assert_eq!(normalize("Pakistan 'walking the talk' on peace"), "pakistan walking the talk on peace");
+        assert_eq!(normalize("Pakistan–Afghanistan — relations"), "pakistan afghanistan relations");
+        assert_eq!(normalize("Ménage à trois, Straße, Ærø"), "menage a trois strasse aero");
+        assert_eq!(normalize("  Many   \n spaces\t"), "many spaces");
+    }
+
+    #[test]
+    fn apostrophes_join_words() {
+        assert_eq!(normalize("gov't"), "govt");
+        assert_eq!(normalize("gov’t"), normalize("govt"));
+        assert_eq!(normalize("Pakistan’s"), "pakistans");
+    }
+
+    #[test]
+    fn decodes_surviving_entities() {
+        assert_eq!(normalize("Tom &amp; Jerry"), "tom and jerry");
+        assert_eq!(normalize("it&#39;s &quot;fine&quot;&nbsp;now"), "its fine now");
+        assert_eq!(normalize("double &amp;amp; escaped"), "double and escaped");
+        assert_eq!(normalize("&#x2019;quoted&#8217;"), "quoted");
+        assert_eq!(normalize("AT&T & co"), "at and t and co");
+        assert_eq!(normalize("&unknown; entity"), "and unknown entity");
+    }
+
+    #[test]
+    fn strips_markdown_escapes_and_emphasis() {
+        assert_eq!(normalize(r"\*Dawn\* and *Dawn* and _Dawn_ and **Dawn**"), "dawn and dawn and dawn and dawn");
+        assert_eq!(normalize(r"pre\-APS era"), "pre aps era");
+    }
+
+    #[test]
+    fn keeps_non_latin_letters() {
+        // Urdu: letters stay, the zero-width non-joiner goes.
+        assert_eq!(normalize("پاکستان اور افغانستان"), "پاکستان اور افغانستان");
+        // Arabic: harakat go, letters stay.
+        assert_eq!(normalize("بَاكِسْتَان"), "باكستان");
+        // Devanagari: vowel signs are letters and stay.
+        assert_eq!(normalize("पाकिस्तान"), "पाकिस्तान");
+        assert_eq!(normalize("Пакистан и Афганистан"), "пакистан и афганистан");
+        assert_eq!(normalize("巴基斯坦，阿富汗。"), "巴基斯坦 阿富汗");
+        assert_eq!(normalize("٢٠٢٤ and ۲۰۲۵"), "2024 and 2025");
+    }
+
+    #[test]
+    fn compatibility_forms_fold() {
+        assert_eq!(normalize("ＦＵＬＬ　ｗｉｄｔｈ ﬁne ²"), "full width fine 2");
+        assert_eq!(normalize("\u{212A}elvin İstanbul"), "kelvin istanbul");
+    }
+
+    #[test]
+    fn tokens_keep_the_original_words() {
+        let t = tokenize("Pakistan ‘walking the talk’ on pre-APS era, gov’t");
+        let norms: Vec<&str> = t.iter().map(|t| t.norm.as_str()).collect();
+        let shown: Vec<&str> = t.iter().map(|t| t.display.as_str()).collect();
+        assert_eq!(norms, ["pakistan", "walking", "the", "talk", "on", "pre", "aps", "era", "govt"]);
+        assert_eq!(shown, ["Pakistan", "walking", "the", "talk", "on", "pre", "APS", "era", "gov’t"]);
+    }
+
+    #[test]
+    fn unspaced_scripts_tokenise_per_character() {
+        let t = tokenize("巴基斯坦 Taliban");
+        let norms: Vec<&str> = t.iter().map(|t| t.norm.as_str()).collect();
+        assert_eq!(norms, ["巴", "基", "斯", "坦", "taliban"]);
+        assert_eq!(tokenize("&amp;").iter().map(|t| t.norm.as_str()).collect::<Vec<_>>(), ["and"]);
+    }
+
+    #[test]
+    fn normalisation_is_idempotent_on_generated_text() {
+        let samples = [
+            "Peace and progress in Afghanistan necessary for regional stability: envoy",
+            "Pakistan ‘walking the talk’ on peace in Afghanistan | Pakistan | The Guardian",
+            "a\u{301}\u{302}'\u{301} ß ẞ ǅ ﬃ Å Å ᾳ Ϊ́ ΣΑΣ",
+            "क'\u{93f} \u{915}\u{93c} ก่า ស្រី",
+            "&amp;amp;amp;amp; &#0; &#x110000; &#xD800; &",
+            "",
+            "   ",
+            "'''",
+            "_*_",
+            "\u{300}\u{301}",
+        ];
+        for s in samples {
+            let once = normalize(s);
+            assert_eq!(normalize(&once), once, "{s:?}");
+        }
+        let pool: Vec<char> = "aZéÉßẞİıΣσςДдй\u{301}\u{308}\u{64e}\u{93f}\u{93c}ك'’‘\"“”-–—&;#x3912 \t\n.,:|*_\\ﬁ²½Ⅻ①ǅ\u{200c}\u{ad}巴ก่ᄀ\u{1161}\u{11a8}"
+            .chars()
+            .collect();
+        let mut rng = fastrand::Rng::with_seed(0x5eed);
+        for _ in 0..5000 {
+            let len = rng.usize(0..24);
+            let s: String = (0..len).map(|_| pool[rng.usize(0..pool.len())]).collect();
+            let once = normalize(&s);
+            assert_eq!(normalize(&once), once, "{s:?}");
+        }
+        for _ in 0..3000 {
+            let len = rng.usize(0..16);
+            let s: String = (0..len).filter_map(|_| char::from_u32(rng.u32(0..0x3_0000))).collect();
+            let once = normalize(&s);
+            assert_eq!(normalize(&once), once, "{s:?}");
+        }
+    }
+}
