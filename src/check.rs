@@ -163,7 +163,12 @@ impl Checker {
 
     /// Fetches and judges. Results come back in document order whatever order fetches finish
     /// in; a run cut short by the deadline or `interrupt` marks the rest `not-checked`.
-    pub async fn run(&self, documents: Vec<DocumentReport>, progress: &dyn Progress, interrupt: Option<Interrupt>) -> Report {
+    pub async fn run(
+        &self,
+        documents: Vec<DocumentReport>,
+        progress: &dyn Progress,
+        interrupt: Option<Interrupt>,
+    ) -> Report {
         let mut documents = documents;
         let mut unique: Vec<Url> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -207,7 +212,10 @@ impl Checker {
                             c.findings.push(Finding::new(
                                 Rule::NotChecked,
                                 r.reference.span,
-                                format!("note {}: not checked: the run ended before its URL was fetched", r.reference.label),
+                                format!(
+                                    "note {}: not checked: the run ended before its URL was fetched",
+                                    r.reference.label
+                                ),
                             ));
                             c
                         }
@@ -318,7 +326,10 @@ mod tests {
     #[test]
     fn remap_rewrites_with_groups() {
         let r = Remap::parse(r"^https://([^/]+)/(.*)$ http://127.0.0.1:8080/$1/$2").unwrap();
-        assert_eq!(r.apply("https://www.dawn.com/news/1").as_deref(), Some("http://127.0.0.1:8080/www.dawn.com/news/1"));
+        assert_eq!(
+            r.apply("https://www.dawn.com/news/1").as_deref(),
+            Some("http://127.0.0.1:8080/www.dawn.com/news/1")
+        );
         assert_eq!(r.apply("ftp://x"), None);
         assert!(Remap::parse("no-space").is_err());
         assert!(Remap::parse("( x").is_err());

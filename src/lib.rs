@@ -20,6 +20,7 @@
 
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod date;
 pub mod document;
 pub mod error;
@@ -31,6 +32,7 @@ pub mod page;
 pub mod reference;
 pub mod report;
 pub mod span;
+pub mod verdict;
 
 pub use date::PartialDate;
 pub use document::{Document, Format};

@@ -181,7 +181,7 @@ pub fn judge(
     check.final_url = Some(outcome.final_url.to_string());
     check.redirects = outcome.redirects.iter().map(|h| h.url.to_string()).collect();
     let at = reference.span;
-    let mut add = |check: &mut Check, rule: Rule, message: String| {
+    let add = |check: &mut Check, rule: Rule, message: String| {
         check.findings.push(Finding::new(rule, at, message));
     };
 
@@ -254,22 +254,18 @@ pub fn judge(
         add(
             &mut check,
             Rule::Unverifiable,
-            format!("note {}: the URL answers with {why} instead of the page; a browser may still see it", reference.label),
+            format!(
+                "note {}: the URL answers with {why} instead of the page; a browser may still see it",
+                reference.label
+            ),
         );
         return check;
     }
     if meta.signals.not_found {
         check.verdict = Verdict::Soft404;
         check.page_title = meta.titles.first().map(|t| t.text.clone());
-        add(
-            &mut check,
-            Rule::Soft404,
-            format!(
-                "note {}: the page says it is not found{}",
-                reference.label,
-                check.page_title.as_deref().map(|t| format!(" (\u{201c}{}\u{201d})", short(t))).unwrap_or_default()
-            ),
-        );
+        let shown = check.page_title.as_deref().map(|t| format!(" (\u{201c}{}\u{201d})", short(t))).unwrap_or_default();
+        add(&mut check, Rule::Soft404, format!("note {}: the page says it is not found{shown}", reference.label));
         return check;
     }
     if redirected_to_generic(fetched, &outcome.final_url, !outcome.redirects.is_empty()) {
@@ -279,8 +275,7 @@ pub fn judge(
             Rule::Soft404,
             format!(
                 "note {}: the deep link redirects to a generic page ({}) instead of the article",
-                reference.label,
-                outcome.final_url
+                reference.label, outcome.final_url
             ),
         );
         return check;
@@ -419,8 +414,20 @@ fn redirected_to_generic(cited: &Url, final_url: &Url, redirected: bool) -> bool
         p.is_empty()
             || matches!(
                 last,
-                "index.html" | "index.htm" | "index.php" | "home" | "404" | "404.html" | "error" | "not-found"
-                    | "notfound" | "page-not-found" | "search" | "en" | "ur" | "news"
+                "index.html"
+                    | "index.htm"
+                    | "index.php"
+                    | "home"
+                    | "404"
+                    | "404.html"
+                    | "error"
+                    | "not-found"
+                    | "notfound"
+                    | "page-not-found"
+                    | "search"
+                    | "en"
+                    | "ur"
+                    | "news"
             )
     };
     deep && generic_path && cited.path() != final_url.path()

@@ -71,7 +71,8 @@ pub(crate) fn duration(setting: &str, s: &str) -> Result<Duration> {
     let s = s.trim();
     let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
     let (number, unit) = s.split_at(split);
-    let value: f64 = number.parse().map_err(|_| config(setting, format!("{s:?} is not a duration (try 250ms, 10s, 5m)")))?;
+    let value: f64 =
+        number.parse().map_err(|_| config(setting, format!("{s:?} is not a duration (try 250ms, 10s, 5m)")))?;
     let scale = match unit.trim() {
         "ms" => 0.001,
         "" | "s" | "sec" | "secs" => 1.0,

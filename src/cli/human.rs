@@ -97,13 +97,8 @@ fn table(out: &mut String, doc: &DocumentReport) {
 fn checked(out: &mut String, doc: &DocumentReport) {
     let label_w = doc.references.iter().map(|r| r.reference.label.width()).max().unwrap_or(1);
     let line_w = doc.references.iter().map(|r| r.reference.span.line.to_string().len()).max().unwrap_or(1);
-    let verdict_w = doc
-        .references
-        .iter()
-        .filter_map(|r| r.check.as_ref())
-        .map(|c| verdict_text(c).width())
-        .max()
-        .unwrap_or(2);
+    let verdict_w =
+        doc.references.iter().filter_map(|r| r.check.as_ref()).map(|c| verdict_text(c).width()).max().unwrap_or(2);
     for r in &doc.references {
         let Some(check) = &r.check else { continue };
         let reference = &r.reference;
