@@ -49,7 +49,10 @@ pub(crate) fn parse(text: &str) -> Parsed {
     for a in &candidates {
         let Some(target) = a.value().attr("href").and_then(|h| resolve(&targets, h)) else { continue };
         let Some(target_el) = html.tree.get(target).and_then(ElementRef::wrap) else { continue };
-        if candidate_ids.contains(&target) || target_el.ancestors().any(|n| candidate_ids.contains(&n.id())) {
+        let linked_to_marker = candidate_ids.contains(&target)
+            || target_el.ancestors().any(|n| candidate_ids.contains(&n.id()))
+            || target_el.descendants().any(|n| candidate_ids.contains(&n.id()));
+        if linked_to_marker {
             continue;
         }
         let note = block_of(target_el);
@@ -241,7 +244,7 @@ fn walk(el: ElementRef, candidate_ids: &HashSet<NodeId>, out: &mut String, links
                 {
                     let text: String =
                         child_el.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ");
-                    links.push(Link { href: href.trim().to_owned(), text });
+                    links.push(Link { href: unwrap_redirect(href.trim()), text });
                 }
                 let emphasis = matches!(name, "i" | "em");
                 if emphasis {
@@ -260,6 +263,20 @@ fn walk(el: ElementRef, candidate_ids: &HashSet<NodeId>, out: &mut String, links
     }
 }
 
+/// Google Docs exports wrap every link as `https://www.google.com/url?q=TARGET&sa=…`: the
+/// citation is the target.
+fn unwrap_redirect(href: &str) -> String {
+    if let Ok(url) = url::Url::parse(href)
+        && matches!(url.host_str(), Some("www.google.com" | "google.com"))
+        && url.path() == "/url"
+        && let Some((_, target)) = url.query_pairs().find(|(k, _)| k == "q" || k == "url")
+        && (target.starts_with("http://") || target.starts_with("https://"))
+    {
+        return target.into_owned();
+    }
+    href.to_owned()
+}
+
 /// Finds elements' positions in the source by their attributes, in document order.
 struct Finder<'a> {
     text: &'a str,
@@ -267,15 +284,24 @@ struct Finder<'a> {
 }
 
 impl Finder<'_> {
-    fn find_attr(&mut self, value: &str) -> Option<usize> {
+    /// The offset of `value` where it stands as the value of one of `attrs` (`id="value"`,
+    /// `id='value'` or `id=value`), searching forward from the cursor.
+    fn find_attr(&mut self, attrs: &[&str], value: &str) -> Option<usize> {
         let mut from = self.cursor;
         while let Some(i) = self.text.get(from..)?.find(value) {
             let at = from + i;
-            let before = self.text[..at].chars().next_back();
+            let before = self.text[..at].trim_end_matches(['"', '\'']);
             let after = self.text[at + value.len()..].chars().next();
-            let delimited =
-                matches!(before, Some('"' | '\'' | '=')) && matches!(after, Some('"' | '\'' | ' ' | '>' | '/'));
-            if delimited {
+            let named = attrs.iter().any(|a| {
+                before.strip_suffix('=').is_some_and(|b| {
+                    let b = b.trim_end();
+                    b.len() >= a.len()
+                        && b.is_char_boundary(b.len() - a.len())
+                        && b[b.len() - a.len()..].eq_ignore_ascii_case(a)
+                        && b[..b.len() - a.len()].ends_with(|c: char| c.is_whitespace())
+                })
+            });
+            if named && matches!(after, Some('"' | '\'' | ' ' | '>' | '/' | '\t' | '\n' | '\r')) {
                 return Some(at);
             }
             from = at + value.len();
@@ -285,7 +311,7 @@ impl Finder<'_> {
 
     /// A marker's position: the first character of its visible label.
     fn marker(&mut self, href: &str) -> Option<Range<usize>> {
-        let at = self.find_attr(href)?;
+        let at = self.find_attr(&["href"], href)?;
         let mut pos = at;
         // Skip to the end of the tag, then over nested tags, to the label text.
         loop {
@@ -307,11 +333,11 @@ impl Finder<'_> {
     fn element(&mut self, el: ElementRef) -> Option<Range<usize>> {
         let key = el.value().id().or_else(|| el.value().attr("name"));
         let at = match key {
-            Some(id) => self.find_attr(id)?,
+            Some(id) => self.find_attr(&["id", "name"], id)?,
             None => {
                 // No id: the first outbound link inside it.
                 let href = el.select(&selector("a[href]")).find_map(|a| a.value().attr("href"))?;
-                self.find_attr(href)?
+                self.find_attr(&["href"], href)?
             }
         };
         let start = self.text[..at].rfind('<').unwrap_or(at);

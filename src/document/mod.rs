@@ -109,14 +109,14 @@ pub struct Document {
     pub notes: Vec<Note>,
     /// Markers in document order.
     pub markers: Vec<Marker>,
-    /// Byte ranges of the body prose (the text without note blocks), in order.
+    /// Byte ranges of the body prose (the text without note blocks and markers), in order.
     pub body: Vec<Range<usize>>,
     /// Problems met while reading (for instance invalid UTF-8).
     pub findings: Vec<Finding>,
 }
 
 impl Document {
-    /// The body prose reassembled without the note blocks.
+    /// The body prose reassembled without the note blocks and markers.
     pub fn body_text(&self) -> String {
         let mut out = String::with_capacity(self.text.len());
         for r in &self.body {
@@ -309,5 +309,33 @@ fn assemble(path: PathBuf, format: Format, text: String, parsed: Parsed, finding
             notes[i].markers.push(m.span);
         }
     }
-    Document { path, format, text, notes, markers, body: parsed.body, findings }
+    let mut marker_ranges: Vec<Range<usize>> = markers.iter().map(|m| m.span.start..m.span.end).collect();
+    marker_ranges.sort_by_key(|r| r.start);
+    let body = subtract(&parsed.body, &marker_ranges);
+    Document { path, format, text, notes, markers, body, findings }
+}
+
+/// `ranges` with the `holes` cut out; both sorted by start. The body is prose: the note blocks
+/// are not in it, and neither are the markers.
+fn subtract(ranges: &[Range<usize>], holes: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out = Vec::with_capacity(ranges.len() + holes.len());
+    let mut h = 0;
+    for r in ranges {
+        let mut start = r.start;
+        while h < holes.len() && holes[h].end <= start {
+            h += 1;
+        }
+        let mut k = h;
+        while k < holes.len() && holes[k].start < r.end {
+            if holes[k].start > start {
+                out.push(start..holes[k].start);
+            }
+            start = start.max(holes[k].end);
+            k += 1;
+        }
+        if start < r.end {
+            out.push(start..r.end);
+        }
+    }
+    out
 }

@@ -354,7 +354,12 @@ fn joins_without_space(prev: &str, next: &str) -> bool {
         let mut cs = next_token.chars();
         matches!((cs.next(), cs.next()), (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase())
     };
-    token.ends_with(['/', '-', '_', '=', '&', '?', '#', '%', '~', '+', '.'])
+    // The next piece continues the URL when the break fell after a URL separator, or when the
+    // piece itself reads as the rest of a path ("us/", "index.html", "id=7>").
+    let inner = next_token.trim_end_matches(['.', ',', ';', ')']);
+    let path_like = inner.contains(['/', '?', '=', '&', '#', '>'])
+        || inner.trim_end_matches(|c: char| c.is_ascii_alphanumeric()).ends_with('.') && inner.len() > 2;
+    (token.ends_with(['/', '-', '_', '=', '&', '?', '#', '%', '~', '+', '.']) || path_like)
         && !prose_word
         && next_token.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '%' | '_' | '-'))
 }
@@ -469,6 +474,7 @@ mod tests {
         assert_eq!(marker_labels(&p), ["1", "2"]);
         assert_eq!(p.notes[1].text, "“Title two”, 2024, <https://b.example/2>");
         assert_eq!(body(text, &p), "Talks went well.¹ Trade resumed.²\nwhich led to armed\n\nclashes. Then peace.\n");
+        assert!(!p.body.is_empty());
     }
 
     #[test]
@@ -520,6 +526,14 @@ mod tests {
     fn unit_exponents_are_not_markers() {
         let p = parse("An area of 50 km² was ceded.³\n\n³ Source, 2020.\n");
         assert_eq!(marker_labels(&p), ["3"]);
+    }
+
+    #[test]
+    fn url_broken_inside_a_word_is_rejoined_but_prose_is_not() {
+        assert!(joins_without_space("2023, https://www.app.com.pk/national/x-according-to-seventh-cens", "us/"));
+        assert!(!joins_without_space("2023, https://a.example/x", "Accessed March 2, 2025."));
+        assert!(!joins_without_space("2023, https://a.example/x", "accessed March 2, 2025."));
+        assert!(joins_without_space("see <https://a.example/x-", "y>"));
     }
 
     #[test]
