@@ -22,6 +22,7 @@ pub enum Verdict {
     /// timeout after retries, redirect loops.
     Dead,
     /// A 2xx answer that is not the page: a "not found" page or a redirect to a home page.
+    #[serde(rename = "soft-404")]
     Soft404,
     /// Access was refused or challenged (401, 403, 429, 451, bot checks, logins, paywalls): a
     /// browser may still see the page, so this is never reported as dead.
@@ -268,7 +269,12 @@ pub fn judge(
         add(&mut check, Rule::Soft404, format!("note {}: the page says it is not found{shown}", reference.label));
         return check;
     }
-    if redirected_to_generic(fetched, &outcome.final_url, !outcome.redirects.is_empty()) {
+    let canonical_is_root = meta
+        .canonical
+        .as_deref()
+        .and_then(|c| Url::parse(c).ok())
+        .is_some_and(|c| c.path().trim_end_matches('/').is_empty() && c.query().is_none());
+    if redirected_to_generic(fetched, &outcome.final_url, !outcome.redirects.is_empty(), canonical_is_root) {
         check.verdict = Verdict::Soft404;
         add(
             &mut check,
@@ -401,10 +407,14 @@ fn redirect_findings(reference: &Reference, outcome: &FetchOutcome, check: &mut 
     }
 }
 
-/// A deep URL that ends on the site's home page or a generic path is not the article.
-fn redirected_to_generic(cited: &Url, final_url: &Url, redirected: bool) -> bool {
+/// A deep URL that ends on the site's home page or a generic path is not the article. The home
+/// page is known by its path or by declaring the site's root as its canonical URL.
+fn redirected_to_generic(cited: &Url, final_url: &Url, redirected: bool, canonical_is_root: bool) -> bool {
     if !redirected {
         return false;
+    }
+    if canonical_is_root && cited.path() != final_url.path() {
+        return true;
     }
     let depth = |u: &Url| u.path_segments().map_or(0, |s| s.filter(|p| !p.is_empty()).count());
     let deep = depth(cited) >= 1 && cited.path().len() > 1;
@@ -443,10 +453,26 @@ fn metadata_findings(
 ) {
     let label = &reference.label;
     let at = reference.span;
+    // The canonical is compared with what was cited and with where the redirects ended; when
+    // `--remap` moved the fetch to a mirror, the mirror's path ends with host and path.
+    let cited = reference.url.as_deref().and_then(|u| Url::parse(u).ok());
+    let final_url = check.final_url.as_deref().and_then(|u| Url::parse(u).ok());
+    let remapped = check.fetched_url.is_some();
+    let same_as = |c: &Url, u: &Url| {
+        same_resource(c, u)
+            || (remapped
+                && u.path().trim_end_matches('/').ends_with(&format!(
+                    "/{}{}",
+                    c.host_str().unwrap_or(""),
+                    c.path().trim_end_matches('/')
+                ))
+                && u.query() == c.query())
+    };
     if let Some(canonical) = meta.canonical.as_deref()
         && let Ok(c) = Url::parse(canonical)
-        && !same_resource(&c, fetched)
-        && check.redirects.last().is_none_or(|last| !same_resource(&c, &Url::parse(last).unwrap_or(c.clone())))
+        && !cited.as_ref().is_some_and(|u| same_as(&c, u))
+        && !final_url.as_ref().is_some_and(|u| same_as(&c, u))
+        && !same_as(&c, fetched)
     {
         check.findings.push(Finding::new(
             Rule::CanonicalDiffers,

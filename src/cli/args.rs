@@ -25,7 +25,7 @@ pub(crate) enum Command {
     /// Extract and lint references; never touches the network.
     Extract(ExtractArgs),
     /// Extract, then fetch every cited URL and judge each reference.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
 }
 
 #[derive(Debug, Args)]

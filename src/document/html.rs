@@ -103,7 +103,9 @@ pub(crate) fn parse(text: &str) -> Parsed {
     }
     // The prose is what comes before the first note (notes sit at the end in every exporter).
     let body_end = notes.iter().map(|n| n.at.start).min().unwrap_or(text.len());
-    Parsed { notes, markers: raw_markers, body: vec![0..body_end] }
+    #[allow(clippy::single_range_in_vec_init)] // one body range, deliberately
+    let body = vec![0..body_end];
+    Parsed { notes, markers: raw_markers, body }
 }
 
 fn resolve(targets: &HashMap<String, NodeId>, href: &str) -> Option<NodeId> {

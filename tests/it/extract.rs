@@ -18,7 +18,9 @@ fn seed_brief_gives_its_nine_references() {
     assert_eq!(report["summary"]["references"], 9);
     assert_eq!(report["summary"]["errors"], 0);
     let refs = refs(&report);
-    let expected: [(&str, Option<&str>, &str, Option<&str>, &str); 9] = [
+    // (label, author, title, publication, date)
+    type Row<'a> = (&'a str, Option<&'a str>, &'a str, Option<&'a str>, &'a str);
+    let expected: [Row; 9] = [
         ("1", Some("Kamran Yousaf"), "Envoy wraps up fruitful Kabul trip", Some("Express Tribune"), "2025-03-24"),
         (
             "2",

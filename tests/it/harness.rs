@@ -1,6 +1,6 @@
 //! A small fluent harness for running the `citecheck` binary and reading its JSON report.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -43,11 +43,6 @@ impl Run {
 
     pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
         self.stdin = Some(bytes.into());
-        self
-    }
-
-    pub fn current_dir(mut self, dir: &Path) -> Self {
-        self.cmd.current_dir(dir);
         self
     }
 
