@@ -286,8 +286,11 @@ pub(crate) fn clean(s: &str) -> String {
                 }
             }
             '\t' | '\n' | '\r' => out.push(' '),
-            c if c.is_control() || ('\u{200e}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c) => {
-            }
+            // Controls, and the bidirectional overrides that can make text read backwards.
+            c if c.is_control()
+                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}')
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c) => {}
             c => out.push(c),
         }
     }
@@ -323,6 +326,7 @@ mod tests {
         assert_eq!(clean("a\u{1b}[31mred\u{1b}[0m b"), "ared b");
         assert_eq!(clean("x\u{1b}]8;;http://e.vil\u{7}link\u{1b}]8;;\u{7}y"), "xlinky");
         assert_eq!(clean("t\u{202e}abc\u{0}"), "tabc");
+        assert_eq!(clean("“quoted” — dash"), "“quoted” — dash");
     }
 
     #[test]

@@ -57,6 +57,7 @@ pub struct TestServerBuilder {
     fixtures: Option<PathBuf>,
     fallback: Option<Reply>,
     tls: bool,
+    port: u16,
 }
 
 impl TestServerBuilder {
@@ -88,9 +89,16 @@ impl TestServerBuilder {
         self
     }
 
+    /// Binds 127.0.0.1 on a fixed port instead of an ephemeral one (for the fixture-web example;
+    /// tests keep ephemeral ports so they can run in parallel).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
     /// Binds 127.0.0.1 on an ephemeral port and starts serving on a thread of its own.
     pub fn start(self) -> TestServer {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let listener = std::net::TcpListener::bind(("127.0.0.1", self.port)).expect("bind 127.0.0.1");
         listener.set_nonblocking(true).expect("non-blocking listener");
         let addr = listener.local_addr().expect("local address");
         let shared = Arc::new(Shared {
