@@ -5,7 +5,7 @@ use serde::Serialize;
 use url::Url;
 
 use crate::fetch::{FetchErrorKind, FetchOutcome};
-use crate::finding::{Finding, Rule, Severity};
+use crate::finding::{Finding, Rule};
 use crate::matching::{self, TitleGrade, TitleMatch, WordDiff};
 use crate::page::PageMeta;
 use crate::reference::Reference;
@@ -535,11 +535,178 @@ fn short(s: &str) -> String {
     out
 }
 
-/// The severity a verdict implies for the reference as a whole.
-pub fn verdict_severity(v: Verdict) -> Option<Severity> {
-    match v {
-        Verdict::TitleMismatch | Verdict::Dead | Verdict::Soft404 | Verdict::InvalidUrl => Some(Severity::Error),
-        Verdict::Unverifiable | Verdict::NotChecked => Some(Severity::Warning),
-        Verdict::Ok | Verdict::NoUrl | Verdict::Excluded => None,
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::fetch::{FetchError, Hop};
+
+    fn reference(note: &str) -> Reference {
+        let text = format!("A claim.¹\n\n¹ {note}\n");
+        let doc = crate::document::parse(Path::new("t.txt"), text.as_bytes(), None).expect("parses");
+        crate::reference::references(&doc).remove(0)
+    }
+
+    fn ok(url: &str) -> FetchOutcome {
+        let mut o = FetchOutcome::new(&Url::parse(url).unwrap());
+        o.status = Some(200);
+        o.content_type = Some("text/html".into());
+        o.body = "<title>x</title>".into();
+        o
+    }
+
+    fn run(note: &str, outcome: &FetchOutcome, html: &str) -> Check {
+        let r = reference(note);
+        let page = crate::page::extract(html, Some(&outcome.final_url));
+        judge(&r, &outcome.url, outcome, Some(&page), &JudgeOptions::default())
+    }
+
+    fn rules(c: &Check) -> Vec<&'static str> {
+        c.findings.iter().map(|f| f.rule.id()).collect()
+    }
+
+    const NOTE: &str =
+        "Tahir Khan, “Peace and progress in the region”, *Dawn*, March 23, 2025, <https://www.dawn.com/news/1>";
+    const PAGE: &str = "<html><head><title>Peace and progress in the region - DAWN.COM</title>\
+        <meta property=\"og:site_name\" content=\"DAWN.COM\"><meta name=\"author\" content=\"Tahir Khan\">\
+        <meta property=\"article:published_time\" content=\"2025-03-23T10:00:00+05:00\"></head></html>";
+
+    #[test]
+    fn a_matching_page_is_ok_with_no_findings() {
+        let c = run(NOTE, &ok("https://www.dawn.com/news/1"), PAGE);
+        assert_eq!(c.verdict, Verdict::Ok);
+        assert_eq!(c.title_match, TitleResult::Match);
+        assert!(c.findings.is_empty(), "{:?}", rules(&c));
+    }
+
+    #[test]
+    fn metadata_differences_are_warnings() {
+        let page = "<html><head><title>Peace and progress in the region</title>\
+            <meta property=\"og:site_name\" content=\"The Express Tribune\"><meta name=\"author\" content=\"Kamran Yousaf\">\
+            <meta property=\"article:published_time\" content=\"2024-03-23\"></head></html>";
+        let c = run(NOTE, &ok("https://tribune.com.pk/story/1"), page);
+        assert_eq!(c.verdict, Verdict::Ok);
+        let found = rules(&c);
+        for rule in ["date-differs", "publication-differs", "author-not-found"] {
+            assert!(found.contains(&rule), "{rule} in {found:?}");
+        }
+    }
+
+    #[test]
+    fn a_day_apart_is_the_same_date() {
+        let page = PAGE.replace("2025-03-23T10", "2025-03-22T23");
+        let c = run(NOTE, &ok("https://www.dawn.com/news/1"), &page);
+        assert!(!rules(&c).contains(&"date-differs"));
+    }
+
+    #[test]
+    fn http_to_https_is_an_upgrade_and_other_permanent_moves_are_redirects() {
+        let mut o = ok("https://www.dawn.com/news/1");
+        o.url = Url::parse("http://www.dawn.com/news/1").unwrap();
+        o.redirects = vec![Hop { url: o.url.clone(), status: 301 }];
+        let c = run(NOTE, &o, PAGE);
+        assert_eq!(rules(&c), ["https-upgrade"]);
+
+        let mut o = ok("https://www.dawn.com/news/2");
+        o.url = Url::parse("https://www.dawn.com/news/1").unwrap();
+        o.redirects = vec![Hop { url: o.url.clone(), status: 308 }];
+        let c = run(NOTE, &o, PAGE);
+        assert_eq!(rules(&c), ["permanent-redirect"]);
+        assert_eq!(c.redirects, ["https://www.dawn.com/news/1"]);
+    }
+
+    #[test]
+    fn status_codes_map_to_verdicts() {
+        for (status, verdict) in [
+            (404, Verdict::Dead),
+            (410, Verdict::Dead),
+            (400, Verdict::Dead),
+            (500, Verdict::Dead),
+            (503, Verdict::Dead),
+            (401, Verdict::Unverifiable),
+            (403, Verdict::Unverifiable),
+            (407, Verdict::Unverifiable),
+            (429, Verdict::Unverifiable),
+            (451, Verdict::Unverifiable),
+        ] {
+            let mut o = ok("https://www.dawn.com/news/1");
+            o.status = Some(status);
+            assert_eq!(run(NOTE, &o, "").verdict, verdict, "HTTP {status}");
+        }
+    }
+
+    #[test]
+    fn fetch_failures_map_to_verdicts() {
+        for (kind, verdict) in [
+            (FetchErrorKind::Dns, Verdict::Dead),
+            (FetchErrorKind::Connect, Verdict::Dead),
+            (FetchErrorKind::Tls, Verdict::Dead),
+            (FetchErrorKind::Timeout, Verdict::Dead),
+            (FetchErrorKind::RedirectLoop, Verdict::Dead),
+            (FetchErrorKind::TooManyRedirects, Verdict::Dead),
+            (FetchErrorKind::Blocked, Verdict::Excluded),
+            (FetchErrorKind::Deadline, Verdict::NotChecked),
+        ] {
+            let mut o = FetchOutcome::new(&Url::parse("https://www.dawn.com/news/1").unwrap());
+            o.error = Some(FetchError { kind, message: "it failed".into() });
+            let c = run(NOTE, &o, "");
+            assert_eq!(c.verdict, verdict, "{kind:?}");
+            assert_eq!(c.error.as_deref(), Some("it failed"));
+        }
+    }
+
+    #[test]
+    fn a_blocked_redirect_is_dead_not_excluded() {
+        let mut o = FetchOutcome::new(&Url::parse("https://www.dawn.com/news/1").unwrap());
+        o.redirects = vec![Hop { url: o.url.clone(), status: 302 }];
+        o.error = Some(FetchError { kind: FetchErrorKind::Blocked, message: "redirects to 10.0.0.1".into() });
+        assert_eq!(run(NOTE, &o, "").verdict, Verdict::Dead);
+    }
+
+    #[test]
+    fn another_title_is_a_mismatch_with_a_diff() {
+        let c = run(NOTE, &ok("https://www.dawn.com/news/1"), "<title>Cricket board names new captain</title>");
+        assert_eq!(c.verdict, Verdict::TitleMismatch);
+        assert!(!c.title_diff.is_empty());
+        assert_eq!(rules(&c)[0], "title-mismatch");
+    }
+
+    #[test]
+    fn no_cited_title_checks_resolution_only() {
+        let c = run("<https://www.dawn.com/news/1>", &ok("https://www.dawn.com/news/1"), PAGE);
+        assert_eq!(c.verdict, Verdict::Ok);
+        assert_eq!(rules(&c), ["title-not-cited"]);
+    }
+
+    #[test]
+    fn pages_that_are_not_the_page() {
+        let c = run(
+            NOTE,
+            &ok("https://www.dawn.com/news/1"),
+            "<title>Page not found | Dawn</title><h1>Page not found</h1>",
+        );
+        assert_eq!(c.verdict, Verdict::Soft404);
+        let c = run(
+            NOTE,
+            &ok("https://www.dawn.com/news/1"),
+            "<title>Just a moment...</title><script>window._cf_chl_opt={}</script>",
+        );
+        assert_eq!(c.verdict, Verdict::Unverifiable);
+        let mut home = ok("https://www.dawn.com/");
+        home.url = Url::parse("https://www.dawn.com/news/1").unwrap();
+        home.redirects = vec![Hop { url: home.url.clone(), status: 302 }];
+        let c = run(NOTE, &home, "<title>DAWN.COM</title>");
+        assert_eq!(c.verdict, Verdict::Soft404);
+    }
+
+    #[test]
+    fn a_pdf_resolves_but_its_title_is_not_read() {
+        let mut o = ok("https://www.dawn.com/report.pdf");
+        o.content_type = Some("application/pdf".into());
+        let r = reference(NOTE);
+        let c = judge(&r, &o.url, &o, None, &JudgeOptions::default());
+        assert_eq!(c.verdict, Verdict::Ok);
+        assert_eq!(rules(&c), ["no-page-title"]);
     }
 }

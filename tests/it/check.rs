@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::harness::{Output, citecheck, root};
 use crate::support::{Reply, TestServer};
 
-fn fixture_web() -> TestServer {
+pub fn fixture_web() -> TestServer {
     TestServer::builder().fixtures(root().join("fixtures/web")).start()
 }
 

@@ -6,4 +6,5 @@ mod expectations;
 mod extract;
 mod fetch;
 mod harness;
+mod snapshots;
 mod support;
