@@ -808,6 +808,15 @@ static CITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:[A-Z][\w.'-]*\s?){1,3}(?:,\s*[A-Z]{2})?:\s+(?P<publisher>.+)$").expect("static regex")
 });
 
+static VOLUME_TAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s+(?:vol\.\s*)?[0-9]{1,4}[A-Za-z]?$").expect("static regex"));
+
+// What follows a journal's volume: its issue or its year in parentheses.
+static FOLLOWS_VOLUME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:,\s*(?:no|nos|iss|issue|num)\b\.?\s*[0-9]|\(\s*(?:[a-z]+\.?\s+)?(?:[0-9]{1,2},?\s+)?[0-9]{4}\s*\))")
+        .expect("static regex")
+});
+
 /// The publication: the italic part right after the title, else the first plain part after it
 /// that is not a date, a locator or a URL; nothing once "Accessed"/"Available at"/"[Online]"
 /// is reached. Also returns a "by …" part (an author written after the title).
@@ -863,6 +872,16 @@ fn container(prep: &Prepared, ti: &Titled, found_dates: &[Dated]) -> (Option<Str
         let mut end = seg.end;
         if let Some(d) = found_dates.iter().find(|d| d.start > start && d.start < end) {
             end = d.start;
+        }
+        // "Journal 12 (March 2024)": the date's parenthesis goes with it.
+        end = start + t.get(start..end).unwrap_or("").trim_end_matches(['(', ' ']).len();
+        // "Water Policy 26, no. 4 (2024)", "BMC Public Health 24 (2024): 2871": a journal's
+        // volume is no part of its name.
+        if let Some(m) = t.get(start..end).and_then(|s| VOLUME_TAIL.find(s))
+            && m.start() > 0
+            && t.get(end..).is_some_and(|rest| FOLLOWS_VOLUME.is_match(rest))
+        {
+            end = start + m.start();
         }
         let mut name = t.get(start..end).unwrap_or("").to_owned();
         if ti.period_mode {

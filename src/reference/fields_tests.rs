@@ -814,3 +814,19 @@ fn more_styles_and_edge_cases() {
         assert_eq!(got, (title.to_owned(), authors.to_owned(), container.to_owned(), date.to_owned()), "{text}");
     }
 }
+
+#[test]
+fn journal_volumes_are_not_part_of_the_publication() {
+    let container = |t: &str| parse(t, &[]).container;
+    for t in [
+        "Ali Khan, “Title,” Water Policy 26, no. 4 (2024): 411–29.",
+        "Ali Khan, “Title,” Water Policy 26 (2024): 2871.",
+        "Ali Khan, “Title,” Water Policy 26 (March 2024): 2871.",
+        "Ali Khan, “Title,” Water Policy vol. 26, issue 4 (2024).",
+    ] {
+        assert_eq!(container(t).as_deref(), Some("Water Policy"), "{t}");
+    }
+    // A number that is part of the name stays: nothing volume-like follows it.
+    assert_eq!(container("“Title,” Channel 4, March 2, 2025.").as_deref(), Some("Channel 4"));
+    assert_eq!(container("“Title,” Channel 4 (UK), March 2, 2025.").as_deref(), Some("Channel 4 (UK)"));
+}
