@@ -214,10 +214,13 @@ fn find_title(prep: &Prepared, links: &[Link]) -> Option<Titled> {
     {
         return Some(ti);
     }
+    if let Some(ti) = unquoted::vancouver(prep) {
+        return Some(ti);
+    }
     if let Some(ti) = link_title(prep, links) {
         return Some(ti);
     }
-    italic_title(prep)
+    italic_title(prep).or_else(|| unquoted::chicago_roman(prep))
 }
 
 /// APA and Harvard: "Khan, T. (2025, March 23). Title. *Dawn*." — the title starts right after
@@ -1032,6 +1035,9 @@ fn blank(t: &str, range: Range<usize>) -> String {
     out.push_str(c);
     out
 }
+
+#[path = "unquoted.rs"]
+mod unquoted;
 
 #[cfg(test)]
 #[path = "fields_tests.rs"]
