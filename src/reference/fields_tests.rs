@@ -969,3 +969,71 @@ fn op_cit_of_a_corporate_author() {
     .collect();
     assert_eq!(super::ibid::resolve(&notes), [None, None, Some(0)]);
 }
+
+#[test]
+fn what_is_not_a_publication() {
+    let cases: [(&str, [&str; 4]); 5] = [
+        // A series number names the document, not its publisher.
+        (
+            "UNHCR, “Returns Emergency Response”, Flash Update No. 12, May 2025, <https://data.unhcr.org/x>",
+            ["Returns Emergency Response", "UNHCR", "", "2025-05"],
+        ),
+        (
+            "World Bank, “Water Project”, Project P174484, <https://projects.worldbank.org/P174484>",
+            ["Water Project", "World Bank", "", ""],
+        ),
+        // After the cited URL comes commentary.
+        (
+            "International Monetary Fund, “First Review,” IMF Country Report No. 25/108, May 2025, https://www.imf.org/r. The figures are in Table 7 of the report.",
+            ["First Review", "International Monetary Fund", "", "2025-05"],
+        ),
+        // An edition before the publication facts.
+        (
+            "*The Chicago Manual of Style*, 18th ed. (Chicago: University of Chicago Press, 2024), §13.37.",
+            ["The Chicago Manual of Style", "", "University of Chicago Press", "2024"],
+        ),
+        // An italic journal with its volume before the date: the unquoted run before it is the title.
+        (
+            "Regulation (EU) 2023/956 of 10 May 2023 establishing a carbon border adjustment mechanism, *Official Journal of the European Union* L 130, 16 May 2023.",
+            [
+                "Regulation (EU) 2023/956 of 10 May 2023 establishing a carbon border adjustment mechanism",
+                "",
+                "Official Journal of the European Union",
+                "2023-05-16",
+            ],
+        ),
+    ];
+    for (text, [title, authors, container, date]) in cases {
+        let got = summary(text);
+        assert_eq!(got, (title.to_owned(), authors.to_owned(), container.to_owned(), date.to_owned()), "{text}");
+    }
+    // A Markdown reference link is its text, and the title when its target is known.
+    let f = parse(
+        "[Chair's summary of the meeting][sco-1], SCO Secretariat, June 26, 2025.",
+        &[link("https://eng.sectsco.org/20250626/1895534.html", "Chair's summary of the meeting")],
+    );
+    assert_eq!(f.title.as_deref(), Some("Chair's summary of the meeting"));
+    assert_eq!(f.container.as_deref(), Some("SCO Secretariat"));
+}
+
+#[test]
+fn wikipedia_citation_templates() {
+    let f = parse(
+        "Omrani, Bijan (2009). \"The Durand Line\". *Asian Affairs*. 40 (2): 177–195. doi:10.1080/03068370902871508.",
+        &[link("https://doi.org/10.1080%2F03068370902871508", "10.1080/03068370902871508")],
+    );
+    // The DOI shown and the DOI linked are one citation; the link is kept as written.
+    assert_eq!(f.urls, ["https://doi.org/10.1080%2F03068370902871508"]);
+    assert_eq!(f.doi.as_deref(), Some("10.1080/03068370902871508"));
+    assert_eq!(
+        summary(
+            "Qureshi, Farhan (22 March 2025). \"Torkham reopens\". *The Express Tribune*. Retrieved 23 March 2025."
+        ),
+        ("Torkham reopens".into(), "Qureshi, Farhan".into(), "The Express Tribune".into(), "2025-03-22".into())
+    );
+    // A format note is no publication; "Place: Publisher" is the publisher.
+    assert_eq!(
+        summary("Pakistan Institute for Peace Studies (January 2025). \"Security Report\" (PDF). Islamabad: PIPS."),
+        ("Security Report".into(), "Pakistan Institute for Peace Studies".into(), "PIPS".into(), "2025-01".into())
+    );
+}
