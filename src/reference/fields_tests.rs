@@ -706,6 +706,15 @@ fn never_panics() {
         "n.d.",
         "22/03/2025",
         "Spring",
+        "Khan AR",
+        "[Internet]",
+        "[cited ",
+        "Available from: ",
+        ";34:",
+        "(Geneva: WHO, 2024)",
+        "[x][y]",
+        "No. 12",
+        "18th ed.",
     ];
     for _ in 0..1500 {
         let len = rng.usize(0..60);
@@ -737,6 +746,13 @@ fn long_hostile_notes_finish() {
         "www.a,",
         "htp://a<",
         "doi:10.1234/x,",
+        "Khan AR, ",
+        "Ab C. ",
+        "A b, ",
+        "(A: B, 2020) ",
+        "[cited 2025 Jun 30]. ",
+        "[a][b]",
+        "A and B Authority, ",
     ];
     for unit in units {
         let note = unit.repeat(40_000 / unit.len());

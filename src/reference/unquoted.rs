@@ -12,16 +12,42 @@ use super::{
     CITY, Prepared, SKIP, STOP, Titled, URL_MARK, clean_container, clean_title, dates, names, segments, sentence_end,
 };
 
-// Vancouver personal authors: family name, then initials without periods ("Khan AR, Memon S,
-// Baig N." / "van der Berg P, et al."), the list closed by a period.
-static VANCOUVER_AUTHORS: LazyLock<Regex> = LazyLock::new(|| {
-    // Upper-case letters are Latin (the regex build has no general categories); a family name
-    // continues in any letters.
+// One Vancouver personal author: family name, then initials without periods ("Khan AR",
+// "van der Berg P"). Upper-case letters are Latin (the regex build has no general categories);
+// a family name continues in any letters.
+static VANCOUVER_NAME: LazyLock<Regex> = LazyLock::new(|| {
     let word = r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:['’\-][^\W\d_]+)*";
     let particle = "(?:van|von|de|der|den|del|da|di|du|la|le|al|el|bin|ibn)";
-    let name = format!(r"(?:{particle}\s+)*{word}(?:\s+(?:{word}|{particle}))*\s+[A-Z]{{1,3}}");
-    Regex::new(&format!(r"^\s*(?P<auth>{name}(?:,\s+{name}){{0,30}}(?:,\s+et\s+al)?)\.\s+")).expect("static regex")
+    Regex::new(&format!(r"^(?:{particle}\s+)*{word}(?:\s+(?:{word}|{particle}))*\s+[A-Z]{{1,3}}"))
+        .expect("static regex")
 });
+
+/// Most authors a Vancouver list names before "et al." (the style's own limit is six).
+const MAX_VANCOUVER_AUTHORS: usize = 30;
+
+/// The Vancouver author list that opens `t` ("Khan AR, Memon S, Baig N." or "Khan AR, et
+/// al."): where the names end, where the text after the closing period starts, and how many
+/// names there are.
+fn vancouver_authors(t: &str) -> Option<(usize, usize, usize)> {
+    let mut pos = t.len() - t.trim_start().len();
+    let mut count = 0;
+    while count < MAX_VANCOUVER_AUTHORS {
+        let m = VANCOUVER_NAME.find(t.get(pos..)?)?;
+        pos += m.end();
+        count += 1;
+        let rest = t.get(pos..)?;
+        if let Some(after) = rest.strip_prefix(". ") {
+            return Some((pos, t.len() - after.trim_start().len(), count));
+        }
+        let after_comma = rest.strip_prefix(", ")?.trim_start();
+        if let Some(after) = after_comma.strip_prefix("et al. ") {
+            let end = t.len() - after_comma.len() + "et al".len();
+            return Some((end, t.len() - after.trim_start().len(), count));
+        }
+        pos = t.len() - after_comma.len();
+    }
+    None
+}
 
 // What only a Vancouver reference says: "[Internet]", "[cited 2025 Jun 30]", "Available from:",
 // "2025;34:100551", "2024 Jun 26".
@@ -43,14 +69,12 @@ static VANCOUVER_PUBLISHER: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) fn vancouver(prep: &Prepared) -> Option<Titled> {
     let t = prep.text.as_str();
     let cue = VANCOUVER_CUE.is_match(t);
-    let (authors_end, title_start) = match VANCOUVER_AUTHORS.captures(t) {
-        Some(c) => {
-            let auth = c.name("auth")?;
-            let several = auth.as_str().contains(',');
-            if !(several || cue) {
+    let (authors_end, title_start) = match vancouver_authors(t) {
+        Some((end, title_start, count)) => {
+            if count < 2 && !cue {
                 return None;
             }
-            (auth.end(), c.get(0)?.end())
+            (end, title_start)
         }
         None if cue => {
             // An organisation: the first sentence, if it reads as a name.
