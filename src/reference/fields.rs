@@ -6,7 +6,9 @@
 //! comes right after it, and the date is the first publication date outside it. The title is,
 //! in order of preference: the title after an APA/Harvard "Author (Year)" opening; the first
 //! double-quoted span; a single-quoted span right after the authors; the text before a closing
-//! quote that has no opening one; a link's text; an italic span (a book or report).
+//! quote that has no opening one; the second sentence of a Vancouver reference; a link's text;
+//! an italic span (a book or report); a Chicago book or report title in roman type
+//! ([`unquoted`]).
 
 use std::collections::HashSet;
 use std::ops::Range;
