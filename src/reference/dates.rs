@@ -55,9 +55,11 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&pattern.replace("MONTH", MONTH)).expect("static regex")
 });
 
-// A year on its own in a citation position: ", 2000." "(2000)" "2000)".
-static BARE_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[\s(\[,;])(?P<y>[0-9]{4})[a-z]?(?:[,.;)\]:]|\s*$)").expect("static regex"));
+// A year on its own in a citation position: ", 2000." "(2000)" "2000)", and Vancouver's
+// "; 2024 [cited …]".
+static BARE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[\s(\[,;])(?P<y>[0-9]{4})[a-z]?(?:[,.;)\]:]|\s+\[|\s*$)").expect("static regex")
+});
 
 // Harvard gives the year in the author's parentheses and the day and month later: "23 March".
 static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
@@ -262,7 +264,8 @@ fn role_before(text: &str, start: usize, prev_end: usize) -> Role {
         "zugriff",
         "consulté",
     ];
-    if ACCESSED.iter().any(|w| clause.contains(w)) {
+    // Vancouver writes the access date as "[cited 2025 Jun 30]".
+    if ACCESSED.iter().any(|w| clause.contains(w)) || clause.contains("[cited") {
         Role::Accessed
     } else if clause.contains("archive") || clause.contains("wayback") {
         Role::Archived
@@ -331,6 +334,10 @@ mod tests {
         assert_eq!(roles, [Published, Accessed, Archived, Updated, Accessed, Accessed, Accessed]);
         assert_eq!(dates("Ministry. accessed on 25 March 2025")[0].1, Accessed);
         assert_eq!(dates("Accessed 25 Mar. 2025. October 4, 2011")[1].1, Published);
+        assert_eq!(
+            dates("Dawn [Internet]. 2024 Jun 26 [cited 2025 Jun 30]"),
+            [("2024-06-26".to_owned(), Published), ("2025-06-30".to_owned(), Accessed)]
+        );
     }
 
     #[test]
@@ -348,6 +355,7 @@ mod tests {
         assert!(ys("Dawn, March 24, 2025.").is_empty());
         assert!(ys("pp. 1234, 5678.").is_empty());
         assert!(ys("report 1899846.").is_empty());
+        assert_eq!(ys("Geneva: WHO; 2024 [cited 2025 Jun 30]."), ["2024"]);
     }
 
     #[test]

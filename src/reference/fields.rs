@@ -6,7 +6,9 @@
 //! comes right after it, and the date is the first publication date outside it. The title is,
 //! in order of preference: the title after an APA/Harvard "Author (Year)" opening; the first
 //! double-quoted span; a single-quoted span right after the authors; the text before a closing
-//! quote that has no opening one; a link's text; an italic span (a book or report).
+//! quote that has no opening one; the second sentence of a Vancouver reference; a link's text;
+//! an italic span (a book or report); a Chicago book or report title in roman type
+//! ([`unquoted`]).
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -58,6 +60,7 @@ const MAX_NOTE: usize = 32 * 1024;
 /// keeps them apart from the text (HTML `<a href>`).
 pub(crate) fn parse(text: &str, links: &[Link]) -> Fields {
     let text = markup::normalize(text, MAX_NOTE);
+    let text = markup::unwrap_reference_links(&text).into_owned();
     let hits = url::scan(&text);
     let mut f = Fields::default();
     collect_urls(&text, &hits, links, &mut f);
@@ -116,7 +119,8 @@ fn leading_italic<'a>(prep: &'a Prepared, head: &str) -> Option<&'a str> {
 // URLs
 
 fn collect_urls(text: &str, hits: &[Hit], links: &[Link], f: &mut Fields) {
-    let mut entries: Vec<(usize, Found)> = hits.iter().map(|h| (h.range.start, h.found.clone())).collect();
+    // (position, what, from an HTML link)
+    let mut entries: Vec<(usize, Found, bool)> = hits.iter().map(|h| (h.range.start, h.found.clone(), false)).collect();
     // An HTML link sits where its text is; links whose text is not found keep document order.
     let mut cursor = 0;
     for link in links.iter().take(MAX_LINKS) {
@@ -128,9 +132,18 @@ fn collect_urls(text: &str, hits: &[Hit], links: &[Link], f: &mut Fields) {
         };
         let pos = pos.unwrap_or(cursor);
         cursor = pos;
-        entries.push((pos, url::classify_href(&link.href)));
+        entries.push((pos, url::classify_href(&link.href), true));
     }
     entries.sort_by_key(|e| e.0);
+    // A DOI written in the text and linked (Wikipedia's "doi:10.1080/…" over its resolver URL)
+    // is one citation: the link, as written, is the URL.
+    let linked_dois: HashSet<String> = entries
+        .iter()
+        .filter_map(|(_, found, linked)| match found {
+            Found::Doi { doi, .. } if *linked => Some(doi.clone()),
+            _ => None,
+        })
+        .collect();
     let hrefs: Vec<&str> = links.iter().take(MAX_LINKS).map(|l| l.href.trim()).collect();
     let mut seen: HashSet<String> = HashSet::new();
     let mut seen_malformed: HashSet<String> = HashSet::new();
@@ -139,12 +152,15 @@ fn collect_urls(text: &str, hits: &[Hit], links: &[Link], f: &mut Fields) {
             f.malformed.push((text, reason));
         }
     };
-    for (_, found) in entries {
+    for (_, found, linked) in entries {
         match found {
             Found::Url(u) => push_url(f, &mut seen, u),
             Found::Doi { doi, url } => {
+                let shown_and_linked = !linked && linked_dois.contains(&doi);
                 f.doi.get_or_insert(doi);
-                push_url(f, &mut seen, url);
+                if !shown_and_linked {
+                    push_url(f, &mut seen, url);
+                }
             }
             Found::Malformed { text, reason } => malformed(f, text, reason),
             // The display form of a link whose target is known is no citation of its own.
@@ -214,10 +230,13 @@ fn find_title(prep: &Prepared, links: &[Link]) -> Option<Titled> {
     {
         return Some(ti);
     }
+    if let Some(ti) = unquoted::vancouver(prep) {
+        return Some(ti);
+    }
     if let Some(ti) = link_title(prep, links) {
         return Some(ti);
     }
-    italic_title(prep)
+    italic_title(prep).or_else(|| unquoted::chicago_roman(prep))
 }
 
 /// APA and Harvard: "Khan, T. (2025, March 23). Title. *Dawn*." — the title starts right after
@@ -615,6 +634,8 @@ fn italic_title(prep: &Prepared) -> Option<Titled> {
     let before = t.get(..r.start)?;
     let followed_by_date = {
         let after = t.get(r.end..).unwrap_or("");
+        // A journal's volume or issue may come between ("*Official Journal* L 130, 16 May").
+        let after = after.get(VOLUME_LEAD.find(after).map_or(0, |m| m.end())..).unwrap_or(after);
         let next = after.trim_start_matches([',', '.', ' ']).split([',', '.', ';']).next().unwrap_or("");
         let segment = after.trim_start_matches([',', ' ']);
         dates::is_date(next) || dates::find(segment).first().is_some_and(|d| d.start == 0)
@@ -800,12 +821,37 @@ static STOP: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static SKIP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:updated|published|posted|last (?:modified|updated)|(?:pp?|vol|no|para|ch|chap|sec|fn|n|col|at)\.?\s*[0-9ivxlc]+\b|[0-9ivxlc\-–]+$|ed\.|eds\.|trans\.|\[[^\]]*\]$)")
+    Regex::new(r"(?i)^(?:updated|published|posted|last (?:modified|updated)|(?:pp?|vol|no|para|ch|chap|sec|fn|n|col|at)\.?\s*[0-9ivxlc]+\b|[0-9ivxlc\-–]+$|ed\.|eds\.|trans\.|\[[^\]]*\]$|\((?:pdf|html|video|audio|podcast|online|abstract|preprint|in [a-z]+|[a-z]+ language)\)$)")
         .expect("static regex")
 });
 
 static CITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:[A-Z][\w.'-]*\s?){1,3}(?:,\s*[A-Z]{2})?:\s+(?P<publisher>.+)$").expect("static regex")
+});
+
+// A volume and issue right after a journal's name: " 26", " L 130", " vol. 5, no. 2", " 12(3)".
+static VOLUME_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s+(?:[a-z]{1,2}\s+|vol\.\s*)?[0-9]{1,4}(?:\s*\([0-9]{1,4}\))?(?:,\s*(?:no|iss)\.\s*[0-9]{1,4})?")
+        .expect("static regex")
+});
+
+static VOLUME_TAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s+(?:vol\.\s*)?[0-9]{1,4}[A-Za-z]?$").expect("static regex"));
+
+// What follows a journal's volume: its issue or its year in parentheses.
+static FOLLOWS_VOLUME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:,\s*(?:no|nos|iss|issue|num)\b\.?\s*[0-9]|\(\s*(?:[a-z]+\.?\s+)?(?:[0-9]{1,2},?\s+)?[0-9]{4}\s*\))")
+        .expect("static regex")
+});
+
+// A document's number in a series or database: "No. 12", "No. 25/108", "P174484".
+static DOCUMENT_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:no|nr|number)\.?\s*[0-9]|\b[a-z]{1,4}[0-9]{3,}\b").expect("static regex"));
+
+// A book's edition before its publication facts: "18th ed. (Chicago: …)".
+static EDITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:[0-9]{1,3}(?:st|nd|rd|th)|rev\.|revised|new|updated|expanded)\s+(?:ed|edn|edition)\b\.?,?\s*")
+        .expect("static regex")
 });
 
 /// The publication: the italic part right after the title, else the first plain part after it
@@ -820,9 +866,16 @@ fn container(prep: &Prepared, ti: &Titled, found_dates: &[Dated]) -> (Option<Str
     let mut by = None;
     let mut k = 0;
     let mut looked = 0;
+    let mut after_url = false;
     while k < segs.len() && looked < 4 {
         let seg = segs[k];
         k += 1;
+        // What follows the cited URL is commentary ("The figures are in Table 7 …"), unless
+        // the URL is a link right after the title.
+        if after_url && looked > 0 {
+            break;
+        }
+        after_url = seg.sep == 'U';
         let Some(raw) = t.get(seg.start..seg.end) else { continue };
         let lead = raw.len() - raw.trim_start().len();
         let s = raw.trim().trim_matches([',', '.', ':', ' ']);
@@ -864,7 +917,21 @@ fn container(prep: &Prepared, ti: &Titled, found_dates: &[Dated]) -> (Option<Str
         if let Some(d) = found_dates.iter().find(|d| d.start > start && d.start < end) {
             end = d.start;
         }
+        // "Journal 12 (March 2024)": the date's parenthesis goes with it.
+        end = start + t.get(start..end).unwrap_or("").trim_end_matches(['(', ' ']).len();
+        // "Water Policy 26, no. 4 (2024)", "BMC Public Health 24 (2024): 2871": a journal's
+        // volume is no part of its name.
+        if let Some(m) = t.get(start..end).and_then(|s| VOLUME_TAIL.find(s))
+            && m.start() > 0
+            && t.get(end..).is_some_and(|rest| FOLLOWS_VOLUME.is_match(rest))
+        {
+            end = start + m.start();
+        }
         let mut name = t.get(start..end).unwrap_or("").to_owned();
+        if DOCUMENT_NUMBER.is_match(&name) {
+            // "Flash Update No. 12", "Project P174484": which document, not who published it.
+            continue;
+        }
         if ti.period_mode {
             let mut last = seg;
             while last.sep == ',' && k < segs.len() {
@@ -884,9 +951,16 @@ fn container(prep: &Prepared, ti: &Titled, found_dates: &[Dated]) -> (Option<Str
                 k += 1;
             }
         }
+        if !ti.italic
+            && let Some(p) = CITY.captures(name.trim()).and_then(|c| c.name("publisher"))
+        {
+            // "Islamabad: PIPS": the publisher, without its place.
+            name = p.as_str().to_owned();
+        }
         if ti.italic {
             // "(New Haven: Yale University Press, 2000)": the publisher, without place or year.
-            let inner = name.trim().trim_start_matches('(').trim_end_matches(')').trim().to_owned();
+            let facts = EDITION.replace(name.trim(), "");
+            let inner = facts.trim().trim_start_matches('(').trim_end_matches(')').trim().to_owned();
             let trimmed = inner
                 .split(',')
                 .map(str::trim)
@@ -1013,6 +1087,9 @@ fn blank(t: &str, range: Range<usize>) -> String {
     out.push_str(c);
     out
 }
+
+#[path = "unquoted.rs"]
+mod unquoted;
 
 #[cfg(test)]
 #[path = "fields_tests.rs"]

@@ -706,6 +706,15 @@ fn never_panics() {
         "n.d.",
         "22/03/2025",
         "Spring",
+        "Khan AR",
+        "[Internet]",
+        "[cited ",
+        "Available from: ",
+        ";34:",
+        "(Geneva: WHO, 2024)",
+        "[x][y]",
+        "No. 12",
+        "18th ed.",
     ];
     for _ in 0..1500 {
         let len = rng.usize(0..60);
@@ -737,6 +746,13 @@ fn long_hostile_notes_finish() {
         "www.a,",
         "htp://a<",
         "doi:10.1234/x,",
+        "Khan AR, ",
+        "Ab C. ",
+        "A b, ",
+        "(A: B, 2020) ",
+        "[cited 2025 Jun 30]. ",
+        "[a][b]",
+        "A and B Authority, ",
     ];
     for unit in units {
         let note = unit.repeat(40_000 / unit.len());
@@ -813,4 +829,227 @@ fn more_styles_and_edge_cases() {
         let got = summary(text);
         assert_eq!(got, (title.to_owned(), authors.to_owned(), container.to_owned(), date.to_owned()), "{text}");
     }
+}
+
+#[test]
+fn journal_volumes_are_not_part_of_the_publication() {
+    let container = |t: &str| parse(t, &[]).container;
+    for t in [
+        "Ali Khan, “Title,” Water Policy 26, no. 4 (2024): 411–29.",
+        "Ali Khan, “Title,” Water Policy 26 (2024): 2871.",
+        "Ali Khan, “Title,” Water Policy 26 (March 2024): 2871.",
+        "Ali Khan, “Title,” Water Policy vol. 26, issue 4 (2024).",
+    ] {
+        assert_eq!(container(t).as_deref(), Some("Water Policy"), "{t}");
+    }
+    // A number that is part of the name stays: nothing volume-like follows it.
+    assert_eq!(container("“Title,” Channel 4, March 2, 2025.").as_deref(), Some("Channel 4"));
+    assert_eq!(container("“Title,” Channel 4 (UK), March 2, 2025.").as_deref(), Some("Channel 4 (UK)"));
+}
+
+#[test]
+fn vancouver_references() {
+    check(
+        "Khan AR, Memon S, Baig N. Excess mortality in Karachi: a time-series analysis. Lancet Reg Health Southeast Asia. 2025;34:100551. doi:10.1016/j.lansea.2025.100551",
+        Want {
+            urls: &["https://doi.org/10.1016/j.lansea.2025.100551"],
+            title: Some("Excess mortality in Karachi: a time-series analysis"),
+            authors: &["Khan AR", "Memon S", "Baig N"],
+            container: Some("Lancet Reg Health Southeast Asia"),
+            date: Some("2025"),
+            doi: Some("10.1016/j.lansea.2025.100551"),
+            ..Want::default()
+        },
+    );
+    check(
+        "Ghauri I. Edhi morgue runs out of space. Dawn [Internet]. 2024 Jun 26 [cited 2025 Jun 30]. Available from: https://www.dawn.com/news/1842517",
+        Want {
+            urls: &["https://www.dawn.com/news/1842517"],
+            title: Some("Edhi morgue runs out of space"),
+            authors: &["Ghauri I"],
+            container: Some("Dawn"),
+            date: Some("2024-06-26"),
+            accessed: Some("2025-06-30"),
+            ..Want::default()
+        },
+    );
+    // An organisation as author, a book's "Place: Publisher; Year".
+    check(
+        "World Health Organization. Climate change: heat and health [Internet]. Geneva: WHO; 2024 [cited 2025 Jun 30]. Available from: https://www.who.int/x",
+        Want {
+            urls: &["https://www.who.int/x"],
+            title: Some("Climate change: heat and health"),
+            authors: &["World Health Organization"],
+            container: Some("WHO"),
+            date: Some("2024"),
+            accessed: Some("2025-06-30"),
+            ..Want::default()
+        },
+    );
+    let (title, authors, container, date) = summary(
+        "National Disaster Management Authority. Heatwave advisory No. 3 [Internet]. Islamabad: NDMA; 2025 May 20.",
+    );
+    assert_eq!(
+        (title.as_str(), authors.as_str(), container.as_str(), date.as_str()),
+        ("Heatwave advisory No. 3", "National Disaster Management Authority", "NDMA", "2025-05-20")
+    );
+    let (title, authors, _, date) = summary("van der Berg P, Raza M, et al. Night heat. Urban Clim. 2024;55:101942.");
+    assert_eq!(
+        (title.as_str(), authors.as_str(), date.as_str()),
+        ("Night heat", "van der Berg P; Raza M; et al.", "2024")
+    );
+}
+
+#[test]
+fn vancouver_needs_its_own_shape() {
+    // One name with bare initials and nothing else of Vancouver's: no guess.
+    assert_eq!(summary("Ghauri I. Edhi morgue runs out of space. Dawn, 2024."), summary_of_nothing("2024"));
+    // An organisation and a sentence are not Vancouver without a cue.
+    assert_eq!(
+        summary("World Health Organization. Climate change and heat. Geneva, 2024."),
+        summary_of_nothing("2024")
+    );
+    // Prose that happens to open with a capitalised word and initials.
+    assert_eq!(summary("Pakistan PM. He said so on Monday."), summary_of_nothing(""));
+}
+
+fn summary_of_nothing(date: &str) -> (String, String, String, String) {
+    (String::new(), String::new(), String::new(), date.to_owned())
+}
+
+#[test]
+fn chicago_titles_in_roman_type() {
+    let cases: [(&str, [&str; 4]); 9] = [
+        (
+            "Gurpreet Bhasin, Crossing Borders for Faith: The Protocol of 1974 and Its Pilgrims (New Delhi: Penguin Random House India, 2021), 77–80.",
+            [
+                "Crossing Borders for Faith: The Protocol of 1974 and Its Pilgrims",
+                "Gurpreet Bhasin",
+                "Penguin Random House India",
+                "2021",
+            ],
+        ),
+        // A comma inside the title: the publication facts close it.
+        (
+            "Pranab Das, Border Haats: Trade, Livelihoods and Informality (New Delhi: Routledge India, 2021), 45–61.",
+            ["Border Haats: Trade, Livelihoods and Informality", "Pranab Das", "Routledge India", "2021"],
+        ),
+        // Place and date only: no publisher.
+        (
+            "Independent Monitoring Board, Twenty-Third Report: The Last Mile (Geneva, November 2024), https://x.org/r.pdf.",
+            ["Twenty-Third Report: The Last Mile", "Independent Monitoring Board", "", "2024-11"],
+        ),
+        (
+            "World Bank, Afghanistan Economic Monitor, April 2025, https://x.org/m.",
+            ["Afghanistan Economic Monitor", "World Bank", "", "2025-04"],
+        ),
+        (
+            "World Health Organization, Polio Transition: Progress Report, report by the Director-General, A78/12, 2 May 2025.",
+            ["Polio Transition: Progress Report", "World Health Organization", "", "2025-05-02"],
+        ),
+        (
+            "Tahir Khan, Kamran Yousaf, and Jon Boone, The Long Border (Lahore: Vanguard, 2020).",
+            ["The Long Border", "Tahir Khan; Kamran Yousaf; Jon Boone", "Vanguard", "2020"],
+        ),
+        // A day date after an unquoted name is a newspaper's, not a report's: no title.
+        ("Tahir Khan, The Express Tribune, March 23, 2025, https://x.org/a.", ["", "", "", "2025-03-23"]),
+        // Two capitalised parts: which one is the title is a guess.
+        ("Kamran Yousaf, Envoy wraps up fruitful Kabul trip, Express Tribune, 2025.", ["", "", "", "2025"]),
+        // Interviews cite people.
+        ("Haji Gul, Torkham trader, interview by the author, 2025.", ["", "", "", "2025"]),
+    ];
+    for (text, [title, authors, container, date]) in cases {
+        let got = summary(text);
+        assert_eq!(got, (title.to_owned(), authors.to_owned(), container.to_owned(), date.to_owned()), "{text}");
+    }
+    // The author's name may continue after a comma: where the title starts is not guessed.
+    assert_eq!(
+        parse(
+            "Ministry of Culture, Tourism and Civil Aviation, Tourism Plan 2016–2025 (Kathmandu: MoCTCA, 2016), 22.",
+            &[]
+        )
+        .title,
+        None
+    );
+}
+
+#[test]
+fn op_cit_of_a_corporate_author() {
+    let notes: Vec<Fields> = [
+        "Asian Development Bank, Trade Corridors: Costs and Options (Manila: ADB, 2024), 12, https://www.adb.org/t.",
+        "World Bank, Afghanistan Economic Monitor, April 2025, https://www.worldbank.org/m.",
+        "Asian Development Bank, op. cit., 31.",
+    ]
+    .iter()
+    .map(|t| parse(t, &[]))
+    .collect();
+    assert_eq!(super::ibid::resolve(&notes), [None, None, Some(0)]);
+}
+
+#[test]
+fn what_is_not_a_publication() {
+    let cases: [(&str, [&str; 4]); 5] = [
+        // A series number names the document, not its publisher.
+        (
+            "UNHCR, “Returns Emergency Response”, Flash Update No. 12, May 2025, <https://data.unhcr.org/x>",
+            ["Returns Emergency Response", "UNHCR", "", "2025-05"],
+        ),
+        (
+            "World Bank, “Water Project”, Project P174484, <https://projects.worldbank.org/P174484>",
+            ["Water Project", "World Bank", "", ""],
+        ),
+        // After the cited URL comes commentary.
+        (
+            "International Monetary Fund, “First Review,” IMF Country Report No. 25/108, May 2025, https://www.imf.org/r. The figures are in Table 7 of the report.",
+            ["First Review", "International Monetary Fund", "", "2025-05"],
+        ),
+        // An edition before the publication facts.
+        (
+            "*The Chicago Manual of Style*, 18th ed. (Chicago: University of Chicago Press, 2024), §13.37.",
+            ["The Chicago Manual of Style", "", "University of Chicago Press", "2024"],
+        ),
+        // An italic journal with its volume before the date: the unquoted run before it is the title.
+        (
+            "Regulation (EU) 2023/956 of 10 May 2023 establishing a carbon border adjustment mechanism, *Official Journal of the European Union* L 130, 16 May 2023.",
+            [
+                "Regulation (EU) 2023/956 of 10 May 2023 establishing a carbon border adjustment mechanism",
+                "",
+                "Official Journal of the European Union",
+                "2023-05-16",
+            ],
+        ),
+    ];
+    for (text, [title, authors, container, date]) in cases {
+        let got = summary(text);
+        assert_eq!(got, (title.to_owned(), authors.to_owned(), container.to_owned(), date.to_owned()), "{text}");
+    }
+    // A Markdown reference link is its text, and the title when its target is known.
+    let f = parse(
+        "[Chair's summary of the meeting][sco-1], SCO Secretariat, June 26, 2025.",
+        &[link("https://eng.sectsco.org/20250626/1895534.html", "Chair's summary of the meeting")],
+    );
+    assert_eq!(f.title.as_deref(), Some("Chair's summary of the meeting"));
+    assert_eq!(f.container.as_deref(), Some("SCO Secretariat"));
+}
+
+#[test]
+fn wikipedia_citation_templates() {
+    let f = parse(
+        "Omrani, Bijan (2009). \"The Durand Line\". *Asian Affairs*. 40 (2): 177–195. doi:10.1080/03068370902871508.",
+        &[link("https://doi.org/10.1080%2F03068370902871508", "10.1080/03068370902871508")],
+    );
+    // The DOI shown and the DOI linked are one citation; the link is kept as written.
+    assert_eq!(f.urls, ["https://doi.org/10.1080%2F03068370902871508"]);
+    assert_eq!(f.doi.as_deref(), Some("10.1080/03068370902871508"));
+    assert_eq!(
+        summary(
+            "Qureshi, Farhan (22 March 2025). \"Torkham reopens\". *The Express Tribune*. Retrieved 23 March 2025."
+        ),
+        ("Torkham reopens".into(), "Qureshi, Farhan".into(), "The Express Tribune".into(), "2025-03-22".into())
+    );
+    // A format note is no publication; "Place: Publisher" is the publisher.
+    assert_eq!(
+        summary("Pakistan Institute for Peace Studies (January 2025). \"Security Report\" (PDF). Islamabad: PIPS."),
+        ("Security Report".into(), "Pakistan Institute for Peace Studies".into(), "PIPS".into(), "2025-01".into())
+    );
 }

@@ -53,8 +53,11 @@ fn pinpoint(rest: &str) -> Option<String> {
 /// nothing fits (an "Ibid." first, an "op. cit." whose author no earlier note has).
 pub(crate) fn resolve(fields: &[Fields]) -> Vec<Option<usize>> {
     let mut out: Vec<Option<usize>> = Vec::with_capacity(fields.len());
-    // Family name → the last original note with an author of that name.
+    // Family name → the last original note with an author of that name; and the same for the
+    // whole name, which tells corporate authors apart ("Asian Development Bank" from "World
+    // Bank", whose last words agree).
     let mut by_surname: HashMap<String, usize> = HashMap::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
     for (i, f) in fields.iter().enumerate() {
         let previous = || {
             let p = i.checked_sub(1)?;
@@ -63,7 +66,9 @@ pub(crate) fn resolve(fields: &[Fields]) -> Vec<Option<usize>> {
         let target = match &f.repeat {
             None => None,
             Some(Repeat::Ibid { .. }) | Some(Repeat::OpCit { author: None, .. }) => previous(),
-            Some(Repeat::OpCit { author: Some(a), .. }) => names::surname(a).and_then(|s| by_surname.get(&s).copied()),
+            Some(Repeat::OpCit { author: Some(a), .. }) => {
+                by_name.get(&fold(a)).or_else(|| names::surname(a).and_then(|s| by_surname.get(&s))).copied()
+            }
             Some(Repeat::Short { author, title, .. }) => short_target(fields, i, author.as_deref(), title),
         };
         out.push(target);
@@ -72,6 +77,7 @@ pub(crate) fn resolve(fields: &[Fields]) -> Vec<Option<usize>> {
                 if let Some(s) = names::surname(a) {
                     by_surname.insert(s, i);
                 }
+                by_name.insert(fold(a), i);
             }
         }
     }
@@ -178,10 +184,33 @@ mod tests {
             repeat(Some(Repeat::Short { author: Some("Khan".into()), title: "Envoy".into(), pinpoint: None })), // 11 → none
             original("Tahir Khan", "Another piece"),                                                            // 12
             repeat(opcit(Some("Khan"), None)), // 13 → 12 (the last Khan)
+            original("Asian Development Bank", "Trade Corridors"), // 14
+            original("World Bank", "Economic Monitor"), // 15
+            repeat(opcit(Some("Asian Development Bank"), None)), // 16 → 14 (the whole name)
+            repeat(opcit(Some("Bank"), None)), // 17 → 15 (the last Bank)
         ];
         assert_eq!(
             resolve(&notes),
-            [None, None, Some(1), Some(1), None, Some(1), Some(1), Some(1), None, None, Some(4), None, None, Some(12)]
+            [
+                None,
+                None,
+                Some(1),
+                Some(1),
+                None,
+                Some(1),
+                Some(1),
+                Some(1),
+                None,
+                None,
+                Some(4),
+                None,
+                None,
+                Some(12),
+                None,
+                None,
+                Some(14),
+                Some(15)
+            ]
         );
     }
 }

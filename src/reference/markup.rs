@@ -6,7 +6,11 @@
 //! its text, and emphasis markers are gone but remembered as italic ranges (the container of a
 //! Chicago citation, the title of a book).
 
+use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -69,6 +73,16 @@ pub(crate) fn normalize(text: &str, max: usize) -> String {
         out.pop();
     }
     out
+}
+
+// A Markdown reference link, full or collapsed: `[text][label]`, `[text][]`. Its target is in
+// a definition elsewhere (the document parser resolves it into the note's links).
+static REFERENCE_LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[([^\[\]]{1,1000})\]\[[^\[\]]{0,200}\]").expect("static regex"));
+
+/// `text` with each Markdown reference link replaced by its text.
+pub(crate) fn unwrap_reference_links(text: &str) -> Cow<'_, str> {
+    REFERENCE_LINK.replace_all(text, "$1")
 }
 
 /// The prepared text of `text` (already normalised) given the URL hits found in it.
@@ -267,6 +281,13 @@ mod tests {
         let p = prep("*unclosed and _also");
         assert_eq!(p.text, "*unclosed and _also");
         assert!(p.italics.is_empty());
+    }
+
+    #[test]
+    fn reference_links_become_their_text() {
+        assert_eq!(unwrap_reference_links("[Chair's summary][sco-1], SCO, 2025."), "Chair's summary, SCO, 2025.");
+        assert_eq!(unwrap_reference_links("[Title][], Dawn"), "Title, Dawn");
+        assert_eq!(unwrap_reference_links("Dawn [sic] and [1]"), "Dawn [sic] and [1]");
     }
 
     #[test]

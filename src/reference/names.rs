@@ -12,9 +12,12 @@ use super::markup::URL_MARK;
 static SPLIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*(?:;|,?\s+(?:and|&)\s+|,?\s*&\s*)\s*").expect("static regex"));
 
-// Harvard/APA put the year after the authors: "Khan, T. (2025)", "(2025, March 23)", "(n.d.)".
-static YEAR_PAREN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\s*\((?:[0-9]{4}[a-z]?|n\.\s?d\.?)[^()]*\)\s*[.,:]?$").expect("static regex"));
+// Harvard/APA put the year after the authors: "Khan, T. (2025)", "(2025, March 23)", "(n.d.)";
+// Wikipedia's citation templates the whole date: "Qureshi, Farhan (22 March 2025)".
+static YEAR_PAREN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*\((?:[^()]{0,30}?\b)?(?:[0-9]{4}[a-z]?|n\.\s?d\.?)[^()]{0,40}\)\s*[.,:]?$")
+        .expect("static regex")
+});
 
 // Chicago author-date: "Yousaf, Kamran. 2025."
 static YEAR_TAIL: LazyLock<Regex> =
@@ -66,7 +69,11 @@ pub(crate) fn authors(prefix: &str) -> Vec<String> {
     {
         return Vec::new();
     }
-    let mut names = personal(s).or_else(|| organisation(s).map(|o| vec![o])).unwrap_or_default();
+    let mut names = match organisation(s) {
+        // "Karachi Water and Sewerage Corporation" is one body, not two people.
+        Some(o) if !s.contains([',', ';']) && s.split_whitespace().any(is_corporate_word) => vec![o],
+        o => personal(s).or_else(|| o.map(|o| vec![o])).unwrap_or_default(),
+    };
     if et_al && !names.is_empty() {
         names.push("et al.".to_owned());
     }
@@ -89,6 +96,58 @@ pub(crate) fn surname(author: &str) -> Option<String> {
         .flat_map(char::to_lowercase)
         .collect();
     (!key.is_empty()).then_some(key)
+}
+
+/// Words that name a kind of organisation, never a person.
+const CORPORATE_WORDS: [&str; 43] = [
+    "agency",
+    "alliance",
+    "assembly",
+    "association",
+    "authority",
+    "bank",
+    "board",
+    "bureau",
+    "centre",
+    "center",
+    "commission",
+    "committee",
+    "company",
+    "corporation",
+    "council",
+    "department",
+    "directorate",
+    "division",
+    "embassy",
+    "federation",
+    "forum",
+    "foundation",
+    "fund",
+    "government",
+    "group",
+    "initiative",
+    "institute",
+    "institution",
+    "ministry",
+    "network",
+    "office",
+    "organisation",
+    "organization",
+    "parliament",
+    "programme",
+    "program",
+    "secretariat",
+    "service",
+    "services",
+    "society",
+    "trust",
+    "union",
+    "university",
+];
+
+fn is_corporate_word(w: &str) -> bool {
+    let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    CORPORATE_WORDS.contains(&w.as_str())
 }
 
 fn is_quote(c: char) -> bool {
@@ -209,6 +268,8 @@ mod tests {
         assert_eq!(authors("Khan, T., & Yousaf, K. "), ["Khan, T.", "Yousaf, K."]);
         assert_eq!(authors("Khan, T., Yousaf, K., & Boone, J."), ["Khan, T.", "Yousaf, K.", "Boone, J."]);
         assert_eq!(authors("Khan, T. and Yousaf, K. (2025) "), ["Khan, T.", "Yousaf, K."]);
+        assert_eq!(authors("Qureshi, Farhan (22 March 2025). "), ["Qureshi, Farhan"]);
+        assert_eq!(authors("Qureshi, Farhan (March 22, 2025). "), ["Qureshi, Farhan"]);
         assert_eq!(authors("T. Khan, K. Yousaf, and J. Boone, "), ["T. Khan", "K. Yousaf", "J. Boone"]);
         assert_eq!(authors("Yousaf, Kamran. "), ["Yousaf, Kamran"]);
         assert_eq!(authors("Yousaf, Kamran. 2025. "), ["Yousaf, Kamran"]);
@@ -228,6 +289,11 @@ mod tests {
         assert_eq!(
             authors("Pakistan Institute for Peace Studies (PIPS), "),
             ["Pakistan Institute for Peace Studies (PIPS)"]
+        );
+        assert_eq!(authors("Karachi Water and Sewerage Corporation, "), ["Karachi Water and Sewerage Corporation"]);
+        assert_eq!(
+            authors("National Database and Registration Authority, "),
+            ["National Database and Registration Authority"]
         );
         assert!(authors("As reported by the press, ").is_empty());
         assert!(authors("See the discussion in chapter 2 and ").is_empty());
