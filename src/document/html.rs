@@ -98,6 +98,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
         let Some(el) = html.tree.get(id).and_then(ElementRef::wrap) else { continue };
         let label = label_of_note.get(&id).cloned().unwrap_or_else(|| own_label(el, i));
         let (note_text, links) = note_content(el, &candidate_ids);
+        let note_text = without_label(&note_text, &label).to_owned();
         let at = finder.element(el).unwrap_or(finder.cursor..finder.cursor);
         notes.push(RawNote { label, at, text: note_text, links });
     }
@@ -200,6 +201,16 @@ fn own_label(el: ElementRef, index: usize) -> String {
     }
     let digits: String = el.value().id().unwrap_or("").chars().filter(char::is_ascii_digit).collect();
     if digits.is_empty() { (index + 1).to_string() } else { digits }
+}
+
+/// The note's text without its visible label when the note repeats it as its first word (a
+/// sidenote's `<span class="label">2</span> Author, …`): the label is no part of the citation.
+fn without_label<'a>(text: &'a str, label: &str) -> &'a str {
+    let trimmed = text.trim_start();
+    match trimmed.strip_prefix(label) {
+        Some(rest) if !label.is_empty() && rest.starts_with(char::is_whitespace) => rest.trim_start(),
+        _ => text,
+    }
 }
 
 /// A note's text (italics as `*…*`, backlinks and label anchors left out) and its outbound links.
@@ -400,6 +411,16 @@ mod tests {
         assert_eq!(p.markers[0].label, "3");
         assert_eq!(p.notes[2].links[0].text, "\"Pakistan 'walking the talk'\"");
         assert!(p.notes[2].text.starts_with("Boone, Jon (30 November 2012)."), "{}", p.notes[2].text);
+    }
+
+    #[test]
+    fn a_repeated_visible_label_is_dropped() {
+        assert_eq!(without_label("2 Ritika Banerjee, “T,” Dawn.", "2"), "Ritika Banerjee, “T,” Dawn.");
+        assert_eq!(without_label(" 12 Khan, “T.”", "12"), "Khan, “T.”");
+        assert_eq!(without_label("1971: A Global History", "1"), "1971: A Global History");
+        assert_eq!(without_label("Khan, “T.”", "2"), "Khan, “T.”");
+        assert_eq!(without_label("2", "2"), "2");
+        assert_eq!(without_label("x", ""), "x");
     }
 
     #[test]

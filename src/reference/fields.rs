@@ -120,7 +120,17 @@ fn leading_italic<'a>(prep: &'a Prepared, head: &str) -> Option<&'a str> {
 
 fn collect_urls(text: &str, hits: &[Hit], links: &[Link], f: &mut Fields) {
     // (position, what, from an HTML link)
-    let mut entries: Vec<(usize, Found, bool)> = hits.iter().map(|h| (h.range.start, h.found.clone(), false)).collect();
+    // A URL written in the text that is some link's visible text is that link shown, not a
+    // citation of its own (Google Docs shows a shortened URL over the full target).
+    let shown_texts: HashSet<String> = links.iter().take(MAX_LINKS).map(|l| collapse(&l.text)).collect();
+    let mut entries: Vec<(usize, Found, bool)> = hits
+        .iter()
+        .filter(|h| {
+            let written = text.get(h.range.clone()).unwrap_or("").trim_matches(['<', '>']);
+            links.is_empty() || !shown_texts.contains(written) || links.iter().any(|l| l.href.trim() == written)
+        })
+        .map(|h| (h.range.start, h.found.clone(), false))
+        .collect();
     // An HTML link sits where its text is; links whose text is not found keep document order.
     let mut cursor = 0;
     for link in links.iter().take(MAX_LINKS) {

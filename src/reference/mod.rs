@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::date::PartialDate;
-use crate::document::{Document, Format};
+use crate::document::Document;
 use crate::span::Span;
 
 mod dates;
@@ -51,14 +51,7 @@ pub struct Reference {
 
 /// Reads the fields of every note of a document, and resolves repeats ("Ibid.").
 pub fn references(doc: &Document) -> Vec<Reference> {
-    let parsed: Vec<fields::Fields> = doc
-        .notes
-        .iter()
-        .map(|n| {
-            let text = if doc.format == Format::Html { without_label(&n.text, &n.label) } else { &n.text };
-            fields::parse(text, &n.links)
-        })
-        .collect();
+    let parsed: Vec<fields::Fields> = doc.notes.iter().map(|n| fields::parse(&n.text, &n.links)).collect();
     let targets = ibid::resolve(&parsed);
     let mut refs: Vec<Reference> = Vec::with_capacity(parsed.len());
     for ((note, f), target) in doc.notes.iter().zip(&parsed).zip(&targets) {
@@ -97,29 +90,4 @@ pub fn references(doc: &Document) -> Vec<Reference> {
         refs.push(r);
     }
     refs
-}
-
-/// The note's text without its visible label when an HTML note repeats it as its first word
-/// (a sidenote's `<span class="label">2</span> Author, …`): the label is no part of the citation.
-fn without_label<'a>(text: &'a str, label: &str) -> &'a str {
-    let trimmed = text.trim_start();
-    match trimmed.strip_prefix(label) {
-        Some(rest) if !label.is_empty() && rest.starts_with(char::is_whitespace) => rest.trim_start(),
-        _ => text,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::without_label;
-
-    #[test]
-    fn a_repeated_visible_label_is_dropped() {
-        assert_eq!(without_label("2 Ritika Banerjee, “T,” Dawn.", "2"), "Ritika Banerjee, “T,” Dawn.");
-        assert_eq!(without_label(" 12 Khan, “T.”", "12"), "Khan, “T.”");
-        assert_eq!(without_label("1971: A Global History", "1"), "1971: A Global History");
-        assert_eq!(without_label("Khan, “T.”", "2"), "Khan, “T.”");
-        assert_eq!(without_label("2", "2"), "2");
-        assert_eq!(without_label("x", ""), "x");
-    }
 }
