@@ -39,5 +39,5 @@ pub use document::{Document, Format};
 pub use error::{Error, Result};
 pub use finding::{Finding, Rule, Severity};
 pub use reference::Reference;
-pub use report::{DocumentReport, Report, Summary};
+pub use report::{DocumentReport, Report, RunInfo, Summary};
 pub use span::Span;

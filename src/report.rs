@@ -18,6 +18,8 @@ pub const REPORT_VERSION: u32 = 1;
 pub struct Report {
     /// The JSON shape's version ([`REPORT_VERSION`]).
     pub version: u32,
+    /// What ran, when, and with which settings.
+    pub run: RunInfo,
     /// Documents in input order.
     pub documents: Vec<DocumentReport>,
     /// Totals.
@@ -28,7 +30,13 @@ impl Report {
     /// A report over documents, with totals computed.
     pub fn new(documents: Vec<DocumentReport>) -> Report {
         let summary = Summary::of(&documents);
-        Report { version: REPORT_VERSION, documents, summary }
+        Report { version: REPORT_VERSION, run: RunInfo::default(), documents, summary }
+    }
+
+    /// The same report with its run information set.
+    pub fn with_run(mut self, run: RunInfo) -> Report {
+        self.run = run;
+        self
     }
 
     /// Every finding in the report, with its document, in report order.
@@ -39,6 +47,30 @@ impl Report {
     /// The most severe finding's severity, if there is any finding.
     pub fn worst(&self) -> Option<Severity> {
         self.findings().map(|(_, f)| f.severity).max()
+    }
+}
+
+/// What ran, when and how: the evidence's context in audit reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunInfo {
+    /// The tool and its version, e.g. `citecheck 0.1.0`.
+    pub tool: String,
+    /// The command: `extract` or `check`.
+    pub command: String,
+    /// When the run started (RFC 3339, UTC); `None` when reproducible output was asked for.
+    pub started: Option<String>,
+    /// The settings that shaped the result, by name (concurrency, timeouts, remaps…), in order.
+    pub settings: Vec<(String, String)>,
+}
+
+impl Default for RunInfo {
+    fn default() -> Self {
+        RunInfo {
+            tool: format!("citecheck {}", env!("CARGO_PKG_VERSION")),
+            command: String::new(),
+            started: None,
+            settings: Vec::new(),
+        }
     }
 }
 

@@ -54,6 +54,31 @@ pub(crate) fn check_options(net: &NetArgs) -> Result<CheckOptions> {
     Ok(options)
 }
 
+/// The settings that shape a check's result, for the report's record of the run.
+pub(crate) fn settings(net: &NetArgs) -> Vec<(String, String)> {
+    let mut out = vec![
+        ("max-concurrency".to_owned(), net.max_concurrency.to_string()),
+        ("host-concurrency".to_owned(), net.host_concurrency.to_string()),
+        ("host-interval".to_owned(), net.host_interval.clone()),
+        ("connect-timeout".to_owned(), net.connect_timeout.clone()),
+        ("timeout".to_owned(), net.timeout.clone()),
+        ("deadline".to_owned(), net.deadline.clone()),
+        ("attempts".to_owned(), net.attempts.to_string()),
+        ("max-redirects".to_owned(), net.max_redirects.to_string()),
+        ("max-body-bytes".to_owned(), net.max_body_bytes.to_string()),
+        ("allow-private".to_owned(), net.allow_private.to_string()),
+    ];
+    if let Some(ua) = &net.user_agent {
+        out.push(("user-agent".into(), ua.clone()));
+    }
+    out.extend(net.remap.iter().map(|r| ("remap".to_owned(), r.clone())));
+    out.extend(net.exclude.iter().map(|r| ("exclude".to_owned(), r.clone())));
+    out.extend(net.include.iter().map(|r| ("include".to_owned(), r.clone())));
+    // Header values can carry credentials: only their names are recorded.
+    out.extend(net.headers.iter().map(|h| ("header".to_owned(), h.split(':').next().unwrap_or("").trim().to_owned())));
+    out
+}
+
 fn config(setting: &str, message: String) -> Error {
     Error::Config { setting: setting.to_owned(), message }
 }

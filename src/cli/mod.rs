@@ -60,6 +60,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         return ExitCode::from(exit::USAGE);
     }
     let extracted: Vec<DocumentReport> = docs.iter().map(DocumentReport::extract).collect();
+    let run = run_info("check", config::settings(&args.net));
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -85,6 +86,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     });
     // Fetches still under way when interrupted are dropped with the runtime; do not wait long.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    let report = report.with_run(run);
     emit(&report, &args.output);
     if interrupted.load(Ordering::SeqCst) {
         return ExitCode::from(exit::INTERRUPTED);
@@ -94,11 +96,26 @@ fn check(args: &CheckArgs) -> ExitCode {
 
 fn extract(input: &InputArgs, output: &OutputArgs) -> ExitCode {
     let (docs, input_errors) = load_all(input);
-    let report = Report::new(docs.iter().map(DocumentReport::extract).collect());
+    let report =
+        Report::new(docs.iter().map(DocumentReport::extract).collect()).with_run(run_info("extract", Vec::new()));
     if !(input_errors && docs.is_empty()) {
         emit(&report, output);
     }
     exit::for_report(&report, output.fail_on, input_errors)
+}
+
+/// When and how this run happened. `SOURCE_DATE_EPOCH` (seconds since 1970, the
+/// reproducible-builds convention) fixes the time, so that output is byte-identical.
+fn run_info(command: &str, settings: Vec<(String, String)>) -> citecheck::RunInfo {
+    let now = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+    });
+    citecheck::RunInfo {
+        command: command.to_owned(),
+        started: Some(citecheck::date::rfc3339(now)),
+        settings,
+        ..citecheck::RunInfo::default()
+    }
 }
 
 /// Reads every input; each failure is reported once on stderr and the others still run.

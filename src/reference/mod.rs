@@ -44,6 +44,10 @@ pub struct Reference {
     pub repeats: Option<String>,
     /// Markers pointing at this note.
     pub markers: Vec<Span>,
+    /// Why this reference is ignored (configuration or an inline comment), when it is: an
+    /// ignored reference is neither linted nor fetched, and reports show the reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignored: Option<String>,
     /// URLs in the note that could not be parsed, with the reason.
     #[serde(skip)]
     pub malformed: Vec<(String, String)>,
@@ -69,6 +73,7 @@ pub fn references(doc: &Document) -> Vec<Reference> {
             doi: f.doi.clone(),
             repeats: None,
             markers: note.markers.clone(),
+            ignored: None,
             malformed: f.malformed.clone(),
         };
         if let Some(t) = *target {

@@ -31,6 +31,8 @@ where
 {
     let mut cmd = Command::cargo_bin("citecheck").expect("the binary is built");
     cmd.current_dir(root()).args(args).env("NO_COLOR", "1").env_remove("GITHUB_STEP_SUMMARY");
+    // Reproducible output: the report's time is fixed (snapshots compare it).
+    cmd.env("SOURCE_DATE_EPOCH", "1742808600");
     cmd.timeout(std::time::Duration::from_secs(60));
     Run { cmd, stdin: None }
 }
