@@ -10,6 +10,14 @@ use crate::finding::{Finding, Severity};
 use crate::reference::Reference;
 use crate::verdict::Check;
 
+/// How a report is rendered into the formats for tools and people.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Paths in the report are shown relative to this directory when they are under it (SARIF
+    /// `artifactLocation`, annotations), as CI tools expect.
+    pub root: Option<std::path::PathBuf>,
+}
+
 /// The version of the JSON report's shape; bumped only for incompatible changes.
 pub const REPORT_VERSION: u32 = 1;
 
