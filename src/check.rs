@@ -67,7 +67,15 @@ pub struct CheckOptions {
     pub exclude: Vec<Regex>,
     /// Thresholds for judging.
     pub judge: JudgeOptions,
+    /// Cited (or remapped) URLs longer than this many bytes are `invalid-url` and not fetched
+    /// ([`DEFAULT_MAX_URL_LENGTH`] by default).
+    pub max_url_length: usize,
 }
+
+/// The default of [`CheckOptions::max_url_length`]: the 8,000 bytes HTTP recommends every
+/// server accept (RFC 9110, section 4.1), rounded up. A longer URL is almost always a pasting
+/// accident (two URLs run together, a data dump), and many servers refuse it anyway.
+pub const DEFAULT_MAX_URL_LENGTH: usize = 8192;
 
 impl Default for CheckOptions {
     fn default() -> Self {
@@ -79,6 +87,7 @@ impl Default for CheckOptions {
             include: Vec::new(),
             exclude: Vec::new(),
             judge: JudgeOptions::default(),
+            max_url_length: DEFAULT_MAX_URL_LENGTH,
         }
     }
 }
@@ -117,6 +126,12 @@ impl CheckOptions {
     /// Adds an exclude pattern.
     pub fn exclude(mut self, pattern: Regex) -> Self {
         self.exclude.push(pattern);
+        self
+    }
+
+    /// Sets the longest URL fetched, in bytes (at least 1).
+    pub fn max_url_length(mut self, bytes: usize) -> Self {
+        self.max_url_length = bytes.max(1);
         self
     }
 }
@@ -237,8 +252,15 @@ impl Checker {
                 Check::without_fetch(Verdict::InvalidUrl, Some(reference.malformed[0].1.clone()))
             });
         };
+        let limit = self.options.max_url_length;
+        if cited.len() > limit {
+            return Plan::Done(too_long(reference, "cited URL", cited.len(), limit));
+        }
         let rewritten = self.options.remap.iter().find_map(|r| r.apply(cited));
         let target = rewritten.as_deref().unwrap_or(cited);
+        if target.len() > limit {
+            return Plan::Done(too_long(reference, "URL after remapping", target.len(), limit));
+        }
         let excluded = self.options.exclude.iter().any(|re| re.is_match(cited) || re.is_match(target))
             || (!self.options.include.is_empty()
                 && !self.options.include.iter().any(|re| re.is_match(cited) || re.is_match(target)));
@@ -310,6 +332,15 @@ impl Checker {
     }
 }
 
+/// The check of a reference whose URL is over the length limit: `invalid-url`, with a finding,
+/// since nothing before the check looked at the length.
+fn too_long(reference: &crate::reference::Reference, what: &str, len: usize, limit: usize) -> Check {
+    let message = format!("the {what} is {len} bytes long, over the limit of {limit} bytes; it was not fetched");
+    let mut c = Check::without_fetch(Verdict::InvalidUrl, Some(message.clone()));
+    c.findings.push(Finding::new(Rule::MalformedUrl, reference.span, format!("note {}: {message}", reference.label)));
+    c
+}
+
 /// Page metadata, when the fetch gave an HTML page.
 fn read_page(outcome: &FetchOutcome) -> Option<PageMeta> {
     if outcome.error.is_some() || outcome.body.is_empty() {
@@ -333,5 +364,32 @@ mod tests {
         assert_eq!(r.apply("ftp://x"), None);
         assert!(Remap::parse("no-space").is_err());
         assert!(Remap::parse("( x").is_err());
+    }
+
+    fn reference(url: &str) -> crate::reference::Reference {
+        let text = format!("A claim.[^1]\n\n[^1]: <{url}>\n");
+        let doc = crate::document::parse(std::path::Path::new("a.md"), text.as_bytes(), None).unwrap();
+        crate::reference::references(&doc).remove(0)
+    }
+
+    #[test]
+    fn urls_over_the_length_limit_are_invalid_and_not_fetched() {
+        let checker = Checker::new(CheckOptions::default().max_url_length(40)).unwrap();
+        let long = format!("https://news.test/{}", "a".repeat(40));
+        let Plan::Done(check) = checker.plan(&reference(&long)) else { panic!("a long URL must not be fetched") };
+        assert_eq!(check.verdict, Verdict::InvalidUrl);
+        let message = check.error.as_deref().unwrap();
+        assert!(message.contains("58 bytes long, over the limit of 40 bytes"), "{message}");
+        assert_eq!(check.findings[0].rule, Rule::MalformedUrl);
+        assert!(matches!(checker.plan(&reference("https://news.test/a")), Plan::Fetch(..)));
+        // A remap that makes the URL too long is caught as well.
+        let remapped = CheckOptions::default()
+            .max_url_length(40)
+            .remap(Remap::parse(r"^(.*)$ $1/and/then/some/more/path").unwrap());
+        let checker = Checker::new(remapped).unwrap();
+        let Plan::Done(check) = checker.plan(&reference("https://news.test/abc")) else {
+            panic!("too long once remapped")
+        };
+        assert!(check.error.as_deref().unwrap().contains("after remapping"));
     }
 }

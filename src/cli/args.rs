@@ -71,6 +71,15 @@ pub(crate) struct NetArgs {
     /// Read at most this many (decompressed) bytes of a page.
     #[arg(long, value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
     pub(crate) max_body_bytes: u64,
+    /// Read at most this many bytes of a response that is not HTML (PDF, images, plain text).
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
+    pub(crate) max_other_bytes: u64,
+    /// Give up on one URL (every attempt, redirect and wait) after this long.
+    #[arg(long, value_name = "DURATION", default_value = "60s")]
+    pub(crate) url_timeout: String,
+    /// Do not fetch URLs longer than this many bytes (they are `invalid-url`).
+    #[arg(long, value_name = "BYTES", default_value_t = citecheck::check::DEFAULT_MAX_URL_LENGTH)]
+    pub(crate) max_url_length: usize,
     /// The User-Agent header to send.
     #[arg(long, value_name = "STRING")]
     pub(crate) user_agent: Option<String>,
@@ -115,6 +124,9 @@ pub(crate) struct InputArgs {
     /// Refuse documents larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024 * 1024)]
     pub(crate) max_document_bytes: u64,
+    /// Read at most this many notes per document; the rest are ignored with a warning.
+    #[arg(long, value_name = "N", default_value_t = citecheck::document::DEFAULT_MAX_NOTES)]
+    pub(crate) max_notes: usize,
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,8 @@ pub(crate) fn check_options(net: &NetArgs) -> Result<CheckOptions> {
         .attempts(positive("--attempts", net.attempts as usize)? as u32)
         .max_redirects(net.max_redirects)
         .max_body_bytes(positive("--max-body-bytes", net.max_body_bytes as usize)? as u64)
+        .max_other_bytes(positive("--max-other-bytes", net.max_other_bytes as usize)? as u64)
+        .total_timeout(duration("--url-timeout", &net.url_timeout)?)
         .allow_private(net.allow_private);
     if let Some(ua) = &net.user_agent {
         fetch = fetch.user_agent(ua.clone());
@@ -41,7 +43,8 @@ pub(crate) fn check_options(net: &NetArgs) -> Result<CheckOptions> {
     let mut options = CheckOptions::default()
         .fetch(fetch)
         .max_concurrency(positive("--max-concurrency", net.max_concurrency)?)
-        .deadline(deadline);
+        .deadline(deadline)
+        .max_url_length(positive("--max-url-length", net.max_url_length)?);
     for spec in &net.remap {
         options = options.remap(Remap::parse(spec)?);
     }

@@ -122,6 +122,7 @@ fn run_info(command: &str, settings: Vec<(String, String)>) -> citecheck::RunInf
 fn load_all(input: &InputArgs) -> (Vec<document::Document>, bool) {
     let options = LoadOptions {
         max_bytes: input.max_document_bytes,
+        max_notes: input.max_notes,
         format: input.input_format.map(|f| match f {
             InputFormat::Text => Format::Text,
             InputFormat::Markdown => Format::Markdown,
@@ -136,8 +137,7 @@ fn load_all(input: &InputArgs) -> (Vec<document::Document>, bool) {
     };
     for path in &input.paths {
         if path.as_os_str() == "-" {
-            match read_stdin(options.max_bytes).and_then(|b| document::parse(Path::new("<stdin>"), &b, options.format))
-            {
+            match read_stdin(options.max_bytes).and_then(|b| document::parse_with(Path::new("<stdin>"), &b, &options)) {
                 Ok(doc) => docs.push(doc),
                 Err(e) => fail(e),
             }

@@ -153,6 +153,11 @@ mod html;
 mod markdown;
 mod text;
 
+/// The default of [`LoadOptions::max_notes`]: far more than any real document has (long reports
+/// run to a few thousand notes), few enough that a generated or hostile file cannot turn into
+/// hundreds of thousands of fetches.
+pub const DEFAULT_MAX_NOTES: usize = 10_000;
+
 /// Limits on what a document may be.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
@@ -160,11 +165,14 @@ pub struct LoadOptions {
     pub max_bytes: u64,
     /// Overrides the format implied by the file name.
     pub format: Option<Format>,
+    /// Notes beyond this many are ignored, with a `limit-reached` warning naming the first one
+    /// left out ([`DEFAULT_MAX_NOTES`] by default).
+    pub max_notes: usize,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { max_bytes: 256 * 1024 * 1024, format: None }
+        LoadOptions { max_bytes: 256 * 1024 * 1024, format: None, max_notes: DEFAULT_MAX_NOTES }
     }
 }
 
@@ -179,15 +187,23 @@ pub fn read(path: &Path, options: &LoadOptions) -> Result<Document> {
         return Err(Error::TooLarge { path: path.to_path_buf(), size: meta.len(), limit: options.max_bytes });
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    parse(path, &bytes, options.format)
+    parse_with(path, &bytes, options)
 }
 
 /// Parses a document already in memory. With `format: None` the format comes from the file
-/// name's extension, or, failing that, from the content.
+/// name's extension, or, failing that, from the content. The other limits are the defaults of
+/// [`LoadOptions`].
 pub fn parse(path: &Path, bytes: &[u8], format: Option<Format>) -> Result<Document> {
+    parse_with(path, bytes, &LoadOptions { format, ..LoadOptions::default() })
+}
+
+/// [`parse`] with every setting of `options` (the format and the notes limit; `max_bytes` is for
+/// the caller that reads the bytes).
+pub fn parse_with(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Document> {
+    let format = options.format;
     let (text, lossy) = decode(path, bytes)?;
     let format = format.or_else(|| Format::from_path(path)).unwrap_or_else(|| Format::sniff(&text));
-    let parsed = match format {
+    let mut parsed = match format {
         Format::Text => text::parse(&text),
         Format::Markdown => markdown::parse(&text),
         Format::Html => html::parse(&text),
@@ -200,7 +216,36 @@ pub fn parse(path: &Path, bytes: &[u8], format: Option<Format>) -> Result<Docume
             "the file is not valid UTF-8; invalid bytes were replaced with U+FFFD",
         ));
     }
-    Ok(assemble(path.to_path_buf(), format, text, parsed, findings))
+    let cut = limit_notes(&mut parsed, options.max_notes);
+    let mut doc = assemble(path.to_path_buf(), format, text, parsed, findings);
+    if let Some((total, at)) = cut {
+        let span = Locator::new(&doc.text).span(at.start, at.end);
+        doc.findings.push(Finding::new(
+            Rule::LimitReached,
+            span,
+            format!(
+                "the document has {total} notes; only the first {} are read and the rest are ignored \
+                 (the notes limit)",
+                options.max_notes
+            ),
+        ));
+    }
+    Ok(doc)
+}
+
+/// Keeps the first `max` notes, and drops the markers that point only at notes left out (so the
+/// cut does not turn into a flood of orphan markers). Returns how many notes there were and
+/// where the first one left out starts, when any was.
+fn limit_notes(parsed: &mut Parsed, max: usize) -> Option<(usize, Range<usize>)> {
+    if parsed.notes.len() <= max {
+        return None;
+    }
+    let total = parsed.notes.len();
+    let at = parsed.notes[max].at.clone();
+    let dropped: std::collections::HashSet<String> = parsed.notes.drain(max..).map(|n| n.label).collect();
+    let kept: std::collections::HashSet<&str> = parsed.notes.iter().map(|n| n.label.as_str()).collect();
+    parsed.markers.retain(|m| kept.contains(m.label.as_str()) || !dropped.contains(&m.label));
+    Some((total, at))
 }
 
 /// Expands the given paths: files are kept as given, directories are walked (sorted, so the
@@ -338,4 +383,32 @@ fn subtract(ranges: &[Range<usize>], holes: &[Range<usize>]) -> Vec<Range<usize>
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_beyond_the_limit_are_ignored_with_a_warning() {
+        let text = "One.[^1] Two.[^2] Three.[^3]\n\n[^1]: First.\n[^2]: Second.\n[^3]: Third.\n";
+        let options = LoadOptions { max_notes: 2, format: Some(Format::Markdown), ..LoadOptions::default() };
+        let doc = parse_with(Path::new("a.md"), text.as_bytes(), &options).unwrap();
+        assert_eq!(doc.notes.iter().map(|n| n.label.as_str()).collect::<Vec<_>>(), ["1", "2"]);
+        // The marker of the note left out goes with it: no orphan-marker flood.
+        assert_eq!(doc.markers.iter().map(|m| m.label.as_str()).collect::<Vec<_>>(), ["1", "2"]);
+        let warning = doc.findings.iter().find(|f| f.rule == Rule::LimitReached).expect("a limit-reached finding");
+        assert_eq!(warning.severity, crate::finding::Severity::Warning);
+        assert_eq!(warning.span.line, 5, "it points at the first note left out");
+        assert!(warning.message.contains("3 notes; only the first 2"), "{}", warning.message);
+    }
+
+    #[test]
+    fn within_the_limit_nothing_changes() {
+        let text = "One.¹\n\n¹ First.\n";
+        let options = LoadOptions { max_notes: 1, ..LoadOptions::default() };
+        let doc = parse_with(Path::new("a.txt"), text.as_bytes(), &options).unwrap();
+        assert_eq!(doc.notes.len(), 1);
+        assert!(doc.findings.iter().all(|f| f.rule != Rule::LimitReached));
+    }
 }

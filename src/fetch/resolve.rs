@@ -71,6 +71,18 @@ pub(crate) async fn resolve_allowed(
         .await
         .map_err(|e| DnsError { host: host.to_owned(), message: e.to_string() })?
         .collect();
+    filter_allowed(host, found, allow_private)
+}
+
+/// The addresses of one lookup's answer that the policy allows. This runs on every lookup, and
+/// what it returns is all reqwest's connector ever connects to: there is no separate "check"
+/// lookup whose answer could differ from the "connect" lookup, which is what DNS rebinding
+/// needs.
+pub(crate) fn filter_allowed(
+    host: &str,
+    found: Vec<SocketAddr>,
+    allow_private: bool,
+) -> Result<Vec<SocketAddr>, Box<dyn std::error::Error + Send + Sync>> {
     let mut refused = None;
     let allowed: Vec<SocketAddr> = found
         .into_iter()
@@ -102,6 +114,37 @@ mod tests {
         assert!(blocked.to_string().starts_with("refused to connect to localhost: it resolves to"), "{blocked}");
         let allowed = resolve_allowed("localhost", true).await.unwrap();
         assert!(allowed.iter().all(|a| a.ip().is_loopback()));
+    }
+
+    fn addrs(list: &[&str]) -> Vec<SocketAddr> {
+        list.iter().map(|a| SocketAddr::new(a.parse().unwrap(), 0)).collect()
+    }
+
+    #[test]
+    fn a_rebinding_answer_is_refused_on_the_lookup_that_would_connect() {
+        // A hostile name server answers a public address first and loopback the second time.
+        let first = filter_allowed("rebind.test", addrs(&["93.184.215.14"]), false).unwrap();
+        assert_eq!(first, addrs(&["93.184.215.14"]));
+        let second = filter_allowed("rebind.test", addrs(&["127.0.0.1"]), false).unwrap_err();
+        let blocked = second.downcast_ref::<BlockedError>().expect("blocked");
+        assert_eq!(blocked.addr.to_string(), "127.0.0.1");
+        // Mixing a private address into a public answer only gets the public one connected to.
+        let mixed = filter_allowed("rebind.test", addrs(&["10.0.0.7", "93.184.215.14", "::1"]), false).unwrap();
+        assert_eq!(mixed, addrs(&["93.184.215.14"]));
+        let mapped = filter_allowed("rebind.test", addrs(&["::ffff:169.254.169.254"]), false).unwrap_err();
+        assert!(mapped.to_string().contains("link-local"), "{mapped}");
+        assert!(filter_allowed("empty.test", Vec::new(), false).unwrap_err().downcast_ref::<DnsError>().is_some());
+    }
+
+    #[tokio::test]
+    async fn the_resolver_reqwest_calls_applies_the_policy() {
+        let resolver = GuardedResolver { allow_private: false };
+        let name: Name = "localhost".parse().unwrap();
+        let err = match resolver.resolve(name).await {
+            Ok(_) => panic!("localhost must not resolve to a connectable address"),
+            Err(e) => e,
+        };
+        assert!(err.downcast_ref::<BlockedError>().is_some(), "{err}");
     }
 
     #[tokio::test]

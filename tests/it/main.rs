@@ -2,9 +2,14 @@
 //! network ones against real servers on 127.0.0.1 (see `support`), the binary through `harness`.
 
 mod check;
+mod determinism;
 mod expectations;
 mod extract;
+mod faults;
 mod fetch;
 mod harness;
+mod interrupt;
+mod properties;
 mod snapshots;
+mod ssrf;
 mod support;

@@ -48,6 +48,9 @@ pub(crate) enum Fault {
     Close,
     /// Reset the connection (TCP RST) without answering.
     Reset,
+    /// Send a status line, then one more header line every so often, forever (slowloris in
+    /// reverse: headers that never end).
+    SlowHeaders(Duration),
 }
 
 /// A concrete reply, as the connection handler writes it.
@@ -62,6 +65,10 @@ pub(crate) struct Fixed {
     pub(crate) framing: Framing,
     pub(crate) fault: Option<Fault>,
     pub(crate) keep_alive: bool,
+    /// After the headers, send this many body bytes, then reset the connection.
+    pub(crate) reset_after: Option<usize>,
+    /// After the body, send this again and again until the client goes away.
+    pub(crate) endless: Option<Vec<u8>>,
 }
 
 impl Fixed {
@@ -76,6 +83,8 @@ impl Fixed {
             framing: Framing::Length,
             fault: None,
             keep_alive: true,
+            reset_after: None,
+            endless: None,
         }
     }
 
@@ -150,6 +159,12 @@ impl Reply {
         Reply::fault(Fault::Reset)
     }
 
+    /// Read the request, send a status line, then a header line every `every`, never ending the
+    /// head.
+    pub fn slow_headers(every: Duration) -> Reply {
+        Reply::fault(Fault::SlowHeaders(every))
+    }
+
     fn fault(fault: Fault) -> Reply {
         let mut f = Fixed::new(0);
         f.fault = Some(fault);
@@ -200,6 +215,29 @@ impl Reply {
     pub fn wrong_content_length(self, length: u64) -> Reply {
         self.map(move |f| {
             f.framing = Framing::Lie(length);
+            f.keep_alive = false;
+        })
+    }
+
+    /// Announces the whole body, sends its first `bytes` bytes, then resets the connection (TCP
+    /// RST) mid-body.
+    pub fn reset_after(self, bytes: usize) -> Reply {
+        self.map(move |f| {
+            f.reset_after = Some(bytes);
+            f.keep_alive = false;
+        })
+    }
+
+    /// After the body, sends `filler` again and again, for as long as the client reads: an
+    /// endless body. Sent without a length (close-delimited) unless chunked framing was asked for.
+    pub fn endless(self, filler: impl Into<Vec<u8>>) -> Reply {
+        let filler: Vec<u8> = filler.into();
+        assert!(!filler.is_empty(), "Reply::endless needs a filler");
+        self.map(move |f| {
+            f.endless = Some(filler.clone());
+            if f.framing != Framing::Chunked {
+                f.framing = Framing::Close;
+            }
             f.keep_alive = false;
         })
     }

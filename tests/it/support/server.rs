@@ -349,6 +349,10 @@ async fn serve(mut stream: impl Conn, connection: usize, shared: Arc<Shared>) {
                 let _ = stream.tcp().set_zero_linger();
                 return;
             }
+            Some(Fault::SlowHeaders(every)) => {
+                let _ = slow_headers(&mut stream, every).await;
+                return;
+            }
             None => {}
         }
         let client_keeps_alive = match req.header("connection") {
@@ -357,11 +361,30 @@ async fn serve(mut stream: impl Conn, connection: usize, shared: Arc<Shared>) {
             _ => req.version == "HTTP/1.1",
         };
         let keep_alive = fixed.keep_alive && client_keeps_alive;
-        if write_reply(&mut stream, &req, fixed, keep_alive).await.is_err() || !keep_alive {
+        // A reset must not be preceded by an orderly shutdown (FIN), or the client sees an end.
+        let resets = fixed.reset_after.is_some();
+        let written = write_reply(&mut stream, &req, fixed, keep_alive).await;
+        if resets {
+            return;
+        }
+        if written.is_err() || !keep_alive {
             let _ = stream.shutdown().await;
             return;
         }
     }
+}
+
+/// A status line, then header lines one at a time, never the blank line that ends the head;
+/// returns when the client goes away.
+async fn slow_headers(stream: &mut impl Conn, every: Duration) -> std::io::Result<()> {
+    stream.write_all(b"HTTP/1.1 200 OK\r\n").await?;
+    stream.flush().await?;
+    for i in 0u64.. {
+        tokio::time::sleep(every).await;
+        stream.write_all(format!("X-Slow-{i}: still coming\r\n").as_bytes()).await?;
+        stream.flush().await?;
+    }
+    Ok(())
 }
 
 /// Reads up to the end of a request head. `Ok(None)` when the client closed the connection
@@ -450,6 +473,14 @@ async fn write_reply(
     if no_body {
         return stream.flush().await;
     }
+    if let Some(n) = fixed.reset_after {
+        stream.write_all(&fixed.body[..n.min(fixed.body.len())]).await?;
+        stream.flush().await?;
+        // Let the bytes leave before the reset, so the client sees a body cut, not a refusal.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        stream.tcp().set_zero_linger()?;
+        return Err(std::io::ErrorKind::ConnectionReset.into());
+    }
     let (piece, every) = fixed.trickle.unwrap_or((fixed.body.len().max(1), Duration::ZERO));
     for part in fixed.body.chunks(piece) {
         if !every.is_zero() {
@@ -463,6 +494,18 @@ async fn write_reply(
             stream.write_all(part).await?;
         }
         stream.flush().await?;
+    }
+    if let Some(filler) = &fixed.endless {
+        // Ends when the client stops reading and the write fails.
+        loop {
+            if fixed.framing == Framing::Chunked {
+                stream.write_all(format!("{:x}\r\n", filler.len()).as_bytes()).await?;
+                stream.write_all(filler).await?;
+                stream.write_all(b"\r\n").await?;
+            } else {
+                stream.write_all(filler).await?;
+            }
+        }
     }
     if fixed.framing == Framing::Chunked {
         stream.write_all(b"0\r\n\r\n").await?;
