@@ -43,6 +43,12 @@ pub const DEFAULT_ACCEPT_LANGUAGE: &str = "en;q=1.0, *;q=0.5";
 /// | [`host_interval`](Self::host_interval) | 250 ms between request starts per host |
 /// | [`allow_private`](Self::allow_private) | `false` |
 /// | [`proxy`](Self::proxy) | none (environment proxy variables are ignored) |
+///
+/// Response headers are bounded by hyper, not by a setting here: over HTTP/1.1 at most 100
+/// header fields in a read buffer of about 400 KiB, over HTTP/2 a header list of 16 KiB. A
+/// response over those limits fails as [`Protocol`](super::FetchErrorKind::Protocol) (the link
+/// is reported dead), never by reading on. The bytes on the wire are bounded by the
+/// decompressed limits, since no compressed byte is read without being inflated.
 #[derive(Debug, Clone)]
 pub struct FetchOptions {
     pub(crate) user_agent: String,
