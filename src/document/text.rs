@@ -19,7 +19,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
     parser.run();
     let Parser { notes, body, .. } = parser;
     let markers = find_markers(text, &body, &notes);
-    Parsed { notes: notes.into_iter().map(|n| n.finish()).collect(), markers, body }
+    Parsed { notes: notes.into_iter().map(|n| n.finish()).collect(), markers, body, cut: None }
 }
 
 /// One line: `range` excludes the line ending, `full` includes it.
