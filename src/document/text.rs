@@ -395,7 +395,8 @@ fn find_markers(text: &str, body: &[Range<usize>], notes: &[Building]) -> Vec<Ra
                     None => break,
                 }
             }
-            if !labels.contains(label.as_str()) && is_exponent(&chunk[..i]) {
+            let before = &chunk[..i];
+            if is_unit_exponent(before) || (!labels.contains(label.as_str()) && is_exponent(before)) {
                 continue;
             }
             supers.push(RawMarker { label, at: r.start + i..r.start + end });
@@ -442,7 +443,19 @@ fn find_markers(text: &str, body: &[Range<usize>], notes: &[Building]) -> Vec<Ra
     best
 }
 
-/// `50 km²`, `E = mc²`, `10¹²`: a superscript glued to a number or to a short symbol is an
+/// `50 km²`, `3 m³`: a superscript after a number and a unit is an exponent, whatever notes
+/// there are.
+fn is_unit_exponent(before: &str) -> bool {
+    let word: String = before.chars().rev().take_while(|c| c.is_alphabetic()).collect::<String>().chars().rev().collect();
+    let unit = matches!(word.as_str(), "m" | "km" | "cm" | "mm" | "ft" | "mi" | "in" | "yd" | "kg");
+    if !unit {
+        return false;
+    }
+    let rest = &before[..before.len() - word.len()];
+    rest.trim_end().chars().next_back().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// `E = mc²`, `10¹²`: a superscript glued to a number or to a short symbol is an
 /// exponent, not a marker, when no note has its label. A note's label always wins, and a
 /// superscript after a word ("Azizi¹") stays a marker, so a missing note is still reported.
 fn is_exponent(before: &str) -> bool {
