@@ -258,7 +258,8 @@ fn walk(root: ElementRef, candidate_ids: &HashSet<NodeId>, out: &mut String, lin
                     Node::Element(e) => {
                         let name = e.name();
                         let is_backlink = e.attr("role") == Some("doc-backlink")
-                            || e.classes().any(|c| c.contains("footnote-back") || c == "mw-cite-backlink" || c == "fn-back")
+                            || e.classes()
+                                .any(|c| c.contains("footnote-back") || c == "mw-cite-backlink" || c == "fn-back")
                             || (name == "a"
                                 && e.attr("href").is_some_and(|h| h.starts_with('#'))
                                 && !candidate_ids.contains(&node.id()));

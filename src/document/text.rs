@@ -446,7 +446,8 @@ fn find_markers(text: &str, body: &[Range<usize>], notes: &[Building]) -> Vec<Ra
 /// `50 km²`, `3 m³`: a superscript after a number and a unit is an exponent, whatever notes
 /// there are.
 fn is_unit_exponent(before: &str) -> bool {
-    let word: String = before.chars().rev().take_while(|c| c.is_alphabetic()).collect::<String>().chars().rev().collect();
+    let word: String =
+        before.chars().rev().take_while(|c| c.is_alphabetic()).collect::<String>().chars().rev().collect();
     let unit = matches!(word.as_str(), "m" | "km" | "cm" | "mm" | "ft" | "mi" | "in" | "yd" | "kg");
     if !unit {
         return false;
