@@ -157,7 +157,7 @@ enum NotFetched {
 /// What to do with one reference, decided before any fetch.
 enum Plan {
     /// Already decided (no URL, invalid, excluded).
-    Done(Check),
+    Done(Box<Check>),
     /// Judge from the fetch of unique URL `index`, which is this URL.
     Fetch(usize, Url),
 }
@@ -215,7 +215,7 @@ impl Checker {
         for (doc, plans) in documents.iter_mut().zip(plans) {
             for (r, (plan, extras)) in doc.references.iter_mut().zip(plans) {
                 let mut check = match plan {
-                    Plan::Done(check) => check,
+                    Plan::Done(check) => *check,
                     Plan::Fetch(i, url) => match &results[i] {
                         Some((outcome, page)) => {
                             verdict::judge(&r.reference, &url, outcome, page.as_ref(), &self.options.judge)
@@ -265,26 +265,26 @@ impl Checker {
         if let Some(reason) = &reference.ignored {
             let mut c = Check::without_fetch(Verdict::Excluded, Some(reason.clone()));
             c.findings.push(Finding::new(Rule::Excluded, at, format!("note {} is ignored: {reason}", reference.label)));
-            return Plan::Done(c);
+            return Plan::Done(Box::new(c));
         }
         let Some(cited) = reference.url.as_deref() else {
             // Malformed URLs were already reported by the lint, with their reason.
-            return Plan::Done(match reference.malformed.first() {
+            return Plan::Done(Box::new(match reference.malformed.first() {
                 None => Check::without_fetch(Verdict::NoUrl, None),
                 Some((_, why)) => Check::without_fetch(Verdict::InvalidUrl, Some(why.clone())),
-            });
+            }));
         };
         match self.target(cited) {
             Ok(url) => Plan::Fetch(0, url),
             Err(NotFetched::Excluded(why)) => {
                 let mut c = Check::without_fetch(Verdict::Excluded, None);
                 c.findings.push(Finding::new(Rule::Excluded, at, format!("note {}: {why}", reference.label)));
-                Plan::Done(c)
+                Plan::Done(Box::new(c))
             }
             Err(NotFetched::Invalid(why)) => {
                 let mut c = Check::without_fetch(Verdict::InvalidUrl, Some(why.clone()));
                 c.findings.push(Finding::new(Rule::MalformedUrl, at, format!("note {}: {why}", reference.label)));
-                Plan::Done(c)
+                Plan::Done(Box::new(c))
             }
         }
     }
