@@ -146,6 +146,9 @@ pub struct Checker {
     options: CheckOptions,
 }
 
+/// A note's further URLs: (index among the unique URLs, the URL as cited).
+type Extras = Vec<(usize, String)>;
+
 /// Why a cited URL is not fetched.
 enum NotFetched {
     /// An exclude or include pattern says so.
@@ -187,7 +190,7 @@ impl Checker {
             })
         };
         // Per reference: the plan for its first URL, and the unique indexes of its other URLs.
-        let mut plans: Vec<Vec<(Plan, Vec<(usize, String)>)>> = Vec::with_capacity(documents.len());
+        let mut plans: Vec<Vec<(Plan, Extras)>> = Vec::with_capacity(documents.len());
         for doc in &documents {
             let mut doc_plans = Vec::with_capacity(doc.references.len());
             for r in &doc.references {
