@@ -132,6 +132,8 @@ pub(crate) struct Parsed {
     pub(crate) notes: Vec<RawNote>,
     pub(crate) markers: Vec<RawMarker>,
     pub(crate) body: Vec<Range<usize>>,
+    /// Where the parser stopped reading because of a limit, and which.
+    pub(crate) cut: Option<(usize, String)>,
 }
 
 #[derive(Debug)]
@@ -165,7 +167,7 @@ pub struct LoadOptions {
     pub max_bytes: u64,
     /// Overrides the format implied by the file name.
     pub format: Option<Format>,
-    /// Notes beyond this many are ignored, with a `limit-reached` warning naming the first one
+    /// Notes beyond this many are ignored, with a `input-limit` warning naming the first one
     /// left out ([`DEFAULT_MAX_NOTES`] by default).
     pub max_notes: usize,
 }
@@ -216,12 +218,16 @@ pub fn parse_with(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Do
             "the file is not valid UTF-8; invalid bytes were replaced with U+FFFD",
         ));
     }
+    if let Some((at, why)) = &parsed.cut {
+        let span = Locator::new(&text).span(*at, *at);
+        findings.push(Finding::new(Rule::InputLimit, span, format!("{why}; the rest of the document was not read")));
+    }
     let cut = limit_notes(&mut parsed, options.max_notes);
     let mut doc = assemble(path.to_path_buf(), format, text, parsed, findings);
     if let Some((total, at)) = cut {
         let span = Locator::new(&doc.text).span(at.start, at.end);
         doc.findings.push(Finding::new(
-            Rule::LimitReached,
+            Rule::InputLimit,
             span,
             format!(
                 "the document has {total} notes; only the first {} are read and the rest are ignored \
@@ -397,7 +403,7 @@ mod tests {
         assert_eq!(doc.notes.iter().map(|n| n.label.as_str()).collect::<Vec<_>>(), ["1", "2"]);
         // The marker of the note left out goes with it: no orphan-marker flood.
         assert_eq!(doc.markers.iter().map(|m| m.label.as_str()).collect::<Vec<_>>(), ["1", "2"]);
-        let warning = doc.findings.iter().find(|f| f.rule == Rule::LimitReached).expect("a limit-reached finding");
+        let warning = doc.findings.iter().find(|f| f.rule == Rule::InputLimit).expect("an input-limit finding");
         assert_eq!(warning.severity, crate::finding::Severity::Warning);
         assert_eq!(warning.span.line, 5, "it points at the first note left out");
         assert!(warning.message.contains("3 notes; only the first 2"), "{}", warning.message);
@@ -409,6 +415,6 @@ mod tests {
         let options = LoadOptions { max_notes: 1, ..LoadOptions::default() };
         let doc = parse_with(Path::new("a.txt"), text.as_bytes(), &options).unwrap();
         assert_eq!(doc.notes.len(), 1);
-        assert!(doc.findings.iter().all(|f| f.rule != Rule::LimitReached));
+        assert!(doc.findings.iter().all(|f| f.rule != Rule::InputLimit));
     }
 }

@@ -61,6 +61,9 @@ fn ctrl_c_writes_the_report_with_the_rest_not_checked_and_exits_130() {
         .expect("spawn citecheck");
     // Interrupt once every URL has been asked for: the quick one is answered, the others hang.
     let asked = wait_for(Duration::from_secs(20), || server.requests().len() >= 4);
+    // The quick page's answer is read and parsed after its request arrived: give it time to
+    // land before the interruption, which is what the report is expected to keep.
+    std::thread::sleep(Duration::from_millis(1000));
     let started = Instant::now();
     kill("INT", child.id());
     // Reading to the end of stdout waits for the process; a bounded wait guards the test.
