@@ -328,6 +328,10 @@ impl Finder<'_> {
     /// The offset of `value` where it stands as the value of one of `attrs` (`id="value"`,
     /// `id='value'` or `id=value`), searching forward from the cursor.
     fn find_attr(&mut self, attrs: &[&str], value: &str) -> Option<usize> {
+        // An empty value (`<li id>`) matches everywhere without advancing: it cannot be located.
+        if value.is_empty() {
+            return None;
+        }
         let mut from = self.cursor;
         while let Some(i) = self.text.get(from..)?.find(value) {
             let at = from + i;
@@ -470,5 +474,19 @@ mod tests {
         for text in ["", "<", "<a href='#'>", "<sup><a href=\"#x\">1</a></sup><div id=x>", "<<<>>>&&&"] {
             let _ = parse(text);
         }
+    }
+
+    #[test]
+    fn found_by_fuzzing_a_note_with_an_empty_id_does_not_hang() {
+        // `<li id>` has the id "", which the position finder used to look for forever.
+        let text = "<p>A claim.<a href=\"#fn1\"><sup>1</sup></a> Another.<a href=\"#fn2\"><sup>2</sup></a></p>\n\
+                    <ol><li id=\"fn1\">First note, <a href=\"https://a.test/1\">link</a>.</li>\n\
+                    <li id>Second note, <a href=\"https://a.test/2\">link</a>.</li>\n\
+                    <li name=\"\" id=\"fn2\">Third.</li></ol>";
+        let parsed = parse(text);
+        for note in &parsed.notes {
+            assert!(note.at.start <= note.at.end && note.at.end <= text.len(), "{:?}", note.at);
+        }
+        assert!(parsed.notes.iter().any(|n| n.text.starts_with("First note")), "{:?}", parsed.notes);
     }
 }
