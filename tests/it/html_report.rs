@@ -330,7 +330,7 @@ fn a_screenshot_of_the_report() {
         profile.path(),
         &[
             format!("--screenshot={}", png.display()),
-            "--window-size=1280,5000".into(),
+            "--window-size=1280,2300".into(),
             "--force-device-scale-factor=1".into(),
         ],
         &file_url(&page),
