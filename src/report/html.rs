@@ -470,9 +470,23 @@ fn cited(h: &mut Html, r: &ReferenceReport) {
         }
         h.raw("</p>");
     }
-    for url in &reference.urls {
+    for (i, url) in reference.urls.iter().enumerate() {
         h.raw("<p class=\"url\">");
         link(h, url);
+        // The first URL is judged in full under "Found"; further ones are only resolved.
+        let other = r.check.as_ref().and_then(|c| c.other_urls.iter().find(|o| &o.url == url));
+        if let Some(o) = other.filter(|_| i > 0) {
+            h.raw(" ");
+            badge(h, look(o.verdict));
+            if let Some(s) = o.status {
+                let _ = write!(h.0, " <span class=\"muted\">HTTP {s}</span>");
+            }
+            if let Some(e) = &o.error {
+                h.raw(" <span class=\"muted\">");
+                h.text(e);
+                h.raw("</span>");
+            }
+        }
         h.raw("</p>");
     }
     if reference.urls.is_empty()
@@ -1008,5 +1022,22 @@ mod tests {
         let options = RenderOptions { root: Some("/repo".into()) };
         assert_eq!(shown_path("/repo/docs/a.md", &options), "docs/a.md");
         assert_eq!(shown_path("/elsewhere/a.md", &options), "/elsewhere/a.md");
+    }
+
+    #[test]
+    fn further_urls_show_whether_they_resolve() {
+        let mut r = reference("2", Some("T"), Some("https://a.test/1"));
+        r.urls.push("https://b.test/2".into());
+        let mut c = Check::without_fetch(Verdict::Ok, None);
+        c.other_urls.push(crate::verdict::UrlStatus {
+            url: "https://b.test/2".into(),
+            status: Some(404),
+            verdict: Verdict::Dead,
+            error: Some("HTTP 404".into()),
+        });
+        let html = render(&report(vec![checked(r, c)], Vec::new()), &RenderOptions::default());
+        let cited = html.split("<td class=\"cited\">").nth(1).unwrap_or("");
+        assert!(cited.contains("https://b.test/2</a> <span class=\"badge v-dead\""), "{cited}");
+        assert!(cited.contains("HTTP 404"));
     }
 }
