@@ -1,6 +1,8 @@
 //! The report: every document checked, its references (with their check, once checked) and its
 //! findings, plus totals. It is the one value every output format renders.
 
+pub mod html;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;

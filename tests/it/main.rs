@@ -6,5 +6,6 @@ mod expectations;
 mod extract;
 mod fetch;
 mod harness;
+mod html_report;
 mod snapshots;
 mod support;
