@@ -230,6 +230,15 @@ impl Checker {
     }
 
     fn plan(&self, reference: &crate::reference::Reference) -> Plan {
+        if let Some(reason) = &reference.ignored {
+            let mut c = Check::without_fetch(Verdict::Excluded, None);
+            c.findings.push(Finding::new(
+                Rule::Excluded,
+                reference.span,
+                format!("note {} is ignored and was not checked: {reason}", reference.label),
+            ));
+            return Plan::Done(c);
+        }
         let Some(cited) = reference.url.as_deref() else {
             return Plan::Done(if reference.malformed.is_empty() {
                 Check::without_fetch(Verdict::NoUrl, None)
