@@ -244,6 +244,7 @@ pub struct ConfigFile {
     pub path: PathBuf,
     /// What it says.
     pub config: Config,
+    text: String,
 }
 
 impl ConfigFile {
@@ -263,8 +264,19 @@ impl ConfigFile {
             key: None,
             message: format!("the file is not UTF-8 ({e})"),
         })?;
+        ConfigFile::from_text(path, text)
+    }
+
+    /// Parses `text` as the contents of the file at `path`.
+    pub fn from_text(path: &Path, text: String) -> Result<ConfigFile> {
         let config = Config::parse(&text).map_err(|e| e.in_file(path))?;
-        Ok(ConfigFile { path: path.to_path_buf(), config })
+        Ok(ConfigFile { path: path.to_path_buf(), config, text })
+    }
+
+    /// An error about the value at `span` (from a [`Spanned`] value) under `key`.
+    pub fn error_at(&self, span: std::ops::Range<usize>, key: &str, message: impl Into<String>) -> Error {
+        let (line, column) = Config::position(&self.text, span.start);
+        Error::ConfigFile { path: self.path.clone(), line, column, key: Some(key.to_owned()), message: message.into() }
     }
 
     /// The directory relative paths in the file start from.
