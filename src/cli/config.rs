@@ -59,12 +59,24 @@ pub(crate) fn load_file(cli: &Cli, cwd: &Path) -> Result<Option<ConfigFile>> {
     let path = match &cli.config {
         Some(p) => p.clone(),
         None => match file::discover(cwd) {
-            // Shown relative to where the run started when it is there, as people wrote it.
-            Some(p) => p.strip_prefix(cwd).map(Path::to_path_buf).unwrap_or(p),
+            Some(p) => relative_to_ancestor(cwd, &p),
             None => return Ok(None),
         },
     };
     ConfigFile::load(&path).map(Some)
+}
+
+/// A file found in `cwd` or one of its ancestors, as a path relative to `cwd`
+/// (`../../citecheck.toml`), so that it and the paths it names read as people write them.
+fn relative_to_ancestor(cwd: &Path, found: &Path) -> PathBuf {
+    let Some(dir) = found.parent() else { return found.to_path_buf() };
+    let Ok(rest) = cwd.strip_prefix(dir) else { return found.to_path_buf() };
+    let mut out = PathBuf::new();
+    for _ in rest.components() {
+        out.push("..");
+    }
+    out.push(found.file_name().unwrap_or_default());
+    out
 }
 
 /// Merges the command line (`input`, `output`, and for `check` `net` and `no_progress`) with
@@ -410,6 +422,14 @@ mod tests {
         assert!(report_target("json").unwrap_err().contains("FORMAT=PATH"));
         assert!(report_target("xml=a").unwrap_err().contains("human, json"));
         assert!(report_target("json= ").is_err());
+    }
+
+    #[test]
+    fn a_discovered_file_is_named_from_the_working_directory() {
+        let found = Path::new("/repo/citecheck.toml");
+        assert_eq!(relative_to_ancestor(Path::new("/repo"), found), PathBuf::from("citecheck.toml"));
+        assert_eq!(relative_to_ancestor(Path::new("/repo/a/b"), found), PathBuf::from("../../citecheck.toml"));
+        assert_eq!(relative_to_ancestor(Path::new("/other"), found), found.to_path_buf());
     }
 
     #[test]
