@@ -127,6 +127,9 @@ pub struct Check {
     pub page: Option<PageSummary>,
     /// Why the fetch failed, for a person.
     pub error: Option<String>,
+    /// The note's other URLs (an archived copy, a second source): each checked to resolve.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_urls: Vec<UrlStatus>,
     /// Findings about this reference (also listed with the document's findings).
     pub findings: Vec<Finding>,
 }
@@ -146,9 +149,53 @@ impl Check {
             title_diff: Vec::new(),
             page: None,
             error,
+            other_urls: Vec::new(),
             findings: Vec::new(),
         }
     }
+}
+
+/// Whether one of a note's further URLs resolves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UrlStatus {
+    /// The URL as cited.
+    pub url: String,
+    /// The final HTTP status, if a response came.
+    pub status: Option<u16>,
+    /// `ok`, `dead` or `unverifiable`.
+    pub verdict: Verdict,
+    /// Why it failed, for a person.
+    pub error: Option<String>,
+}
+
+/// Checks a note's further URL (beyond the first, which `judge` judges): it must resolve. A dead
+/// one is an error finding on the reference; its title is not compared, since the note's title
+/// belongs to its first URL.
+pub fn judge_other_url(reference: &Reference, cited: &str, outcome: &FetchOutcome, check: &mut Check) {
+    let (verdict, detail) = match (&outcome.error, outcome.status) {
+        (Some(e), _) if matches!(e.kind, FetchErrorKind::Deadline) => (Verdict::NotChecked, e.message.clone()),
+        (Some(e), _) if matches!(e.kind, FetchErrorKind::Blocked | FetchErrorKind::Scheme) => {
+            (Verdict::Excluded, e.message.clone())
+        }
+        (Some(e), _) => (Verdict::Dead, e.message.clone()),
+        (None, Some(200..=299)) => (Verdict::Ok, String::new()),
+        (None, Some(s @ (401 | 403 | 407 | 429 | 451))) => (Verdict::Unverifiable, format!("HTTP {s}")),
+        (None, Some(s)) => (Verdict::Dead, format!("HTTP {s}")),
+        (None, None) => (Verdict::Dead, "no response".to_owned()),
+    };
+    if verdict == Verdict::Dead {
+        check.findings.push(Finding::new(
+            Rule::DeadLink,
+            reference.span,
+            format!("note {}: its further URL {} does not resolve: {detail}", reference.label, short(cited)),
+        ));
+    }
+    check.other_urls.push(UrlStatus {
+        url: cited.to_owned(),
+        status: outcome.status,
+        verdict,
+        error: (!detail.is_empty() && verdict != Verdict::Ok).then_some(detail),
+    });
 }
 
 /// Thresholds for judging.

@@ -58,7 +58,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
     }
     let markers = find_markers(text, &code, &defs);
     let body = complement(text.len(), &defs);
-    Parsed { notes, markers, body }
+    Parsed { notes, markers, body, cut: None }
 }
 
 fn note(text: &str, label: String, range: Range<usize>, links: Vec<Link>) -> RawNote {
