@@ -4,7 +4,7 @@
 use serde::Serialize;
 use url::Url;
 
-use crate::fetch::{FetchErrorKind, FetchOutcome};
+use crate::fetch::{FetchErrorKind, FetchOutcome, HostPattern};
 use crate::finding::{Finding, Rule};
 use crate::matching::{self, TitleGrade, TitleMatch, WordDiff};
 use crate::page::PageMeta;
@@ -203,11 +203,15 @@ pub fn judge_other_url(reference: &Reference, cited: &str, outcome: &FetchOutcom
 pub struct JudgeOptions {
     /// Dates this many days apart or fewer are the same date (time zones, print vs web).
     pub date_tolerance_days: i64,
+    /// Statuses that count as a 200 from the hosts a pattern matches (the most specific
+    /// matching pattern applies): a site known to answer 403 to every robot while serving the
+    /// page can be judged on the page it sends. Matched against the host that answered.
+    pub accept_status: Vec<(HostPattern, Vec<u16>)>,
 }
 
 impl Default for JudgeOptions {
     fn default() -> Self {
-        JudgeOptions { date_tolerance_days: 2 }
+        JudgeOptions { date_tolerance_days: 2, accept_status: Vec::new() }
     }
 }
 
@@ -253,6 +257,8 @@ pub fn judge(
     }
 
     let status = outcome.status.unwrap_or(0);
+    let accepted = crate::fetch::best_match(&options.accept_status, &outcome.final_url)
+        .is_some_and(|codes| codes.contains(&status));
     let meta = page.cloned().unwrap_or_default();
     if page.is_some() {
         check.page = Some(PageSummary {
@@ -264,6 +270,7 @@ pub fn judge(
     }
 
     match status {
+        _ if accepted => {}
         200..=299 => {}
         401 | 403 | 407 | 429 | 451 => {
             check.verdict = Verdict::Unverifiable;
@@ -677,6 +684,26 @@ mod tests {
         let c = run(NOTE, &o, PAGE);
         assert_eq!(rules(&c), ["permanent-redirect"]);
         assert_eq!(c.redirects, ["https://www.dawn.com/news/1"]);
+    }
+
+    #[test]
+    fn a_status_accepted_for_the_answering_host_is_judged_like_a_200() {
+        let mut o = ok("https://www.dawn.com/news/1");
+        o.status = Some(403);
+        let r = reference(NOTE);
+        let page = crate::page::extract(PAGE, Some(&o.final_url));
+        let pattern = |p: &str| HostPattern::parse(p).unwrap();
+        let options = JudgeOptions {
+            accept_status: vec![(pattern("www.dawn.com"), vec![403]), (pattern("*.other.example"), vec![404])],
+            ..JudgeOptions::default()
+        };
+        let c = judge(&r, &o.url, &o, Some(&page), &options);
+        assert_eq!((c.verdict, c.title_match, c.status), (Verdict::Ok, TitleResult::Match, Some(403)));
+        o.status = Some(404);
+        assert_eq!(judge(&r, &o.url, &o, Some(&page), &options).verdict, Verdict::Dead);
+        o.status = Some(403);
+        o.final_url = Url::parse("https://elsewhere.example/news/1").unwrap();
+        assert_eq!(judge(&r, &o.url, &o, Some(&page), &options).verdict, Verdict::Unverifiable);
     }
 
     #[test]

@@ -111,13 +111,33 @@ fn parse_bounded(text: &str) -> Parsed {
         let (note_text, links) = note_content(el, &candidate_ids);
         let note_text = without_label(&note_text, &label).to_owned();
         let at = finder.element(el).unwrap_or(finder.cursor..finder.cursor);
-        notes.push(RawNote { label, at, text: note_text, links });
+        notes.push(RawNote { label, at, text: note_text, links, ignore: ignore_comment(el) });
     }
     // The prose is what comes before the first note (notes sit at the end in every exporter).
     let body_end = notes.iter().map(|n| n.at.start).min().unwrap_or(text.len());
     #[allow(clippy::single_range_in_vec_init)] // one body range, deliberately
     let body = vec![0..body_end];
     Parsed { notes, markers: raw_markers, body, cut: None }
+}
+
+/// The reason of a `<!-- citecheck-ignore: reason -->` comment inside the note element, or right
+/// before it (only white space between).
+fn ignore_comment(el: ElementRef) -> Option<String> {
+    let directive = |node: ego_tree::NodeRef<Node>| match node.value() {
+        Node::Comment(c) => super::ignore_directive(c),
+        _ => None,
+    };
+    if let Some(reason) = el.descendants().find_map(directive) {
+        return Some(reason);
+    }
+    for sibling in el.prev_siblings() {
+        match sibling.value() {
+            Node::Text(t) if t.trim().is_empty() => continue,
+            Node::Comment(_) => return directive(sibling),
+            _ => return None,
+        }
+    }
+    None
 }
 
 fn resolve(targets: &HashMap<String, NodeId>, href: &str) -> Option<NodeId> {
@@ -449,6 +469,22 @@ mod tests {
         assert_eq!(without_label("Khan, “T.”", "2"), "Khan, “T.”");
         assert_eq!(without_label("2", "2"), "2");
         assert_eq!(without_label("x", ""), "x");
+    }
+
+    #[test]
+    fn ignore_comments_before_or_inside_a_note() {
+        let html = r##"<p>A<sup><a href="#fn1">1</a></sup> B<sup><a href="#fn2">2</a></sup> C<sup><a href="#fn3">3</a></sup></p>
+<section class="footnotes"><ol>
+<!-- citecheck-ignore: the archive is gone -->
+<li id="fn1">One <a href="https://a.example/1">x</a></li>
+<li id="fn2">Two <!-- citecheck-ignore: moved --> <a href="https://a.example/2">y</a></li>
+<!-- a plain comment -->
+<li id="fn3">Three <a href="https://a.example/3">z</a></li>
+</ol></section>"##;
+        let p = parse(html);
+        let ignores: Vec<_> = p.notes.iter().map(|n| n.ignore.as_deref()).collect();
+        assert_eq!(ignores, [Some("the archive is gone"), Some("moved"), None]);
+        assert_eq!(p.notes[1].text, "Two y");
     }
 
     #[test]

@@ -83,8 +83,15 @@ fn note(text: &str, label: String, range: Range<usize>, links: Vec<Link>) -> Raw
     // The definition starts with `[^label]:`; the note's position is its `[`.
     let head_len = src.find("]:").map_or(0, |i| i + 2);
     let body = &src[head_len..];
-    let joined = body.split_whitespace().collect::<Vec<_>>().join(" ");
-    RawNote { label, at: range.start..range.start + head_len.saturating_sub(1).max(1), text: joined, links }
+    let within = super::ignore_comment_within(body);
+    let joined = match &within {
+        // The directive is no part of the citation.
+        Some((_, r)) => format!("{} {}", &body[..r.start], &body[r.end..]),
+        None => body.to_owned(),
+    };
+    let joined = joined.split_whitespace().collect::<Vec<_>>().join(" ");
+    let ignore = within.map(|(reason, _)| reason).or_else(|| super::ignore_comment_before(text, range.start));
+    RawNote { label, at: range.start..range.start + head_len.saturating_sub(1).max(1), text: joined, links, ignore }
 }
 
 fn find_markers(text: &str, code: &[Range<usize>], defs: &[Range<usize>]) -> Vec<RawMarker> {
@@ -172,6 +179,17 @@ mod tests {
         let body: String = p.body.iter().map(|r| &text[r.clone()]).collect();
         assert!(body.contains("Body again."));
         assert!(!body.contains("First paragraph"));
+    }
+
+    #[test]
+    fn ignore_comments_before_or_inside_a_definition() {
+        let text = "A.[^1] B.[^2] C.[^3]\n\n<!-- citecheck-ignore: paywalled -->\n[^1]: One <https://a.example/1>\n[^2]: Two <!-- citecheck-ignore: moved --> <https://a.example/2>\n\n<!--\n  citecheck-ignore: spans lines\n-->\n\n[^3]: Three\n";
+        let p = parse(text);
+        let ignores: Vec<_> = p.notes.iter().map(|n| n.ignore.as_deref()).collect();
+        assert_eq!(ignores, [Some("paywalled"), Some("moved"), Some("spans lines")]);
+        assert_eq!(p.notes[1].text, "Two <https://a.example/2>");
+        let plain = parse("A.[^1]\n\n<!-- a note to self -->\n[^1]: One\n");
+        assert_eq!(plain.notes[0].ignore, None);
     }
 
     #[test]

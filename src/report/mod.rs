@@ -100,7 +100,19 @@ pub struct DocumentReport {
 impl DocumentReport {
     /// The extraction of a document: its references and structural findings, not yet checked.
     pub fn extract(doc: &Document) -> DocumentReport {
-        let refs = crate::reference::references(doc);
+        DocumentReport::extract_with(doc, |_| None)
+    }
+
+    /// [`extract`](Self::extract), with `ignore` giving the reason a reference is to be ignored
+    /// (by configuration): an ignored reference is not linted, and `check` does not fetch it.
+    /// An inline ignore directive in the document already set takes precedence.
+    pub fn extract_with(doc: &Document, ignore: impl Fn(&Reference) -> Option<String>) -> DocumentReport {
+        let mut refs = crate::reference::references(doc);
+        for r in &mut refs {
+            if r.ignored.is_none() {
+                r.ignored = ignore(r);
+            }
+        }
         let mut findings = doc.findings.clone();
         findings.extend(crate::lint::lint(doc, &refs));
         DocumentReport {

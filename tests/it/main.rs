@@ -2,6 +2,7 @@
 //! network ones against real servers on 127.0.0.1 (see `support`), the binary through `harness`.
 
 mod check;
+mod config;
 mod expectations;
 mod extract;
 mod fetch;
