@@ -178,6 +178,8 @@ pub(crate) enum OutputFormat {
     Human,
     /// The full report as JSON.
     Json,
+    /// A self-contained HTML audit report (inline CSS and SVG, no external requests).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

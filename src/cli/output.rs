@@ -26,8 +26,6 @@ pub(crate) fn render(
     options: &RenderOptions,
     target: Target,
 ) -> Result<String, String> {
-    // Only some formats show paths relative to the root; the others ignore it.
-    let _ = options;
     let text = match format {
         OutputFormat::Human => {
             let styled = super::human::render(report);
@@ -42,6 +40,7 @@ pub(crate) fn render(
             s.push('\n');
             s
         }
+        OutputFormat::Html => citecheck::report::html::render(report, options),
     };
     Ok(text)
 }
