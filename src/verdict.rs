@@ -33,7 +33,9 @@ pub enum Verdict {
     InvalidUrl,
     /// Not fetched: excluded by configuration or refused by the safety policy.
     Excluded,
-    /// Not checked before the run ended (deadline or interruption).
+    /// Not checked: the run ended first (deadline or interruption), or the URL's own time budget
+    /// ran out before any answer came (a host slowed down by rate limits, say). A warning, never
+    /// an error: nothing is known about the link.
     NotChecked,
 }
 
@@ -237,7 +239,11 @@ pub fn judge(
         check.findings.push(Finding::new(rule, at, message));
     };
 
-    if let Some(err) = &outcome.error {
+    // The URL's own time budget ran out after an answer came (waiting to retry a 429 or a 503):
+    // the answer decides, as it would have had the attempts run out first.
+    let budget_after_answer =
+        outcome.error.as_ref().is_some_and(|e| e.kind == FetchErrorKind::Deadline) && outcome.status.is_some();
+    if let Some(err) = outcome.error.as_ref().filter(|_| !budget_after_answer) {
         check.error = Some(err.message.clone());
         let (verdict, rule) = match err.kind {
             FetchErrorKind::Blocked | FetchErrorKind::Scheme if outcome.redirects.is_empty() => {
@@ -744,6 +750,14 @@ mod tests {
             assert_eq!(c.verdict, verdict, "{kind:?}");
             assert_eq!(c.error.as_deref(), Some("it failed"));
         }
+    }
+
+    #[test]
+    fn a_budget_that_runs_out_after_a_429_is_judged_by_the_429() {
+        let mut o = FetchOutcome::new(&Url::parse("https://www.dawn.com/news/1").unwrap());
+        o.status = Some(429);
+        o.error = Some(FetchError { kind: FetchErrorKind::Deadline, message: "gave up".into() });
+        assert_eq!(run(NOTE, &o, "").verdict, Verdict::Unverifiable);
     }
 
     #[test]

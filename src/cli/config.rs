@@ -199,7 +199,8 @@ fn check_options(
     }
     let deadline = match net.deadline.as_deref().map(str::trim) {
         Some("none" | "0") => None,
-        Some(d) => Some(file::parse_duration(d).map_err(|m| config_error("--deadline", m))?),
+        // A zero deadline, however written ("0", "0s"), means none, never "stop at once".
+        Some(d) => Some(file::parse_duration(d).map_err(|m| config_error("--deadline", m))?).filter(|d| !d.is_zero()),
         None => f.deadline.map_or(Some(Duration::from_secs(300)), |d| d.0),
     };
     let attempts = count(net.attempts.map(|n| n as usize), "--attempts", f.attempts.map(|n| n.get() as usize), 3)?;

@@ -457,6 +457,9 @@ impl Inner {
                     if !retry::is_retryable_status(status) {
                         return Ok(Answer { response, _slot: slot, deadline });
                     }
+                    // Kept in case the budget runs out while waiting to retry: the last answer
+                    // (a 429, a 503) says more than a bare deadline.
+                    out.status = Some(status);
                     let retry_after = response
                         .headers()
                         .get(header::RETRY_AFTER)
