@@ -5,6 +5,7 @@ mod check;
 mod expectations;
 mod extract;
 mod fetch;
+mod formats;
 mod harness;
 mod snapshots;
 mod support;
