@@ -146,10 +146,21 @@ pub struct Checker {
     options: CheckOptions,
 }
 
+/// A note's further URLs: (index among the unique URLs, the URL as cited).
+type Extras = Vec<(usize, String)>;
+
+/// Why a cited URL is not fetched.
+enum NotFetched {
+    /// An exclude or include pattern says so.
+    Excluded(String),
+    /// After `--remap` it is no http(s) URL.
+    Invalid(String),
+}
+
 /// What to do with one reference, decided before any fetch.
 enum Plan {
     /// Already decided (no URL, invalid, excluded).
-    Done(Check),
+    Done(Box<Check>),
     /// Judge from the fetch of unique URL `index`, which is this URL.
     Fetch(usize, Url),
 }
@@ -172,55 +183,54 @@ impl Checker {
         let mut documents = documents;
         let mut unique: Vec<Url> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        let plans: Vec<Vec<Plan>> = documents
-            .iter()
-            .map(|doc| {
-                doc.references
-                    .iter()
-                    .map(|r| {
-                        let plan = self.plan(&r.reference);
-                        match plan {
-                            Plan::Fetch(_, url) => {
-                                let key = url.to_string();
-                                let i = *index.entry(key).or_insert_with(|| {
-                                    unique.push(url.clone());
-                                    unique.len() - 1
-                                });
-                                Plan::Fetch(i, url)
-                            }
-                            done => done,
-                        }
-                    })
-                    .collect()
+        let mut register = |url: Url| -> usize {
+            *index.entry(url.to_string()).or_insert_with(|| {
+                unique.push(url);
+                unique.len() - 1
             })
-            .collect();
+        };
+        // Per reference: the plan for its first URL, and the unique indexes of its other URLs.
+        let mut plans: Vec<Vec<(Plan, Extras)>> = Vec::with_capacity(documents.len());
+        for doc in &documents {
+            let mut doc_plans = Vec::with_capacity(doc.references.len());
+            for r in &doc.references {
+                let plan = match self.plan(&r.reference) {
+                    Plan::Fetch(_, url) => Plan::Fetch(register(url.clone()), url),
+                    done => done,
+                };
+                let mut extras = Vec::new();
+                if r.reference.ignored.is_none() {
+                    for cited in r.reference.urls.iter().skip(1) {
+                        if let Ok(url) = self.target(cited) {
+                            extras.push((register(url), cited.clone()));
+                        }
+                    }
+                }
+                doc_plans.push((plan, extras));
+            }
+            plans.push(doc_plans);
+        }
 
         progress.start(unique.len());
         let results = self.fetch_all(&unique, progress, interrupt).await;
         progress.finish();
 
         for (doc, plans) in documents.iter_mut().zip(plans) {
-            for (r, plan) in doc.references.iter_mut().zip(plans) {
-                let check = match plan {
-                    Plan::Done(check) => check,
+            for (r, (plan, extras)) in doc.references.iter_mut().zip(plans) {
+                let mut check = match plan {
+                    Plan::Done(check) => *check,
                     Plan::Fetch(i, url) => match &results[i] {
                         Some((outcome, page)) => {
                             verdict::judge(&r.reference, &url, outcome, page.as_ref(), &self.options.judge)
                         }
-                        None => {
-                            let mut c = Check::without_fetch(Verdict::NotChecked, Some("the run ended first".into()));
-                            c.findings.push(Finding::new(
-                                Rule::NotChecked,
-                                r.reference.span,
-                                format!(
-                                    "note {}: not checked: the run ended before its URL was fetched",
-                                    r.reference.label
-                                ),
-                            ));
-                            c
-                        }
+                        None => not_checked(&r.reference),
                     },
                 };
+                for (i, cited) in extras {
+                    if let Some((outcome, _)) = &results[i] {
+                        verdict::judge_other_url(&r.reference, &cited, outcome, &mut check);
+                    }
+                }
                 doc.findings.extend(check.findings.iter().cloned());
                 r.check = Some(check);
             }
@@ -229,39 +239,56 @@ impl Checker {
         Report::new(documents)
     }
 
-    fn plan(&self, reference: &crate::reference::Reference) -> Plan {
-        let Some(cited) = reference.url.as_deref() else {
-            return Plan::Done(if reference.malformed.is_empty() {
-                Check::without_fetch(Verdict::NoUrl, None)
-            } else {
-                Check::without_fetch(Verdict::InvalidUrl, Some(reference.malformed[0].1.clone()))
-            });
-        };
+    /// Where a cited URL is fetched from (after `--remap`), or why it is not fetched.
+    fn target(&self, cited: &str) -> std::result::Result<Url, NotFetched> {
         let rewritten = self.options.remap.iter().find_map(|r| r.apply(cited));
         let target = rewritten.as_deref().unwrap_or(cited);
         let excluded = self.options.exclude.iter().any(|re| re.is_match(cited) || re.is_match(target))
             || (!self.options.include.is_empty()
                 && !self.options.include.iter().any(|re| re.is_match(cited) || re.is_match(target)));
         if excluded {
-            let mut c = Check::without_fetch(Verdict::Excluded, None);
-            c.findings.push(Finding::new(
-                Rule::Excluded,
-                reference.span,
-                format!("note {}: {cited} is excluded by configuration and was not fetched", reference.label),
-            ));
-            return Plan::Done(c);
+            return Err(NotFetched::Excluded(format!("{cited} is excluded by configuration and was not fetched")));
         }
         match Url::parse(target) {
             Ok(mut url) if matches!(url.scheme(), "http" | "https") => {
                 // The fragment never reaches the server: one fetch serves every #section.
                 url.set_fragment(None);
-                Plan::Fetch(0, url)
+                Ok(url)
             }
-            Ok(url) => Plan::Done(Check::without_fetch(
-                Verdict::InvalidUrl,
-                Some(format!("the {} scheme is not fetched (only http and https)", url.scheme())),
-            )),
-            Err(e) => Plan::Done(Check::without_fetch(Verdict::InvalidUrl, Some(format!("{target}: {e}")))),
+            Ok(url) => Err(NotFetched::Invalid(format!(
+                "{target}: the {} scheme is not fetched (only http and https)",
+                url.scheme()
+            ))),
+            Err(e) => Err(NotFetched::Invalid(format!("{target}: {e}"))),
+        }
+    }
+
+    fn plan(&self, reference: &crate::reference::Reference) -> Plan {
+        let at = reference.span;
+        if let Some(reason) = &reference.ignored {
+            let mut c = Check::without_fetch(Verdict::Excluded, Some(reason.clone()));
+            c.findings.push(Finding::new(Rule::Excluded, at, format!("note {} is ignored: {reason}", reference.label)));
+            return Plan::Done(Box::new(c));
+        }
+        let Some(cited) = reference.url.as_deref() else {
+            // Malformed URLs were already reported by the lint, with their reason.
+            return Plan::Done(Box::new(match reference.malformed.first() {
+                None => Check::without_fetch(Verdict::NoUrl, None),
+                Some((_, why)) => Check::without_fetch(Verdict::InvalidUrl, Some(why.clone())),
+            }));
+        };
+        match self.target(cited) {
+            Ok(url) => Plan::Fetch(0, url),
+            Err(NotFetched::Excluded(why)) => {
+                let mut c = Check::without_fetch(Verdict::Excluded, None);
+                c.findings.push(Finding::new(Rule::Excluded, at, format!("note {}: {why}", reference.label)));
+                Plan::Done(Box::new(c))
+            }
+            Err(NotFetched::Invalid(why)) => {
+                let mut c = Check::without_fetch(Verdict::InvalidUrl, Some(why.clone()));
+                c.findings.push(Finding::new(Rule::MalformedUrl, at, format!("note {}: {why}", reference.label)));
+                Plan::Done(Box::new(c))
+            }
         }
     }
 
@@ -275,7 +302,24 @@ impl Checker {
         let mut stream = futures_util::stream::iter(urls.iter().enumerate())
             .map(|(i, url)| async move {
                 let outcome = self.fetcher.fetch(url).await;
-                let page = read_page(&outcome);
+                // Parsing a page is CPU work: off the async workers, so it never stalls the other
+                // fetches or the deadline.
+                let (outcome, page) = match tokio::task::spawn_blocking(move || {
+                    let page = read_page(&outcome);
+                    (outcome, page)
+                })
+                .await
+                {
+                    Ok(done) => done,
+                    Err(_) => {
+                        let mut failed = FetchOutcome::new(url);
+                        failed.error = Some(crate::fetch::FetchError {
+                            kind: crate::fetch::FetchErrorKind::Body,
+                            message: "the page could not be read".into(),
+                        });
+                        (failed, None)
+                    }
+                };
                 progress.done(url);
                 (i, outcome, page)
             })
@@ -308,6 +352,16 @@ impl Checker {
         }
         results
     }
+}
+
+fn not_checked(reference: &crate::reference::Reference) -> Check {
+    let mut c = Check::without_fetch(Verdict::NotChecked, Some("the run ended first".into()));
+    c.findings.push(Finding::new(
+        Rule::NotChecked,
+        reference.span,
+        format!("note {}: not checked: the run ended before its URL was fetched", reference.label),
+    ));
+    c
 }
 
 /// Page metadata, when the fetch gave an HTML page.

@@ -92,6 +92,8 @@ rules! {
     NoUrl = "no-url", Info, "A note cites no URL, so it cannot be checked online.";
     /// The input was not valid UTF-8 and was decoded lossily, or similar input trouble.
     InputDecoding = "input-decoding", Warning, "The document was not valid UTF-8 and was decoded with replacements.";
+    /// Part of the document was not read because it passed a limit (nesting depth, notes).
+    InputLimit = "input-limit", Warning, "Part of the document was not read because it passed a limit.";
     // --- online checks ---
     /// The URL does not resolve to a page.
     DeadLink = "dead-link", Error, "The cited URL does not resolve (HTTP error, DNS failure, refused connection, timeout).";

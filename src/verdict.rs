@@ -127,6 +127,9 @@ pub struct Check {
     pub page: Option<PageSummary>,
     /// Why the fetch failed, for a person.
     pub error: Option<String>,
+    /// The note's other URLs (an archived copy, a second source): each checked to resolve.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_urls: Vec<UrlStatus>,
     /// Findings about this reference (also listed with the document's findings).
     pub findings: Vec<Finding>,
 }
@@ -146,9 +149,53 @@ impl Check {
             title_diff: Vec::new(),
             page: None,
             error,
+            other_urls: Vec::new(),
             findings: Vec::new(),
         }
     }
+}
+
+/// Whether one of a note's further URLs resolves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UrlStatus {
+    /// The URL as cited.
+    pub url: String,
+    /// The final HTTP status, if a response came.
+    pub status: Option<u16>,
+    /// `ok`, `dead` or `unverifiable`.
+    pub verdict: Verdict,
+    /// Why it failed, for a person.
+    pub error: Option<String>,
+}
+
+/// Checks a note's further URL (beyond the first, which `judge` judges): it must resolve. A dead
+/// one is an error finding on the reference; its title is not compared, since the note's title
+/// belongs to its first URL.
+pub fn judge_other_url(reference: &Reference, cited: &str, outcome: &FetchOutcome, check: &mut Check) {
+    let (verdict, detail) = match (&outcome.error, outcome.status) {
+        (Some(e), _) if matches!(e.kind, FetchErrorKind::Deadline) => (Verdict::NotChecked, e.message.clone()),
+        (Some(e), _) if matches!(e.kind, FetchErrorKind::Blocked | FetchErrorKind::Scheme) => {
+            (Verdict::Excluded, e.message.clone())
+        }
+        (Some(e), _) => (Verdict::Dead, e.message.clone()),
+        (None, Some(200..=299)) => (Verdict::Ok, String::new()),
+        (None, Some(s @ (401 | 403 | 407 | 429 | 451))) => (Verdict::Unverifiable, format!("HTTP {s}")),
+        (None, Some(s)) => (Verdict::Dead, format!("HTTP {s}")),
+        (None, None) => (Verdict::Dead, "no response".to_owned()),
+    };
+    if verdict == Verdict::Dead {
+        check.findings.push(Finding::new(
+            Rule::DeadLink,
+            reference.span,
+            format!("note {}: its further URL {} does not resolve: {detail}", reference.label, short(cited)),
+        ));
+    }
+    check.other_urls.push(UrlStatus {
+        url: cited.to_owned(),
+        status: outcome.status,
+        verdict,
+        error: (!detail.is_empty() && verdict != Verdict::Ok).then_some(detail),
+    });
 }
 
 /// Thresholds for judging.
@@ -269,12 +316,26 @@ pub fn judge(
         add(&mut check, Rule::Soft404, format!("note {}: the page says it is not found{shown}", reference.label));
         return check;
     }
+    let is_html = outcome.content_type.as_deref().is_none_or(|c| c.contains("html") || c.contains("xml"));
+    let host = outcome.final_url.host_str().map(|h| h.trim_start_matches("www.").to_owned());
+    let title_match = match (&reference.title, page.is_some() && is_html) {
+        (Some(cited_title), true) => {
+            matching::compare_titles(cited_title, &meta.titles, meta.site.as_deref(), host.as_deref())
+        }
+        _ => None,
+    };
+
+    // A deep link that lands on a home or generic page is not the article, unless the page
+    // there still carries the cited title (a site that moved its articles up a level).
     let canonical_is_root = meta
         .canonical
         .as_deref()
         .and_then(|c| Url::parse(c).ok())
         .is_some_and(|c| c.path().trim_end_matches('/').is_empty() && c.query().is_none());
-    if redirected_to_generic(fetched, &outcome.final_url, !outcome.redirects.is_empty(), canonical_is_root) {
+    let title_holds = title_match.as_ref().is_some_and(|m| m.grade != TitleGrade::Mismatch);
+    if !title_holds
+        && redirected_to_generic(fetched, &outcome.final_url, !outcome.redirects.is_empty(), canonical_is_root)
+    {
         check.verdict = Verdict::Soft404;
         add(
             &mut check,
@@ -287,15 +348,13 @@ pub fn judge(
         return check;
     }
 
-    let is_html = outcome.content_type.as_deref().is_none_or(|c| c.contains("html") || c.contains("xml"));
-    let host = outcome.final_url.host_str().map(|h| h.trim_start_matches("www.").to_owned());
-    match (&reference.title, page.is_some() && is_html) {
-        (None, _) => add(
+    match (&reference.title, page.is_some() && is_html, title_match) {
+        (None, _, _) => add(
             &mut check,
             Rule::TitleNotCited,
             format!("note {} cites no title: only that the link resolves was checked", reference.label),
         ),
-        (Some(_), false) => add(
+        (Some(_), false, _) => add(
             &mut check,
             Rule::NoPageTitle,
             format!(
@@ -304,16 +363,12 @@ pub fn judge(
                 outcome.content_type.as_deref().unwrap_or("a non-HTML document")
             ),
         ),
-        (Some(cited_title), true) => {
-            match matching::compare_titles(cited_title, &meta.titles, meta.site.as_deref(), host.as_deref()) {
-                None => add(
-                    &mut check,
-                    Rule::NoPageTitle,
-                    format!("note {}: the page has no title to compare with the cited one", reference.label),
-                ),
-                Some(m) => grade(reference, &m, &mut check),
-            }
-        }
+        (Some(_), true, None) => add(
+            &mut check,
+            Rule::NoPageTitle,
+            format!("note {}: the page has no title to compare with the cited one", reference.label),
+        ),
+        (Some(_), true, Some(m)) => grade(reference, &m, &mut check),
     }
 
     metadata_findings(reference, &meta, host.as_deref(), fetched, options, &mut check);
@@ -387,6 +442,14 @@ fn redirect_findings(reference: &Reference, outcome: &FetchOutcome, check: &mut 
     let permanent = outcome.redirects.iter().all(|h| matches!(h.status, 301 | 308));
     let from = &outcome.url;
     let to = &outcome.final_url;
+    // `/news` → `/news/` is the server tidying its URL, nothing a citation should change.
+    let only_slash = from.host_str() == to.host_str()
+        && from.scheme() == to.scheme()
+        && from.path().trim_end_matches('/') == to.path().trim_end_matches('/')
+        && from.query() == to.query();
+    if only_slash {
+        return;
+    }
     let only_scheme = from.scheme() == "http"
         && to.scheme() == "https"
         && from.host_str() == to.host_str()
@@ -408,39 +471,39 @@ fn redirect_findings(reference: &Reference, outcome: &FetchOutcome, check: &mut 
 }
 
 /// A deep URL that ends on the site's home page or a generic path is not the article. The home
-/// page is known by its path or by declaring the site's root as its canonical URL.
+/// page is known by its path or by declaring the site's root as its canonical URL. Only a
+/// redirect up the tree counts: `/news` → `/news/` (a trailing slash) or a move sideways is not it.
 fn redirected_to_generic(cited: &Url, final_url: &Url, redirected: bool, canonical_is_root: bool) -> bool {
     if !redirected {
         return false;
     }
-    if canonical_is_root && cited.path() != final_url.path() {
+    let depth = |u: &Url| u.path_segments().map_or(0, |s| s.filter(|p| !p.is_empty()).count());
+    let (from, to) = (cited.path().trim_end_matches('/'), final_url.path().trim_end_matches('/'));
+    if from == to || depth(final_url) >= depth(cited) {
+        return false;
+    }
+    if canonical_is_root {
         return true;
     }
-    let depth = |u: &Url| u.path_segments().map_or(0, |s| s.filter(|p| !p.is_empty()).count());
-    let deep = depth(cited) >= 1 && cited.path().len() > 1;
-    let generic_path = {
-        let p = final_url.path().trim_end_matches('/').to_ascii_lowercase();
-        let last = p.rsplit('/').next().unwrap_or("");
-        p.is_empty()
-            || matches!(
-                last,
-                "index.html"
-                    | "index.htm"
-                    | "index.php"
-                    | "home"
-                    | "404"
-                    | "404.html"
-                    | "error"
-                    | "not-found"
-                    | "notfound"
-                    | "page-not-found"
-                    | "search"
-                    | "en"
-                    | "ur"
-                    | "news"
-            )
-    };
-    deep && generic_path && cited.path() != final_url.path()
+    let last = to.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+    to.is_empty()
+        || matches!(
+            last.as_str(),
+            "index.html"
+                | "index.htm"
+                | "index.php"
+                | "home"
+                | "404"
+                | "404.html"
+                | "error"
+                | "not-found"
+                | "notfound"
+                | "page-not-found"
+                | "search"
+                | "en"
+                | "ur"
+                | "news"
+        )
 }
 
 fn metadata_findings(
@@ -698,6 +761,28 @@ mod tests {
         home.redirects = vec![Hop { url: home.url.clone(), status: 302 }];
         let c = run(NOTE, &home, "<title>DAWN.COM</title>");
         assert_eq!(c.verdict, Verdict::Soft404);
+    }
+
+    #[test]
+    fn slash_redirects_and_sideways_moves_are_not_soft_404s() {
+        let moved = |from: &str, to: &str, html: &str| {
+            let mut o = ok(to);
+            o.url = Url::parse(from).unwrap();
+            o.redirects = vec![Hop { url: o.url.clone(), status: 301 }];
+            run(NOTE, &o, html).verdict
+        };
+        let root_canonical = format!("{PAGE}<link rel=\"canonical\" href=\"https://www.dawn.com/\">");
+        assert_eq!(moved("https://www.dawn.com/news", "https://www.dawn.com/news/", PAGE), Verdict::Ok);
+        assert_eq!(
+            moved("https://www.dawn.com/2024/old", "https://www.dawn.com/2024/new/", &root_canonical),
+            Verdict::Ok
+        );
+        // Up to the home page with the cited title still there: the article moved, it is fine.
+        assert_eq!(moved("https://www.dawn.com/news/1", "https://www.dawn.com/", PAGE), Verdict::Ok);
+        assert_eq!(
+            moved("https://www.dawn.com/news/1", "https://www.dawn.com/", "<title>DAWN.COM</title>"),
+            Verdict::Soft404
+        );
     }
 
     #[test]

@@ -28,7 +28,18 @@ static NOTE_CONTAINERS: LazyLock<Selector> = LazyLock::new(|| {
     )
 });
 
-pub(crate) fn parse(text: &str) -> Parsed {
+pub(crate) fn parse(full: &str) -> Parsed {
+    // The HTML parser is quadratic in nesting depth: a hostile document is cut where it passes
+    // the bound, and says so.
+    let text = crate::page::bound::depth_bounded(full);
+    let cut = (text.len() < full.len())
+        .then(|| (text.len(), format!("the HTML nests deeper than {} levels here", crate::page::bound::MAX_DEPTH)));
+    let mut parsed = parse_bounded(text);
+    parsed.cut = cut;
+    parsed
+}
+
+fn parse_bounded(text: &str) -> Parsed {
     let html = Html::parse_document(text);
     let order: HashMap<NodeId, usize> = html.tree.root().descendants().enumerate().map(|(i, n)| (n.id(), i)).collect();
     let mut targets: HashMap<String, NodeId> = HashMap::new();
@@ -106,7 +117,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
     let body_end = notes.iter().map(|n| n.at.start).min().unwrap_or(text.len());
     #[allow(clippy::single_range_in_vec_init)] // one body range, deliberately
     let body = vec![0..body_end];
-    Parsed { notes, markers: raw_markers, body }
+    Parsed { notes, markers: raw_markers, body, cut: None }
 }
 
 fn resolve(targets: &HashMap<String, NodeId>, href: &str) -> Option<NodeId> {
@@ -232,46 +243,63 @@ fn note_content(el: ElementRef, candidate_ids: &HashSet<NodeId>) -> (String, Vec
     (text, links)
 }
 
-fn walk(el: ElementRef, candidate_ids: &HashSet<NodeId>, out: &mut String, links: &mut Vec<Link>) {
-    for child in el.children() {
-        match child.value() {
-            Node::Text(t) => out.push_str(t),
-            Node::Element(e) => {
-                let Some(child_el) = ElementRef::wrap(child) else { continue };
-                let name = e.name();
-                if matches!(name, "script" | "style" | "template") {
+fn walk(root: ElementRef, candidate_ids: &HashSet<NodeId>, out: &mut String, links: &mut Vec<Link>) {
+    use ego_tree::iter::Edge;
+    // An explicit traversal, not recursion: a document's nesting depth must not reach the stack.
+    let mut skip: Option<NodeId> = None;
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) => {
+                if skip.is_some() || node.id() == root.id() {
                     continue;
                 }
-                let is_backlink = e.attr("role") == Some("doc-backlink")
-                    || e.classes().any(|c| c.contains("footnote-back") || c == "mw-cite-backlink" || c == "fn-back")
-                    || (name == "a"
-                        && e.attr("href").is_some_and(|h| h.starts_with('#'))
-                        && !candidate_ids.contains(&child.id()));
-                if is_backlink {
+                match node.value() {
+                    Node::Text(t) => out.push_str(t),
+                    Node::Element(e) => {
+                        let name = e.name();
+                        let is_backlink = e.attr("role") == Some("doc-backlink")
+                            || e.classes()
+                                .any(|c| c.contains("footnote-back") || c == "mw-cite-backlink" || c == "fn-back")
+                            || (name == "a"
+                                && e.attr("href").is_some_and(|h| h.starts_with('#'))
+                                && !candidate_ids.contains(&node.id()));
+                        if matches!(name, "script" | "style" | "template") || is_backlink {
+                            skip = Some(node.id());
+                            continue;
+                        }
+                        if name == "a"
+                            && let Some(href) = e.attr("href")
+                            && !href.starts_with('#')
+                            && !href.starts_with("mailto:")
+                            && let Some(a) = ElementRef::wrap(node)
+                        {
+                            let text = a.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ");
+                            links.push(Link { href: unwrap_redirect(href.trim()), text });
+                        }
+                        if matches!(name, "i" | "em") {
+                            out.push('*');
+                        }
+                        if matches!(name, "br" | "p" | "div" | "li") {
+                            out.push(' ');
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Edge::Close(node) => {
+                if skip == Some(node.id()) {
+                    skip = None;
                     continue;
                 }
-                if name == "a"
-                    && let Some(href) = e.attr("href")
-                    && !href.starts_with('#')
-                    && !href.starts_with("mailto:")
+                if skip.is_some() {
+                    continue;
+                }
+                if let Node::Element(e) = node.value()
+                    && matches!(e.name(), "i" | "em")
                 {
-                    let text: String =
-                        child_el.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ");
-                    links.push(Link { href: unwrap_redirect(href.trim()), text });
-                }
-                let emphasis = matches!(name, "i" | "em");
-                if emphasis {
-                    out.push('*');
-                }
-                if matches!(name, "br" | "p" | "div" | "li") {
-                    out.push(' ');
-                }
-                walk(child_el, candidate_ids, out, links);
-                if emphasis {
                     out.push('*');
                 }
             }
-            _ => {}
         }
     }
 }
@@ -421,6 +449,20 @@ mod tests {
         assert_eq!(without_label("Khan, “T.”", "2"), "Khan, “T.”");
         assert_eq!(without_label("2", "2"), "2");
         assert_eq!(without_label("x", ""), "x");
+    }
+
+    #[test]
+    fn deep_nesting_neither_overflows_nor_hangs() {
+        let deep = format!(
+            "<p>x<sup><a href=\"#fn1\">1</a></sup></p><ol class=\"footnotes\"><li id=\"fn1\">{}x</li></ol>",
+            "<span>".repeat(20_000)
+        );
+        let p = parse(&deep);
+        assert!(p.cut.is_some());
+        let flat = "<p>a<sup><a href=\"#fn1\">1</a></sup></p><ol><li id=\"fn1\"><span><b><i>T</i></b></span> <a href=\"https://a.example/\">x</a></li></ol>";
+        let p = parse(flat);
+        assert!(p.cut.is_none());
+        assert_eq!(p.notes[0].text, "*T* x");
     }
 
     #[test]

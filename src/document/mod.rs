@@ -132,6 +132,8 @@ pub(crate) struct Parsed {
     pub(crate) notes: Vec<RawNote>,
     pub(crate) markers: Vec<RawMarker>,
     pub(crate) body: Vec<Range<usize>>,
+    /// Where the parser stopped reading because of a limit, and which.
+    pub(crate) cut: Option<(usize, String)>,
 }
 
 #[derive(Debug)]
@@ -199,6 +201,10 @@ pub fn parse(path: &Path, bytes: &[u8], format: Option<Format>) -> Result<Docume
             Span::FILE,
             "the file is not valid UTF-8; invalid bytes were replaced with U+FFFD",
         ));
+    }
+    if let Some((at, why)) = &parsed.cut {
+        let span = Locator::new(&text).span(*at, *at);
+        findings.push(Finding::new(Rule::InputLimit, span, format!("{why}; the rest of the document was not read")));
     }
     Ok(assemble(path.to_path_buf(), format, text, parsed, findings))
 }

@@ -19,7 +19,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
     parser.run();
     let Parser { notes, body, .. } = parser;
     let markers = find_markers(text, &body, &notes);
-    Parsed { notes: notes.into_iter().map(|n| n.finish()).collect(), markers, body }
+    Parsed { notes: notes.into_iter().map(|n| n.finish()).collect(), markers, body, cut: None }
 }
 
 /// One line: `range` excludes the line ending, `full` includes it.
@@ -272,11 +272,15 @@ fn note_start(text: &str, range: Range<usize>, expected: Option<Option<u32>>) ->
     }
     let expected = expected?;
     let n = digits(rest);
-    if !(1..=3).contains(&n) {
+    if !(1..=4).contains(&n) {
         return None;
     }
     let label = &rest[..n];
     let value: u32 = label.parse().ok()?;
+    // Four digits look like a year ("2025, <https://…>"): a label only as the number expected next.
+    if n == 4 && expected != Some(value) {
+        return None;
+    }
     let after = &rest[n..];
     let form = if after.starts_with(['.', ')']) && after[1..].starts_with([' ', '\t']) {
         LabelForm::Dotted
@@ -368,6 +372,7 @@ fn joins_without_space(prev: &str, next: &str) -> bool {
 /// bracketed styles count only when the document has no superscripts and the style's labels
 /// match its notes, so "(2021)" or a numbered list is not taken for a marker.
 fn find_markers(text: &str, body: &[Range<usize>], notes: &[Building]) -> Vec<RawMarker> {
+    let labels: std::collections::HashSet<&str> = notes.iter().map(|n| n.label.as_str()).collect();
     let mut supers = Vec::new();
     for r in body {
         let chunk = &text[r.clone()];
@@ -390,7 +395,8 @@ fn find_markers(text: &str, body: &[Range<usize>], notes: &[Building]) -> Vec<Ra
                     None => break,
                 }
             }
-            if is_unit_exponent(&chunk[..i]) {
+            let before = &chunk[..i];
+            if is_unit_exponent(before) || (!labels.contains(label.as_str()) && is_exponent(before)) {
                 continue;
             }
             supers.push(RawMarker { label, at: r.start + i..r.start + end });
@@ -399,7 +405,6 @@ fn find_markers(text: &str, body: &[Range<usize>], notes: &[Building]) -> Vec<Ra
     if !supers.is_empty() {
         return supers;
     }
-    let labels: std::collections::HashSet<&str> = notes.iter().map(|n| n.label.as_str()).collect();
     let max_label = notes.iter().filter_map(|n| n.label.parse::<u32>().ok()).max().unwrap_or(0);
     static STYLES: LazyLock<[Regex; 3]> = LazyLock::new(|| {
         [
@@ -438,7 +443,8 @@ fn find_markers(text: &str, body: &[Range<usize>], notes: &[Building]) -> Vec<Ra
     best
 }
 
-/// `50 km²`, `3 m³`: a superscript after a unit is an exponent, not a marker.
+/// `50 km²`, `3 m³`: a superscript after a number and a unit is an exponent, whatever notes
+/// there are.
 fn is_unit_exponent(before: &str) -> bool {
     let word: String =
         before.chars().rev().take_while(|c| c.is_alphabetic()).collect::<String>().chars().rev().collect();
@@ -448,6 +454,21 @@ fn is_unit_exponent(before: &str) -> bool {
     }
     let rest = &before[..before.len() - word.len()];
     rest.trim_end().chars().next_back().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// `E = mc²`, `10¹²`: a superscript glued to a number or to a short symbol is an
+/// exponent, not a marker, when no note has its label. A note's label always wins, and a
+/// superscript after a word ("Azizi¹") stays a marker, so a missing note is still reported.
+fn is_exponent(before: &str) -> bool {
+    let Some(last) = before.chars().next_back() else { return false };
+    if last.is_ascii_digit() {
+        return true;
+    }
+    if !last.is_alphabetic() {
+        return false;
+    }
+    let word = before.chars().rev().take_while(|c| c.is_alphanumeric()).count();
+    word <= 3
 }
 
 #[cfg(test)]
@@ -523,9 +544,22 @@ mod tests {
     }
 
     #[test]
+    fn four_digit_labels_continue_a_long_list_but_years_do_not_start_notes() {
+        let mut text = String::from("Body[998] and[999] then[1000] end[1001].\n\nNotes\n\n");
+        for n in 998..=1001 {
+            text.push_str(&format!("{n}. “Title {n}”, 2020, https://a.example/{n}\n2024 edition.\n"));
+        }
+        let p = parse(&text);
+        assert_eq!(labels(&p), ["998", "999", "1000", "1001"]);
+        assert!(p.notes[2].text.ends_with("2024 edition."), "{}", p.notes[2].text);
+    }
+
+    #[test]
     fn unit_exponents_are_not_markers() {
         let p = parse("An area of 50 km² was ceded.³\n\n³ Source, 2020.\n");
         assert_eq!(marker_labels(&p), ["3"]);
+        let p = parse("E = mc² here, 10¹² there.¹ A lost note.²\n\n¹ “A title here”, 2020, https://a.example/x\n");
+        assert_eq!(marker_labels(&p), ["1", "2"]);
     }
 
     #[test]

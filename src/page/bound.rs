@@ -23,7 +23,12 @@ const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "ifra
 
 /// The longest prefix of `html` that is within the bounds.
 pub(crate) fn bounded(html: &str) -> &str {
-    let html = &html[..floor_boundary(html, MAX_HTML_BYTES)];
+    depth_bounded(&html[..floor_boundary(html, MAX_HTML_BYTES)])
+}
+
+/// The longest prefix of `html` whose estimated nesting stays within [`MAX_DEPTH`] (no size cap:
+/// documents are bounded by their own size limit).
+pub(crate) fn depth_bounded(html: &str) -> &str {
     let b = html.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;

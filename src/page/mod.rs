@@ -10,7 +10,7 @@ use url::Url;
 use crate::date::PartialDate;
 
 mod authors;
-mod bound;
+pub(crate) mod bound;
 mod dates;
 mod jsonld;
 mod scan;

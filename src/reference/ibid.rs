@@ -27,6 +27,13 @@ static LOCATOR: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "Ibid.", "Ibid., p. 4", "ibid, 12", "Id.", "Khan, op. cit., p. 4", "op. cit.".
 pub(crate) fn detect(text: &str) -> Option<Repeat> {
+    // Most notes are no repeat: a cheap look for the words first keeps the regexes (whose
+    // lazy author group backtracks) off the common path.
+    let lower = text.get(..text.len().min(400)).unwrap_or(text).to_ascii_lowercase();
+    let lower = lower.as_str();
+    if !lower.contains("ibid") && !lower.contains("id.") && !lower.contains("id,") && !lower.contains("cit") {
+        return None;
+    }
     if let Some(c) = IBID.captures(text) {
         return Some(Repeat::Ibid { pinpoint: pinpoint(c.name("rest").map_or("", |m| m.as_str())) });
     }

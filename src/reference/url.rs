@@ -38,16 +38,18 @@ pub(crate) struct Hit {
 }
 
 // Where a URL may start. Leftmost-first: a Markdown link, an autolink, a scheme, `www.`, a DOI,
-// or an MLA-style `domain.tld/path`.
+// or an MLA-style `domain.tld/path`. Word boundaries are ASCII ones (`(?-u:\b)`): URLs and DOIs
+// are ASCII, and Unicode boundaries would push every search off the fast DFA onto the slow
+// engines for any note with a curly quote in it.
 static START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?xi)
         (?P<md>\[[^\[\]]{0,1000}\]\()
         | (?P<angle><)
-        | (?P<scheme>\b[a-z][a-z0-9+.\-]{0,20}(?::/{1,3}|//))
-        | (?P<www>\bwww[0-9]{0,3}\.[a-z0-9])
-        | (?P<doi>\bdoi\s*:?\s*10\.[0-9]{4,9}/)
-        | (?P<dom>(?-i:\b[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.[a-z]{2,6}/))
+        | (?P<scheme>(?-u:\b)[a-z][a-z0-9+.\-]{0,20}(?::/{1,3}|//))
+        | (?P<www>(?-u:\b)www[0-9]{0,3}\.[a-z0-9])
+        | (?P<doi>(?-u:\b)doi\s*:?\s*10\.[0-9]{4,9}/)
+        | (?P<dom>(?-i:(?-u:\b)[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.[a-z]{2,6}/))
         ",
     )
     .expect("static regex")
@@ -68,7 +70,9 @@ pub(crate) fn scan(text: &str) -> Vec<Hit> {
     let mut hits = Vec::new();
     let mut pos = 0;
     while pos < text.len() {
-        let Some(caps) = START.captures_at(text, pos) else { break };
+        // `find_at` runs on the DFA; the captures (the slow part) are read only at a match.
+        let Some(found) = START.find_at(text, pos) else { break };
+        let Some(caps) = START.captures_at(text, found.start()) else { break };
         let Some(m) = caps.get(0) else { break };
         let next = next_char(text, m.start());
         // A failed candidate may say where its would-be URL ends: nothing inside that run is

@@ -1,6 +1,12 @@
 //! The report: every document checked, its references (with their check, once checked) and its
 //! findings, plus totals. It is the one value every output format renders.
 
+pub mod github;
+pub mod html;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -9,11 +15,6 @@ use crate::document::{Document, Format};
 use crate::finding::{Finding, Severity};
 use crate::reference::Reference;
 use crate::verdict::Check;
-
-pub mod github;
-pub mod junit;
-pub mod markdown;
-pub mod sarif;
 
 /// How a report is rendered into the formats for tools and people.
 #[derive(Debug, Clone, Default)]
@@ -238,8 +239,8 @@ pub(crate) fn owners(doc: &DocumentReport) -> Vec<Option<usize>> {
     doc.findings
         .iter()
         .map(|f| {
-            if f.rule == crate::finding::Rule::InputDecoding {
-                // About the whole file; its position (1:1) is not a note's.
+            if matches!(f.rule, crate::finding::Rule::InputDecoding | crate::finding::Rule::InputLimit) {
+                // About the whole file: its position is not a note's, even where it falls on one.
                 return None;
             }
             at.get(&(f.span.line, f.span.column)).copied()

@@ -185,7 +185,7 @@ fn descriptor(rule: Rule) -> Descriptor {
         id: rule.id(),
         name: pascal(rule.id()),
         short_description: Message { text: rule.summary().to_owned() },
-        full_description: Message { text: format!("{} {why}", rule.summary()) },
+        full_description: Message { text: why.to_owned() },
         help: Help {
             text: format!("{why}\n\nHow to fix: {fix}"),
             markdown: format!(
@@ -219,6 +219,7 @@ fn is_structural(rule: Rule) -> bool {
             | Rule::MalformedUrl
             | Rule::NoUrl
             | Rule::InputDecoding
+            | Rule::InputLimit
     )
 }
 
@@ -271,6 +272,10 @@ fn help(rule: Rule) -> (&'static str, &'static str) {
         Rule::InputDecoding => (
             "The file is not valid UTF-8; undecodable bytes were replaced, so some text (and perhaps URLs) may be wrong.",
             "Save the document as UTF-8, or give its real encoding when converting it.",
+        ),
+        Rule::InputLimit => (
+            "Part of the document was not read because it passed a limit (nesting depth, number of notes): citations past that point were not checked.",
+            "Split the document, or raise the limit if the document is trusted.",
         ),
         Rule::DeadLink => (
             "The cited URL does not lead to a page: an HTTP error status (404, 410, other 4xx, or 5xx after retries), a DNS failure, a refused connection, a TLS failure, a timeout or a redirect loop.",

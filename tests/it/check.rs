@@ -350,3 +350,29 @@ fn human_output_marks_problems_and_strips_escapes() {
     assert!(!out.stdout.contains('\u{1b}'), "no escape sequence may reach the terminal: {:?}", out.stdout);
     assert!(out.stdout.contains("references (") && out.stdout.contains("title-mismatch"));
 }
+
+#[test]
+fn every_url_of_a_note_is_checked() {
+    let server = TestServer::builder()
+        .route("/a.test/article", Reply::ok_html("<title>The article</title>"))
+        .route("/a.test/archived", Reply::ok_html("<title>Archived copy</title>"))
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two.txt");
+    std::fs::write(
+        &path,
+        "A claim.¹ Another.²\n\n¹ “The article”, 2024, <https://a.test/article>; archived at <https://a.test/archived>\n² “The article”, 2024, <https://a.test/article>; see also <https://a.test/gone>\n",
+    )
+    .unwrap();
+    let (out, report) = check_json(&server, &[], &[path.to_str().unwrap()]);
+    out.code(1);
+    let refs = refs(&report);
+    assert_eq!(refs[0]["check"]["verdict"], "ok");
+    assert_eq!(refs[0]["check"]["other_urls"][0]["verdict"], "ok");
+    assert!(rules(refs[0]).is_empty(), "{:?}", rules(refs[0]));
+    assert_eq!(refs[1]["check"]["verdict"], "ok");
+    assert_eq!(refs[1]["check"]["other_urls"][0]["verdict"], "dead");
+    assert_eq!(refs[1]["check"]["other_urls"][0]["status"], 404);
+    assert!(rules(refs[1]).contains(&"dead-link".to_owned()));
+    assert_eq!(server.hits("/a.test/article"), 1);
+}

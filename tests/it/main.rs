@@ -7,5 +7,6 @@ mod extract;
 mod fetch;
 mod formats;
 mod harness;
+mod html_report;
 mod snapshots;
 mod support;
