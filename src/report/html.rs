@@ -1019,7 +1019,7 @@ mod tests {
 
     #[test]
     fn paths_are_shown_under_the_root() {
-        let options = RenderOptions { root: Some("/repo".into()) };
+        let options = RenderOptions { root: Some("/repo".into()), ..RenderOptions::default() };
         assert_eq!(shown_path("/repo/docs/a.md", &options), "docs/a.md");
         assert_eq!(shown_path("/elsewhere/a.md", &options), "/elsewhere/a.md");
     }

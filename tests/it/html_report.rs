@@ -176,8 +176,12 @@ fn the_report_renders_in_a_browser_with_nothing_injected_or_loaded() {
     let server = fixture_web();
     let dir = tempfile::tempdir().unwrap();
     let report = sample(&server, dir.path());
-    let html = render(&report, &RenderOptions { root: Some(root()) });
-    assert_eq!(html, render(&report, &RenderOptions { root: Some(root()) }), "same report, same bytes");
+    let html = render(&report, &RenderOptions { root: Some(root()), ..RenderOptions::default() });
+    assert_eq!(
+        html,
+        render(&report, &RenderOptions { root: Some(root()), ..RenderOptions::default() }),
+        "same report, same bytes"
+    );
 
     let verdicts: BTreeMap<&str, usize> = report.summary.verdicts.clone().expect("checked");
     for v in ["ok", "dead", "soft-404", "title-mismatch", "unverifiable", "no-url", "invalid-url"] {
@@ -322,7 +326,7 @@ fn a_screenshot_of_the_report() {
     // The problems first: they make the picture.
     report.documents.reverse();
     let page = dir.path().join("report.html");
-    std::fs::write(&page, render(&report, &RenderOptions { root: Some(root()) })).unwrap();
+    std::fs::write(&page, render(&report, &RenderOptions { root: Some(root()), ..RenderOptions::default() })).unwrap();
     let png = dir.path().join("report.png");
     let profile = tempfile::tempdir().unwrap();
     run_browser(

@@ -6,6 +6,7 @@ mod config;
 mod expectations;
 mod extract;
 mod fetch;
+mod formats;
 mod harness;
 mod html_report;
 mod snapshots;
