@@ -180,6 +180,14 @@ pub(crate) enum OutputFormat {
     Json,
     /// A self-contained HTML audit report (inline CSS and SVG, no external requests).
     Html,
+    /// SARIF 2.1.0, for code scanning (GitHub, GitLab, Azure DevOps).
+    Sarif,
+    /// JUnit XML: a test suite per document, a test case per reference.
+    Junit,
+    /// GitHub workflow commands (annotations), plus a summary in $GITHUB_STEP_SUMMARY when set.
+    Github,
+    /// Markdown, fit for a pull-request comment.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

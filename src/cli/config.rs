@@ -146,7 +146,7 @@ pub(crate) fn settings(
         (None, Some(r)) => resolve(r),
         (None, None) => PathBuf::from("."),
     };
-    let render = RenderOptions { root: Some(absolute(cwd, &root)) };
+    let render = RenderOptions { root: Some(absolute(cwd, &root)), ..RenderOptions::default() };
 
     let no_progress = check.is_some_and(|(_, flag)| flag) || f.no_progress.unwrap_or(false);
     let check = match check {

@@ -262,6 +262,24 @@ fn emit(report: &Report, settings: &Settings) -> bool {
             ok = false;
         }
     }
+    // In a GitHub Actions job the annotations go with a Markdown summary on the job's page.
+    let github = settings.format == args::OutputFormat::Github
+        || settings.reports.iter().any(|r| r.format == args::OutputFormat::Github);
+    if github && let Some(summary_path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        let summary = citecheck::report::github::step_summary(report, &settings.render);
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&summary_path)
+            .and_then(|mut f| f.write_all(summary.as_bytes()));
+        if let Err(e) = appended {
+            error(&format!(
+                "could not append to GITHUB_STEP_SUMMARY ({}): {e}",
+                std::path::Path::new(&summary_path).display()
+            ));
+            ok = false;
+        }
+    }
     for target in &settings.reports {
         let written = output::render(report, target.format, &settings.render, output::Target::File)
             .and_then(|text| output::write_atomic(&target.path, text.as_bytes()).map_err(|e| e.to_string()));

@@ -41,6 +41,10 @@ pub(crate) fn render(
             s
         }
         OutputFormat::Html => citecheck::report::html::render(report, options),
+        OutputFormat::Sarif => citecheck::report::sarif::render(report, options),
+        OutputFormat::Junit => citecheck::report::junit::render(report, options),
+        OutputFormat::Github => citecheck::report::github::render(report, options),
+        OutputFormat::Markdown => citecheck::report::markdown::render(report, options),
     };
     Ok(text)
 }

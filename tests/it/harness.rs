@@ -44,6 +44,11 @@ impl Run {
     }
 
     /// Runs from `dir` instead of the repository root.
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.cmd.env(key, value);
+        self
+    }
+
     pub fn current_dir(mut self, dir: impl AsRef<std::path::Path>) -> Self {
         self.cmd.current_dir(dir);
         self
