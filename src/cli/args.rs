@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Markdown or HTML), fetches every cited URL, and says, reference by reference, whether the link
 /// still resolves and whether the page there is still the page that was cited.
 #[derive(Debug, Parser)]
-#[command(name = "citecheck", version, propagate_version = true, max_term_width = 100)]
+#[command(name = "citecheck", version, propagate_version = true, args_override_self = true, max_term_width = 100)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
