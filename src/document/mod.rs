@@ -272,7 +272,7 @@ pub fn read(path: &Path, options: &LoadOptions) -> Result<Document> {
 /// Parses a document already in memory. With `format: None` the format comes from the file
 /// name's extension, or, failing that, from the content.
 pub fn parse(path: &Path, bytes: &[u8], format: Option<Format>) -> Result<Document> {
-    let (text, lossy) = decode(path, bytes)?;
+    let (text, decoding) = decode(path, bytes)?;
     let format = format.or_else(|| Format::from_path(path)).unwrap_or_else(|| Format::sniff(&text));
     let parsed = match format {
         Format::Text => text::parse(&text),
@@ -280,12 +280,8 @@ pub fn parse(path: &Path, bytes: &[u8], format: Option<Format>) -> Result<Docume
         Format::Html => html::parse(&text),
     };
     let mut findings = Vec::new();
-    if lossy {
-        findings.push(Finding::new(
-            Rule::InputDecoding,
-            Span::FILE,
-            "the file is not valid UTF-8; invalid bytes were replaced with U+FFFD",
-        ));
+    if let Some(note) = decoding {
+        findings.push(Finding::new(Rule::InputDecoding, Span::FILE, note));
     }
     if let Some((at, why)) = &parsed.cut {
         let span = Locator::new(&text).span(*at, *at);
@@ -337,30 +333,42 @@ fn is_document_name(path: &Path) -> bool {
     Format::from_path(path).is_some()
 }
 
-/// Decodes bytes: UTF-8 (BOM stripped), UTF-16 with a BOM, else lossy UTF-8.
-fn decode(path: &Path, bytes: &[u8]) -> Result<(String, bool)> {
+/// Decodes bytes: a BOM's encoding, else UTF-8, else the encoding detection finds (a Word or
+/// PDF export in windows-1252 keeps its curly quotes and its `¹`). The second value, when
+/// present, says how the text was decoded, for an `input-decoding` warning.
+fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Option<String>)> {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
-        return finish(path, text.into_owned(), had_errors);
+        let note = had_errors.then(|| format!("the file is not valid {}; invalid bytes were replaced", enc.name()));
+        return finish(path, text.into_owned(), note);
     }
     let probe = &bytes[..bytes.len().min(8192)];
     if memchr::memchr(0, probe).is_some() {
         return Err(Error::Binary { path: path.to_path_buf() });
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => finish(path, s.to_owned(), false),
-        Err(_) => finish(path, String::from_utf8_lossy(bytes).into_owned(), true),
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return finish(path, s.to_owned(), None);
     }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let enc = detector.guess(None, chardetng::Utf8Detection::Deny);
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    let note = if had_errors {
+        format!("the file is not valid UTF-8; decoded as {} (detected), with some bytes replaced", enc.name())
+    } else {
+        format!("the file is not valid UTF-8; decoded as {} (detected)", enc.name())
+    };
+    finish(path, text.into_owned(), Some(note))
 }
 
-fn finish(path: &Path, text: String, lossy: bool) -> Result<(String, bool)> {
+fn finish(path: &Path, text: String, decoding: Option<String>) -> Result<(String, Option<String>)> {
     if text.trim().is_empty() {
         return Err(Error::Empty { path: path.to_path_buf() });
     }
     if text.contains('\0') {
         return Err(Error::Binary { path: path.to_path_buf() });
     }
-    Ok((text, lossy))
+    Ok((text, decoding))
 }
 
 /// Turns byte ranges into spans and links markers to notes.

@@ -180,6 +180,10 @@ fn invalid_utf8_is_decoded_with_a_warning() {
     let rules: Vec<&str> =
         report["documents"][0]["findings"].as_array().unwrap().iter().filter_map(|f| f["rule"].as_str()).collect();
     assert!(rules.contains(&"input-decoding"), "{rules:?}");
+    // Decoded as windows-1252, not replaced: the superscript and the curly quotes survive.
+    assert_eq!(report["summary"]["references"], 1);
+    assert_eq!(report["documents"][0]["references"][0]["title"], "A title");
+    assert_eq!(report["documents"][0]["references"][0]["markers"][0]["line"], 1);
 }
 
 #[test]
