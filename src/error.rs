@@ -54,6 +54,20 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// The configuration file says something wrong: an unknown key, a bad value, bad TOML.
+    #[error("{}:{line}:{column}: {}{message}", path.display(), key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default())]
+    ConfigFile {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column, in characters.
+        column: u32,
+        /// The dotted key the mistake is at, when known.
+        key: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
     /// The HTTP client could not be built (for instance a bad CA certificate).
     #[error("could not start the HTTP client: {0}")]
     Client(String),

@@ -21,6 +21,7 @@
 #![warn(missing_docs)]
 
 pub mod check;
+pub mod config;
 pub mod date;
 pub mod document;
 pub mod error;

@@ -8,8 +8,26 @@ use crate::reference::Reference;
 
 /// Checks markers against notes, the numbering of notes, empty notes and the URLs in notes.
 ///
-/// `refs` are the document's references, one per note in the same order.
+/// `refs` are the document's references, one per note in the same order. An ignored reference
+/// ([`Reference::ignored`]) gets no findings, and neither do its markers; a marker with no note
+/// at all is still an orphan.
 pub fn lint(doc: &Document, refs: &[Reference]) -> Vec<Finding> {
+    let mut out = lint_all(doc, refs);
+    let silenced: HashSet<(usize, usize)> = doc
+        .notes
+        .iter()
+        .zip(refs)
+        .filter(|(_, r)| r.ignored.is_some())
+        .flat_map(|(n, _)| std::iter::once(&n.span).chain(&n.markers))
+        .map(|s| (s.start, s.end))
+        .collect();
+    if !silenced.is_empty() {
+        out.retain(|f| f.rule == Rule::OrphanMarker || !silenced.contains(&(f.span.start, f.span.end)));
+    }
+    out
+}
+
+fn lint_all(doc: &Document, refs: &[Reference]) -> Vec<Finding> {
     let mut out = Vec::new();
     let labels: HashSet<&str> = doc.notes.iter().map(|n| n.label.as_str()).collect();
 
@@ -152,6 +170,16 @@ mod tests {
         assert!(found.contains(&"numbering-gap"), "{found:?}");
         assert!(found.contains(&"unreferenced-note"), "{found:?}");
         assert!(found.contains(&"no-url"), "{found:?}");
+    }
+
+    #[test]
+    fn ignored_notes_have_no_findings_but_orphans_remain() {
+        let text = "A.¹ C.⁹\n\ncitecheck-ignore: an unlinked aside\n¹ Only prose, 2021.\n";
+        let found = rules(text).into_iter().map(|(r, _)| r).collect::<Vec<_>>();
+        assert_eq!(found, ["orphan-marker"]);
+        let text = "A.¹ C.²\n\n¹ Only prose, 2021.\n\ncitecheck-ignore: out of order on purpose\n³ “V”, 2021, <https://a.example/4>\n";
+        let found = rules(text).into_iter().map(|(r, _)| r).collect::<Vec<_>>();
+        assert_eq!(found, ["orphan-marker", "no-url"]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use url::Url;
 
-use crate::fetch::{FetchErrorKind, FetchOutcome};
+use crate::fetch::{FetchErrorKind, FetchOutcome, HostPattern};
 use crate::finding::{Finding, Rule};
 use crate::matching::{self, TitleGrade, TitleMatch, WordDiff};
 use crate::page::PageMeta;
@@ -33,7 +33,9 @@ pub enum Verdict {
     InvalidUrl,
     /// Not fetched: excluded by configuration or refused by the safety policy.
     Excluded,
-    /// Not checked before the run ended (deadline or interruption).
+    /// Not checked: the run ended first (deadline or interruption), or the URL's own time budget
+    /// ran out before any answer came (a host slowed down by rate limits, say). A warning, never
+    /// an error: nothing is known about the link.
     NotChecked,
 }
 
@@ -203,11 +205,15 @@ pub fn judge_other_url(reference: &Reference, cited: &str, outcome: &FetchOutcom
 pub struct JudgeOptions {
     /// Dates this many days apart or fewer are the same date (time zones, print vs web).
     pub date_tolerance_days: i64,
+    /// Statuses that count as a 200 from the hosts a pattern matches (the most specific
+    /// matching pattern applies): a site known to answer 403 to every robot while serving the
+    /// page can be judged on the page it sends. Matched against the host that answered.
+    pub accept_status: Vec<(HostPattern, Vec<u16>)>,
 }
 
 impl Default for JudgeOptions {
     fn default() -> Self {
-        JudgeOptions { date_tolerance_days: 2 }
+        JudgeOptions { date_tolerance_days: 2, accept_status: Vec::new() }
     }
 }
 
@@ -233,7 +239,11 @@ pub fn judge(
         check.findings.push(Finding::new(rule, at, message));
     };
 
-    if let Some(err) = &outcome.error {
+    // The URL's own time budget ran out after an answer came (waiting to retry a 429 or a 503):
+    // the answer decides, as it would have had the attempts run out first.
+    let budget_after_answer =
+        outcome.error.as_ref().is_some_and(|e| e.kind == FetchErrorKind::Deadline) && outcome.status.is_some();
+    if let Some(err) = outcome.error.as_ref().filter(|_| !budget_after_answer) {
         check.error = Some(err.message.clone());
         let (verdict, rule) = match err.kind {
             FetchErrorKind::Blocked | FetchErrorKind::Scheme if outcome.redirects.is_empty() => {
@@ -253,6 +263,8 @@ pub fn judge(
     }
 
     let status = outcome.status.unwrap_or(0);
+    let accepted = crate::fetch::best_match(&options.accept_status, &outcome.final_url)
+        .is_some_and(|codes| codes.contains(&status));
     let meta = page.cloned().unwrap_or_default();
     if page.is_some() {
         check.page = Some(PageSummary {
@@ -264,6 +276,7 @@ pub fn judge(
     }
 
     match status {
+        _ if accepted => {}
         200..=299 => {}
         401 | 403 | 407 | 429 | 451 => {
             check.verdict = Verdict::Unverifiable;
@@ -316,12 +329,26 @@ pub fn judge(
         add(&mut check, Rule::Soft404, format!("note {}: the page says it is not found{shown}", reference.label));
         return check;
     }
+    let is_html = outcome.content_type.as_deref().is_none_or(|c| c.contains("html") || c.contains("xml"));
+    let host = outcome.final_url.host_str().map(|h| h.trim_start_matches("www.").to_owned());
+    let title_match = match (&reference.title, page.is_some() && is_html) {
+        (Some(cited_title), true) => {
+            matching::compare_titles(cited_title, &meta.titles, meta.site.as_deref(), host.as_deref())
+        }
+        _ => None,
+    };
+
+    // A deep link that lands on a home or generic page is not the article, unless the page
+    // there still carries the cited title (a site that moved its articles up a level).
     let canonical_is_root = meta
         .canonical
         .as_deref()
         .and_then(|c| Url::parse(c).ok())
         .is_some_and(|c| c.path().trim_end_matches('/').is_empty() && c.query().is_none());
-    if redirected_to_generic(fetched, &outcome.final_url, !outcome.redirects.is_empty(), canonical_is_root) {
+    let title_holds = title_match.as_ref().is_some_and(|m| m.grade != TitleGrade::Mismatch);
+    if !title_holds
+        && redirected_to_generic(fetched, &outcome.final_url, !outcome.redirects.is_empty(), canonical_is_root)
+    {
         check.verdict = Verdict::Soft404;
         add(
             &mut check,
@@ -334,15 +361,13 @@ pub fn judge(
         return check;
     }
 
-    let is_html = outcome.content_type.as_deref().is_none_or(|c| c.contains("html") || c.contains("xml"));
-    let host = outcome.final_url.host_str().map(|h| h.trim_start_matches("www.").to_owned());
-    match (&reference.title, page.is_some() && is_html) {
-        (None, _) => add(
+    match (&reference.title, page.is_some() && is_html, title_match) {
+        (None, _, _) => add(
             &mut check,
             Rule::TitleNotCited,
             format!("note {} cites no title: only that the link resolves was checked", reference.label),
         ),
-        (Some(_), false) => add(
+        (Some(_), false, _) => add(
             &mut check,
             Rule::NoPageTitle,
             format!(
@@ -351,16 +376,12 @@ pub fn judge(
                 outcome.content_type.as_deref().unwrap_or("a non-HTML document")
             ),
         ),
-        (Some(cited_title), true) => {
-            match matching::compare_titles(cited_title, &meta.titles, meta.site.as_deref(), host.as_deref()) {
-                None => add(
-                    &mut check,
-                    Rule::NoPageTitle,
-                    format!("note {}: the page has no title to compare with the cited one", reference.label),
-                ),
-                Some(m) => grade(reference, &m, &mut check),
-            }
-        }
+        (Some(_), true, None) => add(
+            &mut check,
+            Rule::NoPageTitle,
+            format!("note {}: the page has no title to compare with the cited one", reference.label),
+        ),
+        (Some(_), true, Some(m)) => grade(reference, &m, &mut check),
     }
 
     metadata_findings(reference, &meta, host.as_deref(), fetched, options, &mut check);
@@ -434,6 +455,14 @@ fn redirect_findings(reference: &Reference, outcome: &FetchOutcome, check: &mut 
     let permanent = outcome.redirects.iter().all(|h| matches!(h.status, 301 | 308));
     let from = &outcome.url;
     let to = &outcome.final_url;
+    // `/news` → `/news/` is the server tidying its URL, nothing a citation should change.
+    let only_slash = from.host_str() == to.host_str()
+        && from.scheme() == to.scheme()
+        && from.path().trim_end_matches('/') == to.path().trim_end_matches('/')
+        && from.query() == to.query();
+    if only_slash {
+        return;
+    }
     let only_scheme = from.scheme() == "http"
         && to.scheme() == "https"
         && from.host_str() == to.host_str()
@@ -455,39 +484,39 @@ fn redirect_findings(reference: &Reference, outcome: &FetchOutcome, check: &mut 
 }
 
 /// A deep URL that ends on the site's home page or a generic path is not the article. The home
-/// page is known by its path or by declaring the site's root as its canonical URL.
+/// page is known by its path or by declaring the site's root as its canonical URL. Only a
+/// redirect up the tree counts: `/news` → `/news/` (a trailing slash) or a move sideways is not it.
 fn redirected_to_generic(cited: &Url, final_url: &Url, redirected: bool, canonical_is_root: bool) -> bool {
     if !redirected {
         return false;
     }
-    if canonical_is_root && cited.path() != final_url.path() {
+    let depth = |u: &Url| u.path_segments().map_or(0, |s| s.filter(|p| !p.is_empty()).count());
+    let (from, to) = (cited.path().trim_end_matches('/'), final_url.path().trim_end_matches('/'));
+    if from == to || depth(final_url) >= depth(cited) {
+        return false;
+    }
+    if canonical_is_root {
         return true;
     }
-    let depth = |u: &Url| u.path_segments().map_or(0, |s| s.filter(|p| !p.is_empty()).count());
-    let deep = depth(cited) >= 1 && cited.path().len() > 1;
-    let generic_path = {
-        let p = final_url.path().trim_end_matches('/').to_ascii_lowercase();
-        let last = p.rsplit('/').next().unwrap_or("");
-        p.is_empty()
-            || matches!(
-                last,
-                "index.html"
-                    | "index.htm"
-                    | "index.php"
-                    | "home"
-                    | "404"
-                    | "404.html"
-                    | "error"
-                    | "not-found"
-                    | "notfound"
-                    | "page-not-found"
-                    | "search"
-                    | "en"
-                    | "ur"
-                    | "news"
-            )
-    };
-    deep && generic_path && cited.path() != final_url.path()
+    let last = to.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+    to.is_empty()
+        || matches!(
+            last.as_str(),
+            "index.html"
+                | "index.htm"
+                | "index.php"
+                | "home"
+                | "404"
+                | "404.html"
+                | "error"
+                | "not-found"
+                | "notfound"
+                | "page-not-found"
+                | "search"
+                | "en"
+                | "ur"
+                | "news"
+        )
 }
 
 fn metadata_findings(
@@ -664,6 +693,26 @@ mod tests {
     }
 
     #[test]
+    fn a_status_accepted_for_the_answering_host_is_judged_like_a_200() {
+        let mut o = ok("https://www.dawn.com/news/1");
+        o.status = Some(403);
+        let r = reference(NOTE);
+        let page = crate::page::extract(PAGE, Some(&o.final_url));
+        let pattern = |p: &str| HostPattern::parse(p).unwrap();
+        let options = JudgeOptions {
+            accept_status: vec![(pattern("www.dawn.com"), vec![403]), (pattern("*.other.example"), vec![404])],
+            ..JudgeOptions::default()
+        };
+        let c = judge(&r, &o.url, &o, Some(&page), &options);
+        assert_eq!((c.verdict, c.title_match, c.status), (Verdict::Ok, TitleResult::Match, Some(403)));
+        o.status = Some(404);
+        assert_eq!(judge(&r, &o.url, &o, Some(&page), &options).verdict, Verdict::Dead);
+        o.status = Some(403);
+        o.final_url = Url::parse("https://elsewhere.example/news/1").unwrap();
+        assert_eq!(judge(&r, &o.url, &o, Some(&page), &options).verdict, Verdict::Unverifiable);
+    }
+
+    #[test]
     fn status_codes_map_to_verdicts() {
         for (status, verdict) in [
             (404, Verdict::Dead),
@@ -701,6 +750,14 @@ mod tests {
             assert_eq!(c.verdict, verdict, "{kind:?}");
             assert_eq!(c.error.as_deref(), Some("it failed"));
         }
+    }
+
+    #[test]
+    fn a_budget_that_runs_out_after_a_429_is_judged_by_the_429() {
+        let mut o = FetchOutcome::new(&Url::parse("https://www.dawn.com/news/1").unwrap());
+        o.status = Some(429);
+        o.error = Some(FetchError { kind: FetchErrorKind::Deadline, message: "gave up".into() });
+        assert_eq!(run(NOTE, &o, "").verdict, Verdict::Unverifiable);
     }
 
     #[test]
@@ -745,6 +802,28 @@ mod tests {
         home.redirects = vec![Hop { url: home.url.clone(), status: 302 }];
         let c = run(NOTE, &home, "<title>DAWN.COM</title>");
         assert_eq!(c.verdict, Verdict::Soft404);
+    }
+
+    #[test]
+    fn slash_redirects_and_sideways_moves_are_not_soft_404s() {
+        let moved = |from: &str, to: &str, html: &str| {
+            let mut o = ok(to);
+            o.url = Url::parse(from).unwrap();
+            o.redirects = vec![Hop { url: o.url.clone(), status: 301 }];
+            run(NOTE, &o, html).verdict
+        };
+        let root_canonical = format!("{PAGE}<link rel=\"canonical\" href=\"https://www.dawn.com/\">");
+        assert_eq!(moved("https://www.dawn.com/news", "https://www.dawn.com/news/", PAGE), Verdict::Ok);
+        assert_eq!(
+            moved("https://www.dawn.com/2024/old", "https://www.dawn.com/2024/new/", &root_canonical),
+            Verdict::Ok
+        );
+        // Up to the home page with the cited title still there: the article moved, it is fine.
+        assert_eq!(moved("https://www.dawn.com/news/1", "https://www.dawn.com/", PAGE), Verdict::Ok);
+        assert_eq!(
+            moved("https://www.dawn.com/news/1", "https://www.dawn.com/", "<title>DAWN.COM</title>"),
+            Verdict::Soft404
+        );
     }
 
     #[test]

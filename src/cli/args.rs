@@ -1,5 +1,7 @@
-//! Command-line arguments as clap sees them: raw, unvalidated. `config.rs` turns them into a
-//! validated configuration.
+//! Command-line arguments as clap sees them: raw, unvalidated. `config.rs` merges them with the
+//! configuration file into validated settings. Options the file can also set have no clap
+//! default (`None` means "not given"), so that a flag overrides the file and the file overrides
+//! the built-in default, which each option's help names.
 
 use std::path::PathBuf;
 
@@ -11,13 +13,20 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Markdown or HTML), fetches every cited URL, and says, reference by reference, whether the link
 /// still resolves and whether the page there is still the page that was cited.
 #[derive(Debug, Parser)]
-#[command(name = "citecheck", version, propagate_version = true, max_term_width = 100)]
+#[command(name = "citecheck", version, propagate_version = true, args_override_self = true, max_term_width = 100)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
-    /// When to use colour in human output (NO_COLOR is honoured with `auto`).
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true)]
-    pub(crate) color: ColorWhen,
+    /// When to use colour in human output (NO_COLOR is honoured with `auto`) [default: auto].
+    #[arg(long, value_enum, global = true)]
+    pub(crate) color: Option<ColorWhen>,
+    /// Read settings from this file instead of looking for citecheck.toml in the current
+    /// directory and its parents (up to the repository root).
+    #[arg(long, value_name = "PATH", global = true, conflicts_with = "no_config")]
+    pub(crate) config: Option<PathBuf>,
+    /// Read no configuration file.
+    #[arg(long, global = true)]
+    pub(crate) no_config: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -26,6 +35,23 @@ pub(crate) enum Command {
     Extract(ExtractArgs),
     /// Extract, then fetch every cited URL and judge each reference.
     Check(Box<CheckArgs>),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Install, for example: citecheck completions bash > ~/.local/share/bash-completion/completions/citecheck"
+    )]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from this command-line definition.
+    #[command(after_help = "Read it with: citecheck man | man -l -")]
+    Man {
+        /// The command whose page to print (citecheck-extract(1), citecheck-check(1)) instead
+        /// of citecheck(1).
+        #[arg(value_name = "COMMAND", value_parser = ["extract", "check"])]
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -44,42 +70,47 @@ pub(crate) struct CheckArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Network")]
 pub(crate) struct NetArgs {
-    /// At most this many fetches at once, across all hosts.
-    #[arg(long, value_name = "N", default_value_t = 32)]
-    pub(crate) max_concurrency: usize,
-    /// At most this many fetches at once to one host.
-    #[arg(long, value_name = "N", default_value_t = 2)]
-    pub(crate) host_concurrency: usize,
-    /// At least this long between two requests to one host (e.g. 250ms, 1s).
-    #[arg(long, value_name = "DURATION", default_value = "250ms")]
-    pub(crate) host_interval: String,
-    /// Give up connecting after this long.
-    #[arg(long, value_name = "DURATION", default_value = "10s")]
-    pub(crate) connect_timeout: String,
-    /// Give up on one request (headers and body) after this long.
-    #[arg(long, value_name = "DURATION", default_value = "20s")]
-    pub(crate) timeout: String,
-    /// End the whole run after this long; what is not checked by then is `not-checked`.
-    #[arg(long, value_name = "DURATION", default_value = "5m")]
-    pub(crate) deadline: String,
-    /// Attempts per URL (retries on connection errors, timeouts, 408, 429 and 5xx).
-    #[arg(long, value_name = "N", default_value_t = 3)]
-    pub(crate) attempts: u32,
-    /// Follow at most this many redirects.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub(crate) max_redirects: u32,
-    /// Read at most this many (decompressed) bytes of a page.
-    #[arg(long, value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
-    pub(crate) max_body_bytes: u64,
-    /// Read at most this many bytes of a response that is not HTML (PDF, images, plain text).
-    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
-    pub(crate) max_other_bytes: u64,
-    /// Give up on one URL (every attempt, redirect and wait) after this long.
-    #[arg(long, value_name = "DURATION", default_value = "60s")]
-    pub(crate) url_timeout: String,
-    /// Do not fetch URLs longer than this many bytes (they are `invalid-url`).
-    #[arg(long, value_name = "BYTES", default_value_t = citecheck::check::DEFAULT_MAX_URL_LENGTH)]
-    pub(crate) max_url_length: usize,
+    /// At most this many fetches at once, across all hosts [default: 32].
+    #[arg(long, value_name = "N")]
+    pub(crate) max_concurrency: Option<usize>,
+    /// At most this many fetches at once to one host [default: 2].
+    #[arg(long, value_name = "N")]
+    pub(crate) host_concurrency: Option<usize>,
+    /// At least this long between two requests to one host, e.g. 250ms, 1s [default: 250ms].
+    #[arg(long, value_name = "DURATION")]
+    pub(crate) host_interval: Option<String>,
+    /// Give up connecting after this long [default: 10s].
+    #[arg(long, value_name = "DURATION")]
+    pub(crate) connect_timeout: Option<String>,
+    /// Give up on one request (headers and body) after this long [default: 20s].
+    #[arg(long, value_name = "DURATION")]
+    pub(crate) timeout: Option<String>,
+    /// End the whole run after this long (`none` for never); what is not checked by then is
+    /// `not-checked` [default: 5m].
+    #[arg(long, value_name = "DURATION")]
+    pub(crate) deadline: Option<String>,
+    /// Attempts per URL (retries on connection errors, timeouts, 408, 429 and 5xx) [default: 3].
+    #[arg(long, value_name = "N")]
+    pub(crate) attempts: Option<u32>,
+    /// Follow at most this many redirects [default: 10].
+    #[arg(long, value_name = "N")]
+    pub(crate) max_redirects: Option<u32>,
+    /// Read at most this many (decompressed) bytes of a page [default: 2097152].
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) max_body_bytes: Option<u64>,
+    /// Dates this many days apart or fewer count as the same date [default: 2].
+    #[arg(long, value_name = "DAYS")]
+    pub(crate) date_tolerance_days: Option<u16>,
+    /// Read at most this many bytes of a response that is not HTML (PDF, images, plain text)
+    /// [default: 65536].
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) max_other_bytes: Option<u64>,
+    /// Give up on one URL (every attempt, redirect and wait) after this long [default: 60s].
+    #[arg(long, value_name = "DURATION")]
+    pub(crate) url_timeout: Option<String>,
+    /// Do not fetch URLs longer than this many bytes; they are `invalid-url` [default: 8192].
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) max_url_length: Option<usize>,
     /// The User-Agent header to send.
     #[arg(long, value_name = "STRING")]
     pub(crate) user_agent: Option<String>,
@@ -115,28 +146,37 @@ pub(crate) struct ExtractArgs {
 #[derive(Debug, Args)]
 pub(crate) struct InputArgs {
     /// Documents or directories to read (`-` for standard input). Directories are searched for
-    /// .txt, .md and .html files.
-    #[arg(value_name = "PATH", required = true)]
+    /// .txt, .md and .html files. Without any, the configuration file's `paths`.
+    #[arg(value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
     /// Read every input as this format instead of guessing from its extension.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub(crate) input_format: Option<InputFormat>,
-    /// Refuse documents larger than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024 * 1024)]
-    pub(crate) max_document_bytes: u64,
-    /// Read at most this many notes per document; the rest are ignored with a warning.
-    #[arg(long, value_name = "N", default_value_t = citecheck::document::DEFAULT_MAX_NOTES)]
-    pub(crate) max_notes: usize,
+    /// Refuse documents larger than this many bytes [default: 268435456].
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) max_document_bytes: Option<u64>,
+    /// Read at most this many notes per document; the rest are ignored with an `input-limit`
+    /// warning [default: 10000].
+    #[arg(long, value_name = "N")]
+    pub(crate) max_notes: Option<usize>,
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
 pub(crate) struct OutputArgs {
-    /// Output format for standard output.
-    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Human)]
-    pub(crate) format: OutputFormat,
-    /// The lowest severity that makes the run fail (exit 1).
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub(crate) fail_on: FailOn,
+    /// Output format for standard output [default: human].
+    #[arg(long, short = 'f', value_enum)]
+    pub(crate) format: Option<OutputFormat>,
+    /// Also write the report in FORMAT to PATH (repeatable), e.g. `json=citecheck.json`. Each
+    /// file is replaced whole, never left half-written.
+    #[arg(long, value_name = "FORMAT=PATH")]
+    pub(crate) report: Vec<String>,
+    /// Paths in CI formats are shown relative to this directory [default: the current directory].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: Option<PathBuf>,
+    /// The lowest severity that makes the run fail (exit 1) [default: error].
+    #[arg(long, value_enum)]
+    pub(crate) fail_on: Option<FailOn>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -152,6 +192,16 @@ pub(crate) enum OutputFormat {
     Human,
     /// The full report as JSON.
     Json,
+    /// A self-contained HTML audit report (inline CSS and SVG, no external requests).
+    Html,
+    /// SARIF 2.1.0, for code scanning (GitHub, GitLab, Azure DevOps).
+    Sarif,
+    /// JUnit XML: a test suite per document, a test case per reference.
+    Junit,
+    /// GitHub workflow commands (annotations), plus a summary in $GITHUB_STEP_SUMMARY when set.
+    Github,
+    /// Markdown, fit for a pull-request comment.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -91,6 +91,9 @@ fn table(out: &mut String, doc: &DocumentReport) {
             }
             (None, None) => {}
         }
+        if let Some(reason) = &r.ignored {
+            let _ = writeln!(out, "{indent}{DIM}ignored: {}{DIM:#}", clean(reason));
+        }
     }
 }
 
@@ -143,6 +146,9 @@ fn details(out: &mut String, reference: &citecheck::Reference, check: &Check, in
         return;
     }
     let mut facts = Vec::new();
+    if let Some(reason) = &reference.ignored {
+        facts.push(format!("ignored: {}", clean(reason)));
+    }
     if let Some(status) = check.status {
         facts.push(format!("HTTP {status}"));
     }

@@ -4,6 +4,7 @@ mod args;
 mod config;
 mod exit;
 mod human;
+mod output;
 mod progress;
 
 use std::io::{Read, Write};
@@ -12,12 +13,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
-use citecheck::document::{self, Format, LoadOptions};
+use citecheck::document::{self, LoadOptions};
 use citecheck::{DocumentReport, Error, Report};
 
-use args::{CheckArgs, Cli, ColorWhen, Command, InputArgs, InputFormat, OutputArgs, OutputFormat};
+use args::{Cli, ColorWhen, Command, InputArgs, OutputArgs};
+use config::Settings;
 
 pub(crate) fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -28,25 +30,92 @@ pub(crate) fn run() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
         }
     };
-    let color = match cli.color {
-        ColorWhen::Auto => anstream::ColorChoice::Auto,
-        ColorWhen::Always => anstream::ColorChoice::Always,
-        ColorWhen::Never => anstream::ColorChoice::Never,
-    };
-    color.write_global();
-    match cli.command {
-        Command::Extract(args) => extract(&args.input, &args.output),
-        Command::Check(args) => check(&args),
+    match &cli.command {
+        Command::Completions { shell } => completions(*shell),
+        Command::Man { command } => man(command.as_deref()),
+        Command::Extract(args) => with_settings(&cli, &args.input, &args.output, None, |s| extract(&s)),
+        Command::Check(args) => {
+            with_settings(&cli, &args.input, &args.output, Some((&args.net, args.no_progress)), |s| check(&s))
+        }
     }
 }
 
-fn check(args: &CheckArgs) -> ExitCode {
-    let options = match config::check_options(&args.net) {
-        Ok(o) => o,
+/// Reads the configuration, merges it with the command line and runs `body`; a mistake in
+/// either is exit 2 with one line naming it.
+fn with_settings(
+    cli: &Cli,
+    input: &InputArgs,
+    output: &OutputArgs,
+    net: Option<(&args::NetArgs, bool)>,
+    body: impl FnOnce(Settings) -> ExitCode,
+) -> ExitCode {
+    let cwd = match std::env::current_dir() {
+        Ok(d) => d,
         Err(e) => {
-            error(&e.to_string());
+            error(&format!("cannot read the current directory: {e}"));
             return ExitCode::from(exit::USAGE);
         }
+    };
+    let settings =
+        config::load_file(cli, &cwd).and_then(|file| config::settings(cli, input, output, net, file.as_ref(), &cwd));
+    match settings {
+        Ok(settings) => {
+            let color = match settings.color {
+                ColorWhen::Auto => anstream::ColorChoice::Auto,
+                ColorWhen::Always => anstream::ColorChoice::Always,
+                ColorWhen::Never => anstream::ColorChoice::Never,
+            };
+            color.write_global();
+            body(settings)
+        }
+        Err(e) => {
+            error(&e.to_string());
+            ExitCode::from(exit::USAGE)
+        }
+    }
+}
+
+fn completions(shell: clap_complete::Shell) -> ExitCode {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "citecheck", &mut out);
+    print_bytes(&out)
+}
+
+/// The manual page of `citecheck`, or of one of its commands (`citecheck-check(1)`).
+fn man(command: Option<&str>) -> ExitCode {
+    let mut cli = Cli::command();
+    // Built first so that global options show in each command's page too.
+    cli.build();
+    let page = match command {
+        None => cli,
+        Some(name) => match cli.find_subcommand(name) {
+            Some(sub) => {
+                let full = if name == "check" { "citecheck-check" } else { "citecheck-extract" };
+                sub.clone().name(full).version(env!("CARGO_PKG_VERSION"))
+            }
+            None => {
+                error(&format!("no command named {name:?}"));
+                return ExitCode::from(exit::USAGE);
+            }
+        },
+    };
+    let mut out = Vec::new();
+    if let Err(e) = clap_mangen::Man::new(page).render(&mut out) {
+        error(&format!("could not render the manual page: {e}"));
+        return ExitCode::from(exit::USAGE);
+    }
+    print_bytes(&out)
+}
+
+fn print_bytes(bytes: &[u8]) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(bytes).and_then(|()| stdout.flush());
+    ExitCode::from(exit::OK)
+}
+
+fn check(settings: &Settings) -> ExitCode {
+    let Some(options) = settings.check.clone() else {
+        return ExitCode::from(exit::USAGE);
     };
     let checker = match citecheck::check::Checker::new(options) {
         Ok(c) => c,
@@ -55,12 +124,12 @@ fn check(args: &CheckArgs) -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     };
-    let (docs, input_errors) = load_all(&args.input);
+    let (docs, input_errors) = load_all(&settings.paths, &settings.load);
     if input_errors && docs.is_empty() {
         return ExitCode::from(exit::USAGE);
     }
-    let extracted: Vec<DocumentReport> = docs.iter().map(DocumentReport::extract).collect();
-    let run = run_info("check", config::settings(&args.net));
+    let extracted = extract_all(&docs, settings);
+    let run = run_info("check", settings.record.clone());
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -70,7 +139,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     };
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&interrupted);
-    let bar = progress::Bar::new(args.no_progress);
+    let bar = progress::Bar::new(settings.no_progress);
     let report = runtime.block_on(async {
         let interrupt: citecheck::check::Interrupt = Box::pin(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
@@ -87,21 +156,32 @@ fn check(args: &CheckArgs) -> ExitCode {
     // Fetches still under way when interrupted are dropped with the runtime; do not wait long.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     let report = report.with_run(run);
-    emit(&report, &args.output);
+    let written = emit(&report, settings);
+    if !written {
+        return ExitCode::from(exit::USAGE);
+    }
     if interrupted.load(Ordering::SeqCst) {
         return ExitCode::from(exit::INTERRUPTED);
     }
-    exit::for_report(&report, args.output.fail_on, input_errors)
+    exit::for_report(&report, settings.fail_on, input_errors)
 }
 
-fn extract(input: &InputArgs, output: &OutputArgs) -> ExitCode {
-    let (docs, input_errors) = load_all(input);
-    let report =
-        Report::new(docs.iter().map(DocumentReport::extract).collect()).with_run(run_info("extract", Vec::new()));
-    if !(input_errors && docs.is_empty()) {
-        emit(&report, output);
+fn extract(settings: &Settings) -> ExitCode {
+    let (docs, input_errors) = load_all(&settings.paths, &settings.load);
+    let report = Report::new(extract_all(&docs, settings)).with_run(run_info("extract", settings.record.clone()));
+    let nothing_read = input_errors && docs.is_empty();
+    if !nothing_read {
+        let written = emit(&report, settings);
+        if !written {
+            return ExitCode::from(exit::USAGE);
+        }
     }
-    exit::for_report(&report, output.fail_on, input_errors)
+    exit::for_report(&report, settings.fail_on, input_errors)
+}
+
+/// Each document's references and structural findings, with the configuration's ignores applied.
+fn extract_all(docs: &[document::Document], settings: &Settings) -> Vec<DocumentReport> {
+    docs.iter().map(|d| DocumentReport::extract_with(d, |r| settings.ignore_reason(&d.path, r))).collect()
 }
 
 /// When and how this run happened. `SOURCE_DATE_EPOCH` (seconds since 1970, the
@@ -119,25 +199,16 @@ fn run_info(command: &str, settings: Vec<(String, String)>) -> citecheck::RunInf
 }
 
 /// Reads every input; each failure is reported once on stderr and the others still run.
-fn load_all(input: &InputArgs) -> (Vec<document::Document>, bool) {
-    let options = LoadOptions {
-        max_bytes: input.max_document_bytes,
-        max_notes: input.max_notes,
-        format: input.input_format.map(|f| match f {
-            InputFormat::Text => Format::Text,
-            InputFormat::Markdown => Format::Markdown,
-            InputFormat::Html => Format::Html,
-        }),
-    };
+fn load_all(paths: &[PathBuf], options: &LoadOptions) -> (Vec<document::Document>, bool) {
     let mut docs = Vec::new();
     let mut failed = false;
     let mut fail = |e: Error| {
         error(&e.to_string());
         failed = true;
     };
-    for path in &input.paths {
+    for path in paths {
         if path.as_os_str() == "-" {
-            match read_stdin(options.max_bytes).and_then(|b| document::parse_with(Path::new("<stdin>"), &b, &options)) {
+            match read_stdin(options.max_bytes).and_then(|b| document::parse_with(Path::new("<stdin>"), &b, options)) {
                 Ok(doc) => docs.push(doc),
                 Err(e) => fail(e),
             }
@@ -151,7 +222,7 @@ fn load_all(input: &InputArgs) -> (Vec<document::Document>, bool) {
             }
         };
         for file in files {
-            match document::read(&file, &options) {
+            match document::read(&file, options) {
                 Ok(doc) => docs.push(doc),
                 Err(e) => fail(e),
             }
@@ -174,23 +245,49 @@ fn read_stdin(limit: u64) -> citecheck::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn emit(report: &Report, output: &OutputArgs) {
-    let text = match output.format {
-        OutputFormat::Human => human::render(report),
-        OutputFormat::Json => match serde_json::to_string_pretty(report) {
-            Ok(mut s) => {
-                s.push('\n');
-                s
-            }
-            Err(e) => {
-                error(&format!("could not serialise the report: {e}"));
-                return;
-            }
-        },
-    };
-    let mut out = anstream::stdout().lock();
-    // A closed pipe (`citecheck … | head`) is not an error worth a message.
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+/// Writes the report to standard output in `--format`, then to each `--report` file. Every
+/// report file is attempted; `false` when one could not be written (each failure is named on
+/// stderr).
+fn emit(report: &Report, settings: &Settings) -> bool {
+    let mut ok = true;
+    match output::render(report, settings.format, &settings.render, output::Target::Stdout) {
+        Ok(text) => {
+            let mut out = anstream::stdout().lock();
+            // A closed pipe (`citecheck … | head`) is not an error worth a message.
+            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        }
+        Err(message) => {
+            error(&message);
+            ok = false;
+        }
+    }
+    // In a GitHub Actions job the annotations go with a Markdown summary on the job's page.
+    let github = settings.format == args::OutputFormat::Github
+        || settings.reports.iter().any(|r| r.format == args::OutputFormat::Github);
+    if github && let Some(summary_path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        let summary = citecheck::report::github::step_summary(report, &settings.render);
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&summary_path)
+            .and_then(|mut f| f.write_all(summary.as_bytes()));
+        if let Err(e) = appended {
+            error(&format!(
+                "could not append to GITHUB_STEP_SUMMARY ({}): {e}",
+                std::path::Path::new(&summary_path).display()
+            ));
+            ok = false;
+        }
+    }
+    for target in &settings.reports {
+        let written = output::render(report, target.format, &settings.render, output::Target::File)
+            .and_then(|text| output::write_atomic(&target.path, text.as_bytes()).map_err(|e| e.to_string()));
+        if let Err(message) = written {
+            error(&format!("could not write the report {}: {message}", target.path.display()));
+            ok = false;
+        }
+    }
+    ok
 }
 
 fn error(message: &str) {

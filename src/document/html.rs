@@ -78,6 +78,19 @@ fn parse_bounded(text: &str) -> Parsed {
     }
     note_ids.sort_by_key(|id| order.get(id).copied().unwrap_or(usize::MAX));
     note_ids.dedup();
+    // A target that holds other notes (a link to the whole `#footnotes` section) is no note, and
+    // the link to it no marker.
+    let holders: HashSet<NodeId> = note_ids
+        .iter()
+        .copied()
+        .filter(|&outer| note_ids.iter().any(|&inner| inner != outer && is_inside(&html, inner, outer)))
+        .collect();
+    note_ids.retain(|id| !holders.contains(id));
+    note_of.retain(|_, note| !holders.contains(note));
+    let candidates: Vec<ElementRef> = candidates
+        .into_iter()
+        .filter(|a| note_of.contains_key(&a.id()) || !pointed_at_holder(a, &targets, &holders))
+        .collect();
     let note_set: HashSet<NodeId> = note_ids.iter().copied().collect();
 
     // Markers are the candidates outside notes (a note's own links back are not markers).
@@ -111,13 +124,37 @@ fn parse_bounded(text: &str) -> Parsed {
         let (note_text, links) = note_content(el, &candidate_ids);
         let note_text = without_label(&note_text, &label).to_owned();
         let at = finder.element(el).unwrap_or(finder.cursor..finder.cursor);
-        notes.push(RawNote { label, at, text: note_text, links });
+        notes.push(RawNote { label, at, text: note_text, links, ignore: ignore_comment(el) });
     }
     // The prose is what comes before the first note (notes sit at the end in every exporter).
     let body_end = notes.iter().map(|n| n.at.start).min().unwrap_or(text.len());
     #[allow(clippy::single_range_in_vec_init)] // one body range, deliberately
     let body = vec![0..body_end];
     Parsed { notes, markers: raw_markers, body, cut: None }
+}
+
+/// The reason of a `<!-- citecheck-ignore: reason -->` comment inside the note element, or right
+/// before it (only white space between).
+fn ignore_comment(el: ElementRef) -> Option<String> {
+    let directive = |node: ego_tree::NodeRef<Node>| match node.value() {
+        Node::Comment(c) => super::ignore_directive(c),
+        _ => None,
+    };
+    if let Some(reason) = el.descendants().find_map(directive) {
+        return Some(reason);
+    }
+    for sibling in el.prev_siblings() {
+        match sibling.value() {
+            Node::Text(t) if t.trim().is_empty() => continue,
+            Node::Comment(_) => return directive(sibling),
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn pointed_at_holder(a: &ElementRef, targets: &HashMap<String, NodeId>, holders: &HashSet<NodeId>) -> bool {
+    a.value().attr("href").and_then(|h| resolve(targets, h)).is_some_and(|t| holders.contains(&t))
 }
 
 fn resolve(targets: &HashMap<String, NodeId>, href: &str) -> Option<NodeId> {
@@ -133,22 +170,29 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn looks_like_marker(a: ElementRef) -> bool {
+    static NAMED: LazyLock<regex::Regex> = LazyLock::new(|| {
+        // A note-like fragment with a number in it: `fn1`, `note-3`, `_ftn2`, `cite_note-Khan-5`.
+        regex::Regex::new(r"^(?:cite_note|_ftn|ftnt|footnote|endnote|note|fn|en)(?:[-_:.]?[0-9]|[-_:].*[0-9])")
+            .expect("valid regex")
+    });
     let v = a.value();
     let href = v.attr("href").unwrap_or("");
     let frag = href.trim_start_matches('#').to_ascii_lowercase();
     if v.attr("role") == Some("doc-noteref") || v.classes().any(|c| c.contains("footnote-ref") || c == "fn") {
         return true;
     }
+    let text: String = a.text().collect();
+    let label = text.trim().trim_matches(['[', ']', '(', ')']).trim();
+    // What a reader sees as a note label: a number, a letter or two, a symbol such as * or †.
+    let label_like = !label.is_empty()
+        && label.chars().count() <= 4
+        && label.chars().all(|c| c.is_alphanumeric() || matches!(c, '*' | '†' | '‡' | '§'));
     let in_sup = a.ancestors().take(3).filter_map(ElementRef::wrap).any(|e| e.value().name() == "sup")
         || a.descendants()
             .filter_map(ElementRef::wrap)
             .any(|e| e.value().name() == "sup" || e.value().classes().any(|c| c.contains("FootnoteReference")));
-    let text: String = a.text().collect();
-    let short_label = text.trim().trim_matches(['[', ']', '(', ')']).chars().count() <= 4;
-    let named = ["fn", "_ftn", "ftnt", "cite_note", "footnote", "note", "en", "endnote"]
-        .iter()
-        .any(|p| frag.starts_with(p) && !frag.contains("ref") && !frag.contains("back"));
-    (in_sup && short_label) || (named && short_label && !text.trim().is_empty())
+    let named = NAMED.is_match(&frag) && !frag.contains("ref") && !frag.contains("back");
+    label_like && (in_sup || named)
 }
 
 fn marker_label(a: ElementRef) -> String {
@@ -456,6 +500,22 @@ mod tests {
     }
 
     #[test]
+    fn ignore_comments_before_or_inside_a_note() {
+        let html = r##"<p>A<sup><a href="#fn1">1</a></sup> B<sup><a href="#fn2">2</a></sup> C<sup><a href="#fn3">3</a></sup></p>
+<section class="footnotes"><ol>
+<!-- citecheck-ignore: the archive is gone -->
+<li id="fn1">One <a href="https://a.example/1">x</a></li>
+<li id="fn2">Two <!-- citecheck-ignore: moved --> <a href="https://a.example/2">y</a></li>
+<!-- a plain comment -->
+<li id="fn3">Three <a href="https://a.example/3">z</a></li>
+</ol></section>"##;
+        let p = parse(html);
+        let ignores: Vec<_> = p.notes.iter().map(|n| n.ignore.as_deref()).collect();
+        assert_eq!(ignores, [Some("the archive is gone"), Some("moved"), None]);
+        assert_eq!(p.notes[1].text, "Two y");
+    }
+
+    #[test]
     fn deep_nesting_neither_overflows_nor_hangs() {
         let deep = format!(
             "<p>x<sup><a href=\"#fn1\">1</a></sup></p><ol class=\"footnotes\"><li id=\"fn1\">{}x</li></ol>",
@@ -467,6 +527,17 @@ mod tests {
         let p = parse(flat);
         assert!(p.cut.is_none());
         assert_eq!(p.notes[0].text, "*T* x");
+    }
+
+    #[test]
+    fn in_page_links_are_not_markers() {
+        let text = r##"<p><a href="#en">EN</a> <a href="#footnotes">↓</a> Talks.<sup><a href="#fn1">1</a></sup></p>
+<section id="footnotes" class="footnotes"><ol><li id="fn1">“T”, 2020, <a href="https://a.example/x">x</a></li><li id="fn2">Other.</li></ol></section>"##;
+        let p = parse(text);
+        let markers: Vec<_> = p.markers.iter().map(|m| m.label.as_str()).collect();
+        assert_eq!(markers, ["1"]);
+        let labels: Vec<_> = p.notes.iter().map(|n| n.label.as_str()).collect();
+        assert_eq!(labels, ["1", "2"]);
     }
 
     #[test]

@@ -24,6 +24,14 @@ pub(crate) fn parse(text: &str) -> Parsed {
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         match event {
             Event::Start(Tag::FootnoteDefinition(label)) => {
+                // Definitions do not nest in a document; where the parser nests them (a line of
+                // `[^1]:[^1]:…`), the outer one ends where the inner begins, which also keeps
+                // the work linear.
+                if let Some((label, outer, links)) = current.take() {
+                    let cut = outer.start..range.start;
+                    defs.push(cut.clone());
+                    notes.push(note(text, label, cut, links));
+                }
                 current = Some((label.to_string(), range, Vec::new()));
             }
             Event::End(TagEnd::FootnoteDefinition) => {
@@ -56,7 +64,16 @@ pub(crate) fn parse(text: &str) -> Parsed {
             _ => {}
         }
     }
-    let markers = find_markers(text, &code, &defs);
+    let mut markers = find_markers(text, &code, &defs);
+    // Labels match case-insensitively, as in CommonMark's link labels (`[^Dawn]` → `[^dawn]:`):
+    // a marker takes its definition's spelling so the two link.
+    let folded: std::collections::HashMap<String, &str> =
+        notes.iter().map(|n| (n.label.to_lowercase(), n.label.as_str())).collect();
+    for m in &mut markers {
+        if let Some(&label) = folded.get(&m.label.to_lowercase()) {
+            m.label = label.to_owned();
+        }
+    }
     let body = complement(text.len(), &defs);
     Parsed { notes, markers, body, cut: None }
 }
@@ -66,38 +83,50 @@ fn note(text: &str, label: String, range: Range<usize>, links: Vec<Link>) -> Raw
     // The definition starts with `[^label]:`; the note's position is its `[`.
     let head_len = src.find("]:").map_or(0, |i| i + 2);
     let body = &src[head_len..];
-    let joined = body.split_whitespace().collect::<Vec<_>>().join(" ");
-    RawNote { label, at: range.start..range.start + head_len.saturating_sub(1).max(1), text: joined, links }
+    let within = super::ignore_comment_within(body);
+    let joined = match &within {
+        // The directive is no part of the citation.
+        Some((_, r)) => format!("{} {}", &body[..r.start], &body[r.end..]),
+        None => body.to_owned(),
+    };
+    let joined = joined.split_whitespace().collect::<Vec<_>>().join(" ");
+    let ignore = within.map(|(reason, _)| reason).or_else(|| super::ignore_comment_before(text, range.start));
+    RawNote { label, at: range.start..range.start + head_len.saturating_sub(1).max(1), text: joined, links, ignore }
 }
 
 fn find_markers(text: &str, code: &[Range<usize>], defs: &[Range<usize>]) -> Vec<RawMarker> {
     static MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\^([^\]\s]{1,64})\]").expect("valid regex"));
-    let inside = |ranges: &[Range<usize>], at: usize| -> bool {
-        // Ranges are in document order and do not overlap much; a binary search would do, but
-        // these lists are short and the scan is linear in markers anyway.
-        let i = ranges.partition_point(|r| r.end <= at);
-        ranges.get(i).is_some_and(|r| r.start <= at)
-    };
     let mut code_sorted = code.to_vec();
     code_sorted.sort_by_key(|r| r.start);
+    let def_starts: std::collections::HashSet<usize> = defs.iter().map(|d| d.start).collect();
+    // Matches come in order, so the code ranges and the current line's start are found with
+    // forward cursors: linear however many markers a line holds.
+    let mut code_i = 0;
+    let mut line_start = 0;
+    let mut scanned = 0;
     let mut out = Vec::new();
     for m in MARKER.captures_iter(text) {
         let (Some(whole), Some(label)) = (m.get(0), m.get(1)) else { continue };
         let at = whole.start();
-        if text[..at].ends_with('\\') || inside(&code_sorted, at) {
+        while code_i < code_sorted.len() && code_sorted[code_i].end <= at {
+            code_i += 1;
+        }
+        if code_sorted.get(code_i).is_some_and(|r| r.start <= at) || text[..at].ends_with('\\') {
             continue;
         }
+        if let Some(nl) = memchr::memrchr(b'\n', &text.as_bytes()[scanned..at]) {
+            line_start = scanned + nl + 1;
+        }
+        scanned = at;
         // A definition's own head is not a marker.
-        if defs.iter().any(|d| d.start == at) || text[whole.end()..].starts_with(':') && at_line_start(text, at) {
+        let before = text[line_start..at].trim();
+        let head = text[whole.end()..].starts_with(':') && (before.is_empty() || before == ">");
+        if def_starts.contains(&at) || head {
             continue;
         }
         out.push(RawMarker { label: label.as_str().to_owned(), at: whole.range() });
     }
     out
-}
-
-fn at_line_start(text: &str, at: usize) -> bool {
-    text[..at].rsplit('\n').next().is_some_and(|before| before.trim().is_empty() || before.trim() == ">")
 }
 
 fn complement(len: usize, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
@@ -135,6 +164,12 @@ mod tests {
     }
 
     #[test]
+    fn labels_match_case_insensitively() {
+        let p = parse("A claim.[^Dawn]\n\n[^dawn]: “T”, 2020, <https://a.example/x>\n");
+        assert_eq!(p.markers[0].label, "dawn");
+    }
+
+    #[test]
     fn multi_paragraph_definition_is_one_note() {
         let text =
             "A.[^1]\n\n[^1]: First paragraph, 2020.\n\n    Second paragraph <https://a.example/x>.\n\nBody again.\n";
@@ -144,6 +179,17 @@ mod tests {
         let body: String = p.body.iter().map(|r| &text[r.clone()]).collect();
         assert!(body.contains("Body again."));
         assert!(!body.contains("First paragraph"));
+    }
+
+    #[test]
+    fn ignore_comments_before_or_inside_a_definition() {
+        let text = "A.[^1] B.[^2] C.[^3]\n\n<!-- citecheck-ignore: paywalled -->\n[^1]: One <https://a.example/1>\n[^2]: Two <!-- citecheck-ignore: moved --> <https://a.example/2>\n\n<!--\n  citecheck-ignore: spans lines\n-->\n\n[^3]: Three\n";
+        let p = parse(text);
+        let ignores: Vec<_> = p.notes.iter().map(|n| n.ignore.as_deref()).collect();
+        assert_eq!(ignores, [Some("paywalled"), Some("moved"), Some("spans lines")]);
+        assert_eq!(p.notes[1].text, "Two <https://a.example/2>");
+        let plain = parse("A.[^1]\n\n<!-- a note to self -->\n[^1]: One\n");
+        assert_eq!(plain.notes[0].ignore, None);
     }
 
     #[test]

@@ -94,6 +94,10 @@ pub struct Note {
     pub links: Vec<Link>,
     /// The markers that point at this note.
     pub markers: Vec<Span>,
+    /// Why the note is to be ignored, when an inline `citecheck-ignore: reason` comment says so
+    /// (see [`ignore_directive`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore: Option<String>,
 }
 
 /// A parsed document.
@@ -143,6 +147,8 @@ pub(crate) struct RawNote {
     pub(crate) at: Range<usize>,
     pub(crate) text: String,
     pub(crate) links: Vec<Link>,
+    /// The reason of an inline ignore directive for this note.
+    pub(crate) ignore: Option<String>,
 }
 
 #[derive(Debug)]
@@ -159,6 +165,85 @@ mod text;
 /// run to a few thousand notes), few enough that a generated or hostile file cannot turn into
 /// hundreds of thousands of fetches.
 pub const DEFAULT_MAX_NOTES: usize = 10_000;
+
+/// The directive that silences a note: `citecheck-ignore: reason`.
+pub const IGNORE_DIRECTIVE: &str = "citecheck-ignore";
+
+/// The longest ignore reason kept (in characters); a longer one is cut with an ellipsis.
+const MAX_REASON_CHARS: usize = 300;
+
+/// The reason of an ignore directive, if `s` (a comment's content or a line of text, trimmed
+/// here) is one: `citecheck-ignore: reason`, the name in any case. A directive with no reason
+/// gives "no reason given", so that an ignored note always says why.
+///
+/// ```
+/// use citecheck::document::ignore_directive;
+/// assert_eq!(ignore_directive(" citecheck-ignore: paywalled ").as_deref(), Some("paywalled"));
+/// assert_eq!(ignore_directive("citecheck-ignored"), None);
+/// ```
+pub fn ignore_directive(s: &str) -> Option<String> {
+    let s = s.trim();
+    let head = s.get(..IGNORE_DIRECTIVE.len())?;
+    if !head.eq_ignore_ascii_case(IGNORE_DIRECTIVE) {
+        return None;
+    }
+    let rest = &s[IGNORE_DIRECTIVE.len()..];
+    let rest = match rest.strip_prefix(':') {
+        Some(r) => r,
+        None if rest.is_empty() || rest.starts_with(char::is_whitespace) => rest,
+        None => return None,
+    };
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    if words.is_empty() {
+        return Some("no reason given".to_owned());
+    }
+    let reason = words.join(" ");
+    if reason.chars().count() <= MAX_REASON_CHARS {
+        return Some(reason);
+    }
+    let mut cut: String = reason.chars().take(MAX_REASON_CHARS - 1).collect();
+    cut.push('…');
+    Some(cut)
+}
+
+/// How far back from a note an HTML comment is looked for, in bytes: a bound on the work per
+/// note, and more than any real directive needs.
+const COMMENT_LOOKBACK: usize = 4096;
+
+/// The reason of an ignore comment (`<!-- citecheck-ignore: reason -->`) that stands on the
+/// line(s) right before the line holding byte `at`, with only blank lines between; the comment
+/// must start its line.
+pub(crate) fn ignore_comment_before(text: &str, at: usize) -> Option<String> {
+    let at = crate::span::floor_char_boundary(text, at.min(text.len()));
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[..line_start].trim_end();
+    if !before.ends_with("-->") {
+        return None;
+    }
+    let end = before.len() - 3;
+    let from = crate::span::floor_char_boundary(text, end.saturating_sub(COMMENT_LOOKBACK));
+    let open = from + text[from..end].rfind("<!--")?;
+    let own_line_start = text[..open].rfind('\n').map_or(0, |i| i + 1);
+    if !text[own_line_start..open].trim().is_empty() {
+        return None;
+    }
+    ignore_directive(&text[open + 4..end])
+}
+
+/// The first ignore comment inside `src` (a note's source), with its byte range in `src`.
+pub(crate) fn ignore_comment_within(src: &str) -> Option<(String, Range<usize>)> {
+    let mut from = 0;
+    while let Some(i) = src[from..].find("<!--") {
+        let open = from + i;
+        let j = src[open + 4..].find("-->")?;
+        let close = open + 4 + j;
+        if let Some(reason) = ignore_directive(&src[open + 4..close]) {
+            return Some((reason, open..close + 3));
+        }
+        from = close + 3;
+    }
+    None
+}
 
 /// Limits on what a document may be.
 #[derive(Debug, Clone)]
@@ -203,7 +288,7 @@ pub fn parse(path: &Path, bytes: &[u8], format: Option<Format>) -> Result<Docume
 /// the caller that reads the bytes).
 pub fn parse_with(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Document> {
     let format = options.format;
-    let (text, lossy) = decode(path, bytes)?;
+    let (text, decoding) = decode(path, bytes)?;
     let format = format.or_else(|| Format::from_path(path)).unwrap_or_else(|| Format::sniff(&text));
     let mut parsed = match format {
         Format::Text => text::parse(&text),
@@ -211,12 +296,8 @@ pub fn parse_with(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Do
         Format::Html => html::parse(&text),
     };
     let mut findings = Vec::new();
-    if lossy {
-        findings.push(Finding::new(
-            Rule::InputDecoding,
-            Span::FILE,
-            "the file is not valid UTF-8; invalid bytes were replaced with U+FFFD",
-        ));
+    if let Some(note) = decoding {
+        findings.push(Finding::new(Rule::InputDecoding, Span::FILE, note));
     }
     if let Some((at, why)) = &parsed.cut {
         let span = Locator::new(&text).span(*at, *at);
@@ -297,30 +378,42 @@ fn is_document_name(path: &Path) -> bool {
     Format::from_path(path).is_some()
 }
 
-/// Decodes bytes: UTF-8 (BOM stripped), UTF-16 with a BOM, else lossy UTF-8.
-fn decode(path: &Path, bytes: &[u8]) -> Result<(String, bool)> {
+/// Decodes bytes: a BOM's encoding, else UTF-8, else the encoding detection finds (a Word or
+/// PDF export in windows-1252 keeps its curly quotes and its `¹`). The second value, when
+/// present, says how the text was decoded, for an `input-decoding` warning.
+fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Option<String>)> {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
-        return finish(path, text.into_owned(), had_errors);
+        let note = had_errors.then(|| format!("the file is not valid {}; invalid bytes were replaced", enc.name()));
+        return finish(path, text.into_owned(), note);
     }
     let probe = &bytes[..bytes.len().min(8192)];
     if memchr::memchr(0, probe).is_some() {
         return Err(Error::Binary { path: path.to_path_buf() });
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => finish(path, s.to_owned(), false),
-        Err(_) => finish(path, String::from_utf8_lossy(bytes).into_owned(), true),
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return finish(path, s.to_owned(), None);
     }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let enc = detector.guess(None, chardetng::Utf8Detection::Deny);
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    let note = if had_errors {
+        format!("the file is not valid UTF-8; decoded as {} (detected), with some bytes replaced", enc.name())
+    } else {
+        format!("the file is not valid UTF-8; decoded as {} (detected)", enc.name())
+    };
+    finish(path, text.into_owned(), Some(note))
 }
 
-fn finish(path: &Path, text: String, lossy: bool) -> Result<(String, bool)> {
+fn finish(path: &Path, text: String, decoding: Option<String>) -> Result<(String, Option<String>)> {
     if text.trim().is_empty() {
         return Err(Error::Empty { path: path.to_path_buf() });
     }
     if text.contains('\0') {
         return Err(Error::Binary { path: path.to_path_buf() });
     }
-    Ok((text, lossy))
+    Ok((text, decoding))
 }
 
 /// Turns byte ranges into spans and links markers to notes.
@@ -346,7 +439,14 @@ fn assemble(path: PathBuf, format: Format, text: String, parsed: Parsed, finding
         .notes
         .into_iter()
         .zip(note_spans)
-        .map(|(n, span)| Note { label: n.label, span, text: n.text, links: n.links, markers: Vec::new() })
+        .map(|(n, span)| Note {
+            label: n.label,
+            span,
+            text: n.text,
+            links: n.links,
+            markers: Vec::new(),
+            ignore: n.ignore,
+        })
         .collect();
     let markers: Vec<Marker> =
         parsed.markers.into_iter().zip(marker_spans).map(|(m, span)| Marker { label: m.label, span }).collect();
@@ -416,5 +516,28 @@ mod tests {
         let doc = parse_with(Path::new("a.txt"), text.as_bytes(), &options).unwrap();
         assert_eq!(doc.notes.len(), 1);
         assert!(doc.findings.iter().all(|f| f.rule != Rule::InputLimit));
+    }
+
+    #[test]
+    fn ignore_directives_and_comments() {
+        assert_eq!(ignore_directive("CiteCheck-Ignore:   a  b ").as_deref(), Some("a b"));
+        assert_eq!(ignore_directive("citecheck-ignore").as_deref(), Some("no reason given"));
+        assert_eq!(ignore_directive("citecheck-ignorance: x"), None);
+        assert_eq!(ignore_directive("é"), None);
+        let long = format!("citecheck-ignore: {}", "é".repeat(400));
+        assert_eq!(ignore_directive(&long).map(|r| r.chars().count()), Some(MAX_REASON_CHARS));
+
+        let text = "<!-- citecheck-ignore: x -->\n\n[^1]: a\nprose <!-- citecheck-ignore: y -->\n[^2]: b\n";
+        let first = text.find("[^1]").unwrap();
+        let second = text.find("[^2]").unwrap();
+        assert_eq!(ignore_comment_before(text, first).as_deref(), Some("x"));
+        // A comment that does not start its line is prose's, not the note's.
+        assert_eq!(ignore_comment_before(text, second), None);
+        assert_eq!(ignore_comment_before("-->\n[^1]: a", 4), None);
+        assert_eq!(ignore_comment_before("é", 1), None);
+
+        let (reason, range) = ignore_comment_within("a <!-- other --> b <!--citecheck-ignore:z--> c").unwrap();
+        assert_eq!((reason.as_str(), range), ("z", 19..44));
+        assert_eq!(ignore_comment_within("a <!-- unclosed citecheck-ignore: z"), None);
     }
 }

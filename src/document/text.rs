@@ -73,6 +73,7 @@ struct Building {
     label: String,
     at: Range<usize>,
     text: String,
+    ignore: Option<String>,
 }
 
 impl Building {
@@ -88,7 +89,7 @@ impl Building {
     }
 
     fn finish(self) -> RawNote {
-        RawNote { label: self.label, at: self.at, text: self.text, links: Vec::new() }
+        RawNote { label: self.label, at: self.at, text: self.text, links: Vec::new(), ignore: self.ignore }
     }
 }
 
@@ -140,6 +141,8 @@ impl Parser<'_> {
         let mut at_paragraph_start = true;
         // Whether the current note may take continuation lines.
         let mut open_note = false;
+        // The reason of a `citecheck-ignore:` line waiting for the note right after it.
+        let mut pending_ignore: Option<String> = None;
         for i in 0..self.lines.len() {
             let text = self.text;
             let line = &text[self.lines[i].range.clone()];
@@ -149,6 +152,16 @@ impl Parser<'_> {
                     self.push_body(i);
                 }
                 at_paragraph_start = true;
+                continue;
+            }
+            let ignore = pending_ignore.take();
+            let directive = super::ignore_directive(trimmed).or_else(|| {
+                let comment = trimmed.strip_prefix("<!--")?.strip_suffix("-->")?;
+                super::ignore_directive(comment)
+            });
+            if directive.is_some() {
+                // Neither prose nor a note: the line leaves the paragraph state as it found it.
+                pending_ignore = directive;
                 continue;
             }
             let was_paragraph_start = at_paragraph_start;
@@ -196,7 +209,7 @@ impl Parser<'_> {
                     mode = Mode::PageNotes;
                 }
                 let end = self.lines[i].range.end;
-                let mut b = Building { label: s.label, at: s.at, text: String::new() };
+                let mut b = Building { label: s.label, at: s.at, text: String::new(), ignore };
                 b.push_line(&self.text[s.text_start..end]);
                 self.notes.push(b);
                 open_note = true;
@@ -575,6 +588,20 @@ mod tests {
         let text = "A claim.¹\r\n\r\n¹ “T”, 2020, <https://a.example/x>\r\n";
         let p = parse(text);
         assert_eq!(p.notes[0].text, "“T”, 2020, <https://a.example/x>");
+    }
+
+    #[test]
+    fn an_ignore_line_silences_the_note_right_after_it() {
+        let text = "A claim.¹ Another.² A third.³\n\ncitecheck-ignore: paywalled archive\n¹ “T”, 2020, <https://a.example/1>\n² “U”, 2021, <https://a.example/2>\n\n<!-- citecheck-ignore -->\n\n³ “V”, 2022, <https://a.example/3>\n";
+        let p = parse(text);
+        assert_eq!(labels(&p), ["1", "2", "3"]);
+        let ignores: Vec<_> = p.notes.iter().map(|n| n.ignore.as_deref()).collect();
+        assert_eq!(ignores, [Some("paywalled archive"), None, Some("no reason given")]);
+        assert_eq!(p.notes[1].text, "“U”, 2021, <https://a.example/2>");
+        assert!(!body(text, &p).contains("citecheck-ignore"));
+        // Prose between the directive and the note cancels it.
+        let p = parse("A.¹\n\ncitecheck-ignore: x\nSome prose.\n\n¹ “T”, 2020, <https://a.example/1>\n");
+        assert_eq!(p.notes[0].ignore, None);
     }
 
     #[test]

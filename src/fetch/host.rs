@@ -49,23 +49,35 @@ impl Hosts {
     }
 
     fn host(&self, key: &str) -> Arc<Host> {
+        self.host_with(key, self.concurrency, self.interval)
+    }
+
+    /// The state of `key`, created with these limits if it is new.
+    fn host_with(&self, key: &str, concurrency: usize, interval: Duration) -> Arc<Host> {
         // A panic elsewhere while holding the lock leaves the map consistent, so poisoning is
         // ignored rather than propagated.
         let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
         map.entry(key.to_owned())
             .or_insert_with(|| {
                 Arc::new(Host {
-                    permits: Arc::new(Semaphore::new(self.concurrency)),
-                    timing: Mutex::new(Timing { interval: self.interval, next_start: None }),
+                    permits: Arc::new(Semaphore::new(concurrency.max(1))),
+                    timing: Mutex::new(Timing { interval, next_start: None }),
                 })
             })
             .clone()
     }
 
+    /// `acquire_limited` with the default limits.
+    #[cfg(test)]
+    pub(crate) async fn acquire(&self, key: &str) -> Slot {
+        self.acquire_limited(key, self.concurrency, self.interval).await
+    }
+
     /// Waits for a free slot on `key` and for its turn to start, then returns the slot. Each
     /// caller reserves its start time before sleeping, so waiters are spaced `interval` apart.
-    pub(crate) async fn acquire(&self, key: &str) -> Slot {
-        let host = self.host(key);
+    /// A host's limits (its own settings, or the defaults) are fixed by its first request.
+    pub(crate) async fn acquire_limited(&self, key: &str, concurrency: usize, interval: Duration) -> Slot {
+        let host = self.host_with(key, concurrency, interval);
         // The semaphore is never closed, so acquiring cannot fail; if it somehow did, going ahead
         // unthrottled is better than failing the fetch.
         let permit = host.permits.clone().acquire_owned().await.ok();
@@ -127,5 +139,18 @@ mod tests {
         assert_eq!(Instant::now() - t0, Duration::from_secs(3));
         hosts.slow_down("a:80", None);
         assert_eq!(hosts.interval("a:80"), Duration::from_secs(2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_host_with_its_own_limits_keeps_them() {
+        let hosts = Hosts::new(4, Duration::from_millis(250));
+        let t0 = Instant::now();
+        let _a = hosts.acquire_limited("slow:80", 1, Duration::from_secs(2)).await;
+        let _b = hosts.acquire("fast:80").await;
+        let _c = hosts.acquire("fast:80").await;
+        assert_eq!(Instant::now() - t0, Duration::from_millis(250));
+        drop(_a);
+        let _d = hosts.acquire_limited("slow:80", 1, Duration::from_secs(2)).await;
+        assert_eq!(Instant::now() - t0, Duration::from_secs(2));
     }
 }

@@ -62,7 +62,7 @@ use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use tokio::time::Instant;
 use url::{Host, Url};
 
-pub use options::{DEFAULT_ACCEPT_LANGUAGE, DEFAULT_USER_AGENT, FetchOptions};
+pub use options::{DEFAULT_ACCEPT_LANGUAGE, DEFAULT_USER_AGENT, FetchOptions, HostOptions, HostPattern, best_match};
 
 use crate::Error;
 use host::{Hosts, Slot};
@@ -83,6 +83,8 @@ struct Inner {
     client: reqwest::Client,
     options: FetchOptions,
     hosts: Hosts,
+    /// The validated headers of each [`FetchOptions::host`] entry, in the same order.
+    host_headers: Vec<HeaderMap>,
 }
 
 impl fmt::Debug for Fetcher {
@@ -299,7 +301,12 @@ impl Fetcher {
         }
         let client = builder.build().map_err(|e| Error::Client(chain_message(&e)))?;
         let hosts = Hosts::new(options.host_concurrency, options.host_interval);
-        Ok(Fetcher { inner: Arc::new(Inner { client, options, hosts }) })
+        let host_headers = options
+            .hosts
+            .iter()
+            .map(|(pattern, o)| header_map(&format!("host {pattern}"), &o.headers))
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(Fetcher { inner: Arc::new(Inner { client, options, hosts, host_headers }) })
     }
 
     /// The options this fetcher was built with.
@@ -427,13 +434,19 @@ impl Inner {
     async fn send(&self, url: &Url, out: &mut FetchOutcome, give_up_at: Instant) -> Result<Answer, FetchError> {
         let key = host_key(url);
         let opts = &self.options;
+        // Chosen for this hop's own host: a redirect elsewhere never carries a host's cookie.
+        let own = options::best_match_index(&opts.hosts, url);
+        let concurrency = own.and_then(|i| opts.hosts[i].1.concurrency).unwrap_or(opts.host_concurrency);
+        let interval = own.and_then(|i| opts.hosts[i].1.interval).unwrap_or(opts.host_interval);
+        let headers = own.and_then(|i| self.host_headers.get(i)).cloned().unwrap_or_default();
         let mut attempt = 0;
         loop {
             attempt += 1;
             out.attempts = attempt;
-            let slot = self.hosts.acquire(&key).await;
+            let slot = self.hosts.acquire_limited(&key, concurrency, interval).await;
             let deadline = Instant::now() + opts.request_timeout;
-            let failure = match tokio::time::timeout_at(deadline, self.client.get(url.clone()).send()).await {
+            let request = self.client.get(url.clone()).headers(headers.clone());
+            let failure = match tokio::time::timeout_at(deadline, request.send()).await {
                 Err(_) => FetchError::new(
                     FetchErrorKind::Timeout,
                     format!("no response from {} within {}", host_port(url), human(opts.request_timeout)),
@@ -444,6 +457,9 @@ impl Inner {
                     if !retry::is_retryable_status(status) {
                         return Ok(Answer { response, _slot: slot, deadline });
                     }
+                    // Kept in case the budget runs out while waiting to retry: the last answer
+                    // (a 429, a 503) says more than a bare deadline.
+                    out.status = Some(status);
                     let retry_after = response
                         .headers()
                         .get(header::RETRY_AFTER)
@@ -679,6 +695,14 @@ fn validate(o: &FetchOptions) -> Result<(), Error> {
     if o.host_concurrency == 0 {
         return Err(config("host_concurrency", "must be at least 1"));
     }
+    for (pattern, h) in &o.hosts {
+        if h.concurrency == Some(0) {
+            return Err(config(&format!("host {pattern} concurrency"), "must be at least 1"));
+        }
+        if h.interval.is_some_and(|d| d > MAX_SETTING_DURATION) {
+            return Err(config(&format!("host {pattern} interval"), "must be at most a day"));
+        }
+    }
     Ok(())
 }
 
@@ -690,18 +714,25 @@ fn default_headers(o: &FetchOptions) -> Result<HeaderMap, Error> {
     map.insert(header::USER_AGENT, value("user_agent", &o.user_agent)?);
     map.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
     map.insert(header::ACCEPT_LANGUAGE, value("accept_language", &o.accept_language)?);
-    let mut extra = Vec::with_capacity(o.headers.len());
-    for (name, v) in &o.headers {
-        let setting = format!("header {name}");
-        let name = HeaderName::from_bytes(name.trim().as_bytes())
-            .map_err(|_| config(&setting, format!("{name:?} is not a valid header name")))?;
-        extra.push((name, value(&setting, v)?));
-    }
+    let extra = header_map("header", &o.headers)?;
     // An extra header replaces a default of the same name; repeated extras are all sent.
-    for (name, _) in &extra {
+    for name in extra.keys() {
         map.remove(name);
     }
-    for (name, v) in extra {
+    for (name, v) in &extra {
+        map.append(name, v.clone());
+    }
+    Ok(map)
+}
+
+/// Validated headers, repeated names kept in order. `setting` prefixes the error's setting name.
+fn header_map(setting: &str, headers: &[(String, String)]) -> Result<HeaderMap, Error> {
+    let mut map = HeaderMap::new();
+    for (name, v) in headers {
+        let setting = format!("{setting} {name}");
+        let name = HeaderName::from_bytes(name.trim().as_bytes())
+            .map_err(|_| config(&setting, format!("{name:?} is not a valid header name")))?;
+        let v = HeaderValue::from_str(v).map_err(|_| config(&setting, format!("{v:?} is not a valid header value")))?;
         map.append(name, v);
     }
     Ok(map)

@@ -1,7 +1,10 @@
 //! [`FetchOptions`]: every knob of the fetcher, with defaults chosen for checking the links of one
 //! document politely and quickly.
 
+use std::fmt;
 use std::time::Duration;
+
+use url::{Host, Url};
 
 /// The default `User-Agent`: the tool, its version and where to read about it, so that a site
 /// operator who sees it in a log knows what it is.
@@ -43,6 +46,7 @@ pub const DEFAULT_ACCEPT_LANGUAGE: &str = "en;q=1.0, *;q=0.5";
 /// | [`host_interval`](Self::host_interval) | 250 ms between request starts per host |
 /// | [`allow_private`](Self::allow_private) | `false` |
 /// | [`proxy`](Self::proxy) | none (environment proxy variables are ignored) |
+/// | [`host`](Self::host) | no per-host settings |
 ///
 /// Response headers are bounded by hyper, not by a setting here: over HTTP/1.1 at most 100
 /// header fields in a read buffer of about 400 KiB, over HTTP/2 a header list of 16 KiB. A
@@ -70,6 +74,7 @@ pub struct FetchOptions {
     pub(crate) extra_root_certs: Vec<Vec<u8>>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) proxy: Option<String>,
+    pub(crate) hosts: Vec<(HostPattern, HostOptions)>,
 }
 
 impl Default for FetchOptions {
@@ -94,6 +99,7 @@ impl Default for FetchOptions {
             extra_root_certs: Vec::new(),
             headers: Vec::new(),
             proxy: None,
+            hosts: Vec::new(),
         }
     }
 }
@@ -227,5 +233,173 @@ impl FetchOptions {
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
         self
+    }
+
+    /// Settings for the hosts `pattern` matches: politeness, and headers (a cookie, a user agent)
+    /// sent to those hosts only. Where several patterns match a URL the most specific one
+    /// applies, alone (see [`HostPattern::specificity`]). Headers are chosen afresh at every
+    /// redirect hop, so a redirect to another host never carries them there.
+    pub fn host(mut self, pattern: HostPattern, options: HostOptions) -> Self {
+        self.hosts.push((pattern, options));
+        self
+    }
+
+    /// The per-host settings that apply to `url`, if any.
+    pub fn host_options(&self, url: &Url) -> Option<&HostOptions> {
+        best_match(&self.hosts, url)
+    }
+}
+
+/// Settings for one host (or a family of hosts), given to [`FetchOptions::host`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostOptions {
+    /// Requests in flight at once to each matching `host:port` (instead of
+    /// [`FetchOptions::host_concurrency`]). At least 1.
+    pub concurrency: Option<usize>,
+    /// Least time between request starts to each matching `host:port` (instead of
+    /// [`FetchOptions::host_interval`]).
+    pub interval: Option<Duration>,
+    /// Headers sent to matching hosts only, replacing a default or global header of the same
+    /// name (`Cookie`, `User-Agent`, `Authorization`…).
+    pub headers: Vec<(String, String)>,
+}
+
+/// Which hosts a per-host setting is for: `www.example.com` (that host, any port),
+/// `example.com:8443` (that host and port), `*.example.com` (every subdomain, not the domain
+/// itself), `127.0.0.1:4000`, `[::1]:8080`. Names compare case-insensitively; a trailing dot
+/// is ignored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostPattern {
+    /// The host, lower-case, without brackets or a trailing dot; for a wildcard, the suffix
+    /// after `*.`.
+    host: String,
+    wildcard: bool,
+    port: Option<u16>,
+    source: String,
+}
+
+impl HostPattern {
+    /// Parses a pattern; the error says what is wrong with it.
+    pub fn parse(pattern: &str) -> Result<HostPattern, String> {
+        let source = pattern.trim();
+        if source.is_empty() {
+            return Err("the host is empty".into());
+        }
+        let (wildcard, rest) = match source.strip_prefix("*.") {
+            Some(rest) => (true, rest),
+            None => (false, source),
+        };
+        // Parsed as a URL's authority so IPv6 literals, ports and IDNs read as the fetcher reads them.
+        let url = Url::parse(&format!("http://{rest}/"))
+            .map_err(|e| format!("{source:?} is not a host name, `host:port` or `*.domain`: {e}"))?;
+        if url.path() != "/" || url.query().is_some() || !url.username().is_empty() || url.password().is_some() {
+            return Err(format!("{source:?} should be a bare host, without a scheme or path"));
+        }
+        let host = match url.host() {
+            Some(Host::Domain(d)) => d.trim_end_matches('.').to_ascii_lowercase(),
+            Some(Host::Ipv4(ip)) if !wildcard => ip.to_string(),
+            Some(Host::Ipv6(ip)) if !wildcard => ip.to_string(),
+            _ => return Err(format!("{source:?}: `*.` goes before a domain name")),
+        };
+        let explicit_port =
+            rest.rsplit_once(':').is_some_and(|(_, p)| p.chars().all(|c| c.is_ascii_digit())) && !rest.ends_with(']');
+        let port = if explicit_port { url.port_or_known_default() } else { None };
+        Ok(HostPattern { host, wildcard, port, source: source.to_owned() })
+    }
+
+    /// Whether `url`'s host (and port, when the pattern names one) is one this pattern names.
+    pub fn matches(&self, url: &Url) -> bool {
+        let host = match url.host() {
+            Some(Host::Domain(d)) => d.trim_end_matches('.').to_ascii_lowercase(),
+            Some(Host::Ipv4(ip)) => ip.to_string(),
+            Some(Host::Ipv6(ip)) => ip.to_string(),
+            None => return false,
+        };
+        if self.port.is_some_and(|p| url.port_or_known_default() != Some(p)) {
+            return false;
+        }
+        if self.wildcard {
+            host.len() > self.host.len()
+                && host.ends_with(self.host.as_str())
+                && host[..host.len() - self.host.len()].ends_with('.')
+        } else {
+            host == self.host
+        }
+    }
+
+    /// How specific the pattern is, for choosing among several that match: an exact host beats
+    /// a wildcard, a port beats none, and a longer wildcard suffix beats a shorter one.
+    pub fn specificity(&self) -> (bool, bool, usize) {
+        (!self.wildcard, self.port.is_some(), self.host.len())
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+}
+
+impl fmt::Display for HostPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.source)
+    }
+}
+
+/// The value of the most specific pattern in `entries` that matches `url` (the first of equals).
+pub fn best_match<'a, T>(entries: &'a [(HostPattern, T)], url: &Url) -> Option<&'a T> {
+    best_match_index(entries, url).map(|i| &entries[i].1)
+}
+
+pub(crate) fn best_match_index<T>(entries: &[(HostPattern, T)], url: &Url) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (i, (pattern, _)) in entries.iter().enumerate().filter(|(_, (p, _))| p.matches(url)) {
+        if best.is_none_or(|b| pattern.specificity() > entries[b].0.specificity()) {
+            best = Some(i);
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn host_patterns_match_host_port_and_subdomains() {
+        let exact = HostPattern::parse("WWW.Example.com.").unwrap();
+        assert!(exact.matches(&url("https://www.example.com/a")));
+        assert!(exact.matches(&url("http://www.example.com:8080/")));
+        assert!(!exact.matches(&url("https://example.com/")));
+        let port = HostPattern::parse("127.0.0.1:4000").unwrap();
+        assert!(port.matches(&url("http://127.0.0.1:4000/x")));
+        assert!(!port.matches(&url("http://127.0.0.1:4001/x")));
+        let wild = HostPattern::parse("*.example.com").unwrap();
+        assert!(wild.matches(&url("https://a.b.example.com/")));
+        assert!(!wild.matches(&url("https://example.com/")));
+        assert!(!wild.matches(&url("https://badexample.com/")));
+        let v6 = HostPattern::parse("[::1]:8080").unwrap();
+        assert!(v6.matches(&url("http://[::1]:8080/")));
+        assert!(HostPattern::parse("[::1]").unwrap().matches(&url("http://[::1]:9/")));
+    }
+
+    #[test]
+    fn bad_host_patterns_say_why() {
+        for bad in ["", "https://example.com/", "example.com/path", "*.127.0.0.1", "a b", "user@host"] {
+            assert!(HostPattern::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_most_specific_pattern_wins() {
+        let p = |s: &str| HostPattern::parse(s).unwrap();
+        let entries = vec![(p("*.example.com"), 1), (p("www.example.com"), 2), (p("www.example.com:443"), 3)];
+        assert_eq!(best_match(&entries, &url("https://www.example.com/")), Some(&3));
+        assert_eq!(best_match(&entries, &url("http://www.example.com/")), Some(&2));
+        assert_eq!(best_match(&entries, &url("https://news.example.com/")), Some(&1));
+        assert_eq!(best_match(&entries, &url("https://example.org/")), None);
     }
 }

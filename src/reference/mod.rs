@@ -73,7 +73,7 @@ pub fn references(doc: &Document) -> Vec<Reference> {
             doi: f.doi.clone(),
             repeats: None,
             markers: note.markers.clone(),
-            ignored: None,
+            ignored: note.ignore.clone(),
             malformed: f.malformed.clone(),
         };
         if let Some(t) = *target {

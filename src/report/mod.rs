@@ -1,6 +1,12 @@
 //! The report: every document checked, its references (with their check, once checked) and its
 //! findings, plus totals. It is the one value every output format renders.
 
+pub mod github;
+pub mod html;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -16,6 +22,27 @@ pub struct RenderOptions {
     /// Paths in the report are shown relative to this directory when they are under it (SARIF
     /// `artifactLocation`, annotations), as CI tools expect.
     pub root: Option<std::path::PathBuf>,
+    /// How many GitHub annotations are printed before the rest are summed up in one notice.
+    pub github_annotations: AnnotationLimits,
+    /// The most bytes of Markdown [`markdown::render`] writes (a pull-request comment holds
+    /// 65,536 characters); `None` for no limit. Longer output is cut at a line, with a note.
+    pub markdown_max_bytes: Option<usize>,
+}
+
+/// GitHub shows at most 10 annotations of each type (error, warning, notice) per step and 50
+/// per job; annotations past these are silently dropped, so citecheck picks which ones show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnnotationLimits {
+    /// At most this many of each type.
+    pub per_type: usize,
+    /// At most this many in all, the summary notice included.
+    pub total: usize,
+}
+
+impl Default for AnnotationLimits {
+    fn default() -> Self {
+        AnnotationLimits { per_type: 10, total: 50 }
+    }
 }
 
 /// The version of the JSON report's shape; bumped only for incompatible changes.
@@ -98,7 +125,19 @@ pub struct DocumentReport {
 impl DocumentReport {
     /// The extraction of a document: its references and structural findings, not yet checked.
     pub fn extract(doc: &Document) -> DocumentReport {
-        let refs = crate::reference::references(doc);
+        DocumentReport::extract_with(doc, |_| None)
+    }
+
+    /// [`extract`](Self::extract), with `ignore` giving the reason a reference is to be ignored
+    /// (by configuration): an ignored reference is not linted, and `check` does not fetch it.
+    /// An inline ignore directive in the document already set takes precedence.
+    pub fn extract_with(doc: &Document, ignore: impl Fn(&Reference) -> Option<String>) -> DocumentReport {
+        let mut refs = crate::reference::references(doc);
+        for r in &mut refs {
+            if r.ignored.is_none() {
+                r.ignored = ignore(r);
+            }
+        }
         let mut findings = doc.findings.clone();
         findings.extend(crate::lint::lint(doc, &refs));
         DocumentReport {
@@ -157,5 +196,99 @@ impl Summary {
             }
         }
         s
+    }
+}
+
+/// A report path as CI tools want it: forward slashes, no `./`, relative to `root` when it is
+/// under it. Returns the path and whether it is relative. A relative path is taken to be relative
+/// to the root already (CI runs at the root), since rendering never looks at the file system.
+pub(crate) fn display_path(path: &str, root: Option<&std::path::Path>) -> (String, bool) {
+    use std::path::{Component, Path};
+    let p = Path::new(path);
+    let relative = match root {
+        Some(root) if p.is_absolute() == root.is_absolute() => p.strip_prefix(root).ok(),
+        _ => None,
+    };
+    let shown = relative.unwrap_or(p);
+    let mut out = String::with_capacity(path.len());
+    let mut absolute = false;
+    for c in shown.components() {
+        let part = match c {
+            Component::CurDir => continue,
+            Component::RootDir => {
+                absolute = true;
+                out.push('/');
+                continue;
+            }
+            Component::Prefix(prefix) => {
+                absolute = true;
+                out.push_str(&prefix.as_os_str().to_string_lossy());
+                continue;
+            }
+            Component::ParentDir => "..".into(),
+            Component::Normal(s) => s.to_string_lossy(),
+        };
+        if !out.is_empty() && !out.ends_with('/') {
+            out.push('/');
+        }
+        out.push_str(&part);
+    }
+    if out.is_empty() {
+        // The root itself, or an empty path: keep something a person can read.
+        out = if path.is_empty() { ".".into() } else { path.replace('\\', "/") };
+    }
+    (out, !absolute)
+}
+
+/// For each of the document's findings, the index of its reference: the one whose note starts
+/// where the finding points (structural findings about a note and every check finding use the
+/// note's position). One pass with a map, so that documents with thousands of notes stay linear.
+pub(crate) fn owners(doc: &DocumentReport) -> Vec<Option<usize>> {
+    let mut at: BTreeMap<(u32, u32), usize> = BTreeMap::new();
+    for (i, r) in doc.references.iter().enumerate() {
+        at.entry((r.reference.span.line, r.reference.span.column)).or_insert(i);
+    }
+    doc.findings
+        .iter()
+        .map(|f| {
+            if matches!(f.rule, crate::finding::Rule::InputDecoding | crate::finding::Rule::InputLimit) {
+                // About the whole file: its position is not a note's, even where it falls on one.
+                return None;
+            }
+            at.get(&(f.span.line, f.span.column)).copied()
+        })
+        .collect()
+}
+
+/// Cuts `s` to at most `max` characters, marking the cut with an ellipsis.
+pub(crate) fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('\u{2026}');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn paths_are_made_relative_to_the_root_with_forward_slashes() {
+        let root = Path::new("/repo");
+        assert_eq!(display_path("/repo/docs/a b.md", Some(root)), ("docs/a b.md".into(), true));
+        assert_eq!(display_path("/elsewhere/a.md", Some(root)), ("/elsewhere/a.md".into(), false));
+        assert_eq!(display_path("./docs/a.md", Some(root)), ("docs/a.md".into(), true));
+        assert_eq!(display_path("docs/a.md", Some(Path::new("docs"))), ("a.md".into(), true));
+        assert_eq!(display_path("<stdin>", None), ("<stdin>".into(), true));
+    }
+
+    #[test]
+    fn shorten_cuts_at_characters() {
+        assert_eq!(shorten("ééééé", 3), "éé\u{2026}");
+        assert_eq!(shorten("abc", 3), "abc");
     }
 }

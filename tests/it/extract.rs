@@ -180,6 +180,10 @@ fn invalid_utf8_is_decoded_with_a_warning() {
     let rules: Vec<&str> =
         report["documents"][0]["findings"].as_array().unwrap().iter().filter_map(|f| f["rule"].as_str()).collect();
     assert!(rules.contains(&"input-decoding"), "{rules:?}");
+    // Decoded as windows-1252, not replaced: the superscript and the curly quotes survive.
+    assert_eq!(report["summary"]["references"], 1);
+    assert_eq!(report["documents"][0]["references"][0]["title"], "A title");
+    assert_eq!(report["documents"][0]["references"][0]["markers"][0]["line"], 1);
 }
 
 #[test]
@@ -221,4 +225,27 @@ fn usage_errors_exit_2() {
     citecheck(["extract", "--format", "yaml", BRIEF]).run().code(2);
     citecheck(["frobnicate"]).run().code(2);
     citecheck(["--help"]).run().code(0).stdout_has("Usage");
+}
+
+#[test]
+fn every_output_format_is_reachable_from_the_command_line() {
+    let lint = "fixtures/docs/lint/orphan-marker.txt";
+    let sarif = citecheck(["extract", "--format", "sarif", lint]).run();
+    let sarif: Value = serde_json::from_str(&sarif.stdout).expect("SARIF is JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    citecheck(["extract", "--format", "junit", lint]).run().code(1).stdout_has("<testsuites");
+    citecheck(["extract", "--format", "markdown", lint]).run().code(1).stdout_has("| ");
+    citecheck(["extract", "--format", "html", lint]).run().code(1).stdout_has("<!DOCTYPE html>");
+    citecheck(["extract", "--format", "github", lint]).run().code(1).stdout_has("::error file=");
+}
+
+#[test]
+fn github_format_appends_a_step_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    citecheck(["extract", "--format", "github", BRIEF]).env("GITHUB_STEP_SUMMARY", &summary).run().code(0);
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(text.starts_with("earlier step\n"), "appended, not replaced");
+    assert!(text.contains("citecheck"), "{text}");
 }

@@ -2,12 +2,15 @@
 //! network ones against real servers on 127.0.0.1 (see `support`), the binary through `harness`.
 
 mod check;
+mod config;
 mod determinism;
 mod expectations;
 mod extract;
 mod faults;
 mod fetch;
+mod formats;
 mod harness;
+mod html_report;
 mod interrupt;
 mod properties;
 mod snapshots;
