@@ -396,12 +396,17 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Option<String>)> {
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
-    let enc = detector.guess(None, chardetng::Utf8Detection::Deny);
+    let detected = detector.guess(None, chardetng::Utf8Detection::Deny);
+    // Text that is almost all ASCII gives detection too little to go on (a "¹" reads as
+    // windows-1250's "ą" as well): such a file is taken as windows-1252, the legacy encoding
+    // of English-language Word and PDF exports; text with more non-ASCII keeps the detected one.
+    let ascii = bytes.iter().filter(|b| b.is_ascii()).count();
+    let enc = if ascii * 100 >= bytes.len() * 90 { encoding_rs::WINDOWS_1252 } else { detected };
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
     let note = if had_errors {
-        format!("the file is not valid UTF-8; decoded as {} (detected), with some bytes replaced", enc.name())
+        format!("the file is not valid UTF-8; decoded as {}, with some bytes replaced", enc.name())
     } else {
-        format!("the file is not valid UTF-8; decoded as {} (detected)", enc.name())
+        format!("the file is not valid UTF-8; decoded as {}", enc.name())
     };
     finish(path, text.into_owned(), Some(note))
 }

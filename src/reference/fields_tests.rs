@@ -625,7 +625,7 @@ fn resolve_over_parsed_notes() {
     .iter()
     .map(|t| parse(t, &[]))
     .collect();
-    assert_eq!(super::ibid::resolve(&notes), [None, Some(0), Some(0), None, Some(0), Some(3), Some(0)]);
+    assert_eq!(super::ibid::resolve(&notes, &[]), [None, Some(0), Some(0), None, Some(0), Some(3), Some(0)]);
 }
 
 /// Every char-boundary prefix of every seed note, and pseudo-random garbage: nothing panics,
@@ -983,7 +983,7 @@ fn op_cit_of_a_corporate_author() {
     .iter()
     .map(|t| parse(t, &[]))
     .collect();
-    assert_eq!(super::ibid::resolve(&notes), [None, None, Some(0)]);
+    assert_eq!(super::ibid::resolve(&notes, &[]), [None, None, Some(0)]);
 }
 
 #[test]

@@ -58,8 +58,15 @@ fn pinpoint(rest: &str) -> Option<String> {
 /// For each note, the index of the earlier note it repeats, if it is a repeat. The result is
 /// never itself a repeat: a chain of "Ibid." notes leads back to the original. `None` when
 /// nothing fits (an "Ibid." first, an "op. cit." whose author no earlier note has).
-pub(crate) fn resolve(fields: &[Fields]) -> Vec<Option<usize>> {
+pub(crate) fn resolve(fields: &[Fields], labels: &[&str]) -> Vec<Option<usize>> {
     let mut out: Vec<Option<usize>> = Vec::with_capacity(fields.len());
+    // "op. cit., note 5" / "n. 5" names the note it repeats: that wins over any guess.
+    let by_label = |pinpoint: &Option<String>, before: usize| -> Option<usize> {
+        let p = pinpoint.as_deref()?.trim().to_ascii_lowercase();
+        let rest = p.strip_prefix("note").or_else(|| p.strip_prefix("n."))?;
+        let label = rest.trim_start_matches(['.', ' ']).split([',', ' ', ';']).next()?;
+        (0..before).rev().find(|&j| labels.get(j) == Some(&label) && fields[j].repeat.is_none())
+    };
     // Family name → the last original note with an author of that name; and the same for the
     // whole name, which tells corporate authors apart ("Asian Development Bank" from "World
     // Bank", whose last words agree).
@@ -70,14 +77,18 @@ pub(crate) fn resolve(fields: &[Fields]) -> Vec<Option<usize>> {
             let p = i.checked_sub(1)?;
             if fields[p].repeat.is_some() { out[p] } else { Some(p) }
         };
-        let target = match &f.repeat {
+        let named = match &f.repeat {
+            Some(Repeat::OpCit { pinpoint, .. }) | Some(Repeat::Ibid { pinpoint }) => by_label(pinpoint, i),
+            _ => None,
+        };
+        let target = named.or_else(|| match &f.repeat {
             None => None,
             Some(Repeat::Ibid { .. }) | Some(Repeat::OpCit { author: None, .. }) => previous(),
             Some(Repeat::OpCit { author: Some(a), .. }) => {
                 by_name.get(&fold(a)).or_else(|| names::surname(a).and_then(|s| by_surname.get(&s))).copied()
             }
             Some(Repeat::Short { author, title, .. }) => short_target(fields, i, author.as_deref(), title),
-        };
+        });
         out.push(target);
         if f.repeat.is_none() {
             for a in &f.authors {
@@ -197,7 +208,7 @@ mod tests {
             repeat(opcit(Some("Bank"), None)), // 17 → 15 (the last Bank)
         ];
         assert_eq!(
-            resolve(&notes),
+            resolve(&notes, &[]),
             [
                 None,
                 None,
@@ -219,5 +230,25 @@ mod tests {
                 Some(15)
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod by_label_tests {
+    use super::*;
+
+    #[test]
+    fn op_cit_naming_a_note_repeats_that_note() {
+        let notes: Vec<Fields> =
+            ["Khan, “First”, 2020.", "Yousaf, “Second”, 2021.", "Other, “Third”, 2022.", "Khan, op. cit., note 1."]
+                .iter()
+                .map(|t| super::super::fields::parse(t, &[]))
+                .collect();
+        assert_eq!(resolve(&notes, &["1", "2", "3", "4"])[3], Some(0));
+        let notes: Vec<Fields> = ["Khan, “First”, 2020.", "Yousaf, “Second”, 2021.", "op. cit., n. 2."]
+            .iter()
+            .map(|t| super::super::fields::parse(t, &[]))
+            .collect();
+        assert_eq!(resolve(&notes, &["1", "2", "3"])[2], Some(1));
     }
 }

@@ -56,7 +56,8 @@ pub struct Reference {
 /// Reads the fields of every note of a document, and resolves repeats ("Ibid.").
 pub fn references(doc: &Document) -> Vec<Reference> {
     let parsed: Vec<fields::Fields> = doc.notes.iter().map(|n| fields::parse(&n.text, &n.links)).collect();
-    let targets = ibid::resolve(&parsed);
+    let labels: Vec<&str> = doc.notes.iter().map(|n| n.label.as_str()).collect();
+    let targets = ibid::resolve(&parsed, &labels);
     let mut refs: Vec<Reference> = Vec::with_capacity(parsed.len());
     for ((note, f), target) in doc.notes.iter().zip(&parsed).zip(&targets) {
         let mut r = Reference {

@@ -174,7 +174,12 @@ fn one_bad_input_does_not_hide_the_others() {
 fn invalid_utf8_is_decoded_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cp1252.txt");
-    std::fs::write(&path, b"Caf\xe9 talks.\xb9\n\n\xb9 \x93A title\x94, 2020, <https://a.example/x>\n").unwrap();
+    // A Word export saved as windows-1252: curly quotes, an é, and a superscript one.
+    let text = "The caf\u{e9} owners\u{2019} association said \u{201c}business is back\u{201d} in the old city, \
+                and the municipality\u{2019}s figures agree.\u{b9}\n\n\u{b9} \u{201c}A title\u{201d}, 2020, \
+                <https://a.example/x>\n";
+    let bytes: Vec<u8> = encoding_rs::WINDOWS_1252.encode(text).0.into_owned();
+    std::fs::write(&path, bytes).unwrap();
     let (out, report) = citecheck(["extract".as_ref(), "--format".as_ref(), "json".as_ref(), path.as_os_str()]).json();
     out.code(0);
     let rules: Vec<&str> =
