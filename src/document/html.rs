@@ -166,7 +166,8 @@ fn resolve(targets: &HashMap<String, NodeId>, href: &str) -> Option<NodeId> {
 }
 
 fn percent_decode(s: &str) -> String {
-    url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
+    // Fragments are percent-encoded, never form-encoded: a `+` stays a `+`.
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 fn looks_like_marker(a: ElementRef) -> bool {

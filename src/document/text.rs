@@ -128,7 +128,10 @@ impl Parser<'_> {
 
     /// Does a note block start at line `j` (the first non-blank line after a break)?
     fn notes_follow(&self, j: Option<usize>) -> bool {
-        j.is_some_and(|j| note_start(self.text, self.lines[j].range.clone(), Some(None)).is_some())
+        // After the first notes, a bare or dotted number only opens a block when it is the number
+        // expected next: "12 people died…" after a page number is prose.
+        let expected = self.last_numeric_label().map(|n| n + 1);
+        j.is_some_and(|j| note_start(self.text, self.lines[j].range.clone(), Some(expected)).is_some())
     }
 
     fn last_numeric_label(&self) -> Option<u32> {
@@ -565,6 +568,14 @@ mod tests {
         let p = parse(&text);
         assert_eq!(labels(&p), ["998", "999", "1000", "1001"]);
         assert!(p.notes[2].text.ends_with("2024 edition."), "{}", p.notes[2].text);
+    }
+
+    #[test]
+    fn a_paragraph_opening_with_a_number_after_a_page_number_is_prose() {
+        let text = "Claim.¹\n\n¹ “T”, 2020, https://a.example/1\n\n— 2 —\n\n12 people died in the floods of 2024.\n";
+        let p = parse(text);
+        assert_eq!(labels(&p), ["1"]);
+        assert!(body(text, &p).contains("12 people died"));
     }
 
     #[test]

@@ -23,7 +23,7 @@ const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "ifra
 
 /// The longest prefix of `html` that is within the bounds.
 pub(crate) fn bounded(html: &str) -> &str {
-    depth_bounded(&html[..floor_boundary(html, MAX_HTML_BYTES)])
+    depth_bounded(&html[..crate::span::floor_char_boundary(html, MAX_HTML_BYTES)])
 }
 
 /// The longest prefix of `html` whose estimated nesting stays within [`MAX_DEPTH`] (no size cap:
@@ -92,13 +92,6 @@ fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
         i = at + 2;
     }
     None
-}
-
-fn floor_boundary(s: &str, max: usize) -> usize {
-    if s.len() <= max {
-        return s.len();
-    }
-    (0..=max).rev().find(|i| s.is_char_boundary(*i)).unwrap_or(0)
 }
 
 #[cfg(test)]
