@@ -105,4 +105,13 @@ fn output_is_byte_identical_whatever_the_concurrency() {
     assert_eq!(serial, parallel, "human output differs between --max-concurrency 1 and 64");
     // And a second run at the same concurrency gives the same bytes again.
     assert_eq!(run(&server, &file, "64", "human"), parallel);
+    // The CI formats too, once any line recording the concurrency setting is set aside.
+    let settled =
+        |s: String| -> String { s.lines().filter(|l| !l.contains("concurrency")).collect::<Vec<_>>().join("\n") };
+    for format in ["sarif", "junit", "markdown"] {
+        let serial = settled(run(&server, &file, "1", format));
+        let parallel = settled(run(&server, &file, "64", format));
+        assert!(!serial.is_empty());
+        assert_eq!(serial, parallel, "{format} output differs between --max-concurrency 1 and 64");
+    }
 }
