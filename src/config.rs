@@ -97,6 +97,14 @@ pub struct Config {
     pub max_redirects: Option<u32>,
     /// `--max-body-bytes`.
     pub max_body_bytes: Option<NonZeroU64>,
+    /// `--max-other-bytes`: how much of a non-HTML answer is read.
+    pub max_other_bytes: Option<NonZeroU64>,
+    /// `--url-timeout`: one URL's whole budget, retries and redirects included.
+    pub url_timeout: Option<DurationValue>,
+    /// `--max-url-length`: longer cited URLs are `invalid-url`.
+    pub max_url_length: Option<NonZeroUsize>,
+    /// `--max-notes`: notes read per document.
+    pub max_notes: Option<NonZeroUsize>,
     /// `--user-agent`.
     pub user_agent: Option<HeaderText>,
     /// `--header 'Name: value'` entries, sent to every host.

@@ -27,6 +27,10 @@ pub(crate) struct Cli {
     /// Read no configuration file.
     #[arg(long, global = true)]
     pub(crate) no_config: bool,
+    /// The time reports record for this run, for reproducible output: RFC 3339 in UTC
+    /// (`2025-03-24T09:30:00Z`), seconds since 1970, or `none`. `SOURCE_DATE_EPOCH` works too.
+    #[arg(long, value_name = "WHEN", global = true)]
+    pub(crate) timestamp: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -46,6 +46,8 @@ pub(crate) struct Settings {
     pub(crate) cwd: PathBuf,
     /// What shaped the result, for the report's record of the run.
     pub(crate) record: Vec<(String, String)>,
+    /// When the run started, as reports record it (`None`: not recorded).
+    pub(crate) started: Option<String>,
     /// For `check` only.
     pub(crate) check: Option<CheckOptions>,
 }
@@ -89,6 +91,7 @@ pub(crate) fn settings(
     config: Option<&ConfigFile>,
     cwd: &Path,
 ) -> Result<Settings> {
+    let started = started(cli.timestamp.as_deref())?;
     let empty = file::Config::default();
     let f = config.map_or(&empty, |c| &c.config);
     let resolve = |p: &Path| config.map_or_else(|| p.to_path_buf(), |c| c.resolve(p));
@@ -122,7 +125,12 @@ pub(crate) fn settings(
             InputFormat::Markdown => Format::Markdown,
             InputFormat::Html => Format::Html,
         }),
-        max_notes: count(input.max_notes, "--max-notes", None, citecheck::document::DEFAULT_MAX_NOTES)?,
+        max_notes: count(
+            input.max_notes,
+            "--max-notes",
+            f.max_notes.map(|n| n.get()),
+            citecheck::document::DEFAULT_MAX_NOTES,
+        )?,
     };
 
     let format = pick(output.format, config, &f.format, "format", OutputFormat::Human)?;
@@ -155,6 +163,7 @@ pub(crate) fn settings(
         None => None,
     };
     Ok(Settings {
+        started,
         paths,
         load,
         format,
@@ -212,13 +221,18 @@ fn check_options(
     };
     let max_other_bytes = match net.max_other_bytes {
         Some(n) => positive("--max-other-bytes", n)?,
-        None => 64 * 1024,
+        None => f.max_other_bytes.map_or(64 * 1024, |n| n.get()),
     };
-    let url_timeout = time(&net.url_timeout, "--url-timeout", None, Duration::from_secs(60))?;
+    let url_timeout = time(&net.url_timeout, "--url-timeout", f.url_timeout, Duration::from_secs(60))?;
     if url_timeout.is_zero() {
         return Err(config_error("--url-timeout", "must be longer than zero"));
     }
-    let max_url_length = count(net.max_url_length, "--max-url-length", None, citecheck::check::DEFAULT_MAX_URL_LENGTH)?;
+    let max_url_length = count(
+        net.max_url_length,
+        "--max-url-length",
+        f.max_url_length.map(|n| n.get()),
+        citecheck::check::DEFAULT_MAX_URL_LENGTH,
+    )?;
     let allow_private = net.allow_private || f.allow_private.unwrap_or(false);
     let date_tolerance_days = net.date_tolerance_days.or(f.date_tolerance_days).unwrap_or(2);
     note("max-concurrency", max_concurrency.to_string());
@@ -375,6 +389,36 @@ fn at(config: Option<&ConfigFile>, span: std::ops::Range<usize>, key: &str, mess
     match config {
         Some(c) => c.error_at(span, key, message),
         None => config_error(key, message),
+    }
+}
+
+/// The run's recorded start: `--timestamp`, else `SOURCE_DATE_EPOCH` (the reproducible-builds
+/// convention), else now.
+fn started(flag: Option<&str>) -> Result<Option<String>> {
+    let seconds = |s: &str| s.trim().parse::<i64>().ok();
+    match flag.map(str::trim) {
+        Some("none") => Ok(None),
+        Some(s) if seconds(s).is_some() => Ok(seconds(s).map(citecheck::date::rfc3339)),
+        Some(s) => {
+            let valid = s.len() == 20
+                && s.ends_with('Z')
+                && s.as_bytes().get(10) == Some(&b'T')
+                && citecheck::PartialDate::parse_iso(&s[..10]).is_some_and(|d| d.day.is_some());
+            if valid {
+                Ok(Some(s.to_owned()))
+            } else {
+                Err(config_error(
+                    "--timestamp",
+                    format!("{s:?} is not a time (use 2025-03-24T09:30:00Z, seconds since 1970, or none)"),
+                ))
+            }
+        }
+        None => {
+            let now = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| seconds(&s)).unwrap_or_else(|| {
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+            });
+            Ok(Some(citecheck::date::rfc3339(now)))
+        }
     }
 }
 

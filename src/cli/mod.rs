@@ -129,7 +129,7 @@ fn check(settings: &Settings) -> ExitCode {
         return ExitCode::from(exit::USAGE);
     }
     let extracted = extract_all(&docs, settings);
-    let run = run_info("check", settings.record.clone());
+    let run = run_info("check", settings);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -168,7 +168,7 @@ fn check(settings: &Settings) -> ExitCode {
 
 fn extract(settings: &Settings) -> ExitCode {
     let (docs, input_errors) = load_all(&settings.paths, &settings.load);
-    let report = Report::new(extract_all(&docs, settings)).with_run(run_info("extract", settings.record.clone()));
+    let report = Report::new(extract_all(&docs, settings)).with_run(run_info("extract", settings));
     let nothing_read = input_errors && docs.is_empty();
     if !nothing_read {
         let written = emit(&report, settings);
@@ -184,16 +184,12 @@ fn extract_all(docs: &[document::Document], settings: &Settings) -> Vec<Document
     docs.iter().map(|d| DocumentReport::extract_with(d, |r| settings.ignore_reason(&d.path, r))).collect()
 }
 
-/// When and how this run happened. `SOURCE_DATE_EPOCH` (seconds since 1970, the
-/// reproducible-builds convention) fixes the time, so that output is byte-identical.
-fn run_info(command: &str, settings: Vec<(String, String)>) -> citecheck::RunInfo {
-    let now = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
-    });
+/// When and how this run happened, as reports record it.
+fn run_info(command: &str, settings: &config::Settings) -> citecheck::RunInfo {
     citecheck::RunInfo {
         command: command.to_owned(),
-        started: Some(citecheck::date::rfc3339(now)),
-        settings,
+        started: settings.started.clone(),
+        settings: settings.record.clone(),
         ..citecheck::RunInfo::default()
     }
 }

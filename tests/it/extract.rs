@@ -254,3 +254,31 @@ fn github_format_appends_a_step_summary() {
     assert!(text.starts_with("earlier step\n"), "appended, not replaced");
     assert!(text.contains("citecheck"), "{text}");
 }
+
+#[test]
+fn the_recorded_time_can_be_fixed_for_reproducible_output() {
+    let run = |extra: &[&str]| {
+        let mut args = vec!["extract", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(BRIEF);
+        citecheck(args).json().1
+    };
+    assert_eq!(run(&["--timestamp", "2025-03-24T09:30:00Z"])["run"]["started"], "2025-03-24T09:30:00Z");
+    assert_eq!(run(&["--timestamp", "0"])["run"]["started"], "1970-01-01T00:00:00Z");
+    assert!(run(&["--timestamp", "none"])["run"]["started"].is_null());
+    citecheck(["extract", "--timestamp", "soon", BRIEF]).run().code(2).stderr_has("--timestamp");
+}
+
+#[test]
+fn limits_can_be_set_in_the_configuration_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("citecheck.toml"), "max-notes = 1\n").unwrap();
+    let doc = dir.path().join("brief.txt");
+    std::fs::write(&doc, "One.¹ Two.²\n\n¹ “A”, 2020, <https://a.example/1>\n² “B”, 2021, <https://a.example/2>\n")
+        .unwrap();
+    let (_, report) = citecheck(["extract", "--format", "json", "brief.txt"]).current_dir(dir.path()).json();
+    assert_eq!(report["summary"]["references"], 1);
+    let rules: Vec<&str> =
+        report["documents"][0]["findings"].as_array().unwrap().iter().filter_map(|f| f["rule"].as_str()).collect();
+    assert!(rules.contains(&"input-limit"), "{rules:?}");
+}
