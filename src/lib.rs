@@ -32,6 +32,7 @@ pub mod matching;
 pub mod page;
 pub mod reference;
 pub mod report;
+pub mod sanitize;
 pub mod span;
 pub mod verdict;
 

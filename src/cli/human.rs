@@ -263,44 +263,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// Text from documents and pages, made safe for a terminal: control characters and escape
 /// sequences are dropped (a page title must not be able to move the cursor or set a link).
 pub(crate) fn clean(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{1b}' => {
-                // Skip an ANSI sequence: CSI (ESC [ … final byte) or OSC (ESC ] … BEL or ESC \).
-                match chars.peek() {
-                    Some('[') => {
-                        chars.next();
-                        for d in chars.by_ref() {
-                            if ('@'..='~').contains(&d) {
-                                break;
-                            }
-                        }
-                    }
-                    Some(']') => {
-                        chars.next();
-                        while let Some(d) = chars.next() {
-                            if d == '\u{7}' || (d == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
-                                break;
-                            }
-                        }
-                    }
-                    _ => {
-                        chars.next();
-                    }
-                }
-            }
-            '\t' | '\n' | '\r' => out.push(' '),
-            // Controls, and the bidirectional overrides that can make text read backwards.
-            c if c.is_control()
-                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}')
-                || ('\u{202a}'..='\u{202e}').contains(&c)
-                || ('\u{2066}'..='\u{2069}').contains(&c) => {}
-            c => out.push(c),
-        }
-    }
-    out
+    citecheck::sanitize::strip_controls(s)
 }
 
 /// Shortens to at most `max` columns, ending with "…" when cut.
