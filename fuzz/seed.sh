@@ -45,3 +45,7 @@ done
 for t in "$here"/corpus/*; do
     echo "$(basename "$t"): $(ls "$t" | wc -l) seeds"
 done
+
+# The configuration parser: the README's example file and the tests' configuration snippets.
+mkdir -p "$here/corpus/config"
+awk '/^```toml$/{on=1; n++; next} /^```$/{on=0} on{print > ("'"$here"'/corpus/config/readme-" n ".toml")}' "$root/README.md"
