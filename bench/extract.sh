@@ -30,12 +30,12 @@ printf '%-22s %8s %10s %10s %8s %8s\n' corpus MB citecheck grep ratio MB/s
 for mb in "${sizes[@]}"; do
   f="$out/corpus-$mb.txt"
   [ -f "$f" ] || python3 bench/gen_corpus.py "$f" "$mb"
-  c=$(run "$bin" extract --format json --fail-on never "$f")
+  c=$(run "$bin" extract --format json --fail-on never --max-notes 100000000 "$f")
   g=$(run grep -c '[¹²³⁴⁵⁶⁷⁸⁹]' "$f")
   python3 -c "import sys; mb,c,g=map(float,sys.argv[1:]); print(f'{\"notes-\"+sys.argv[1]:<22} {mb:8.0f} {c:10.3f} {g:10.3f} {c/g:8.1f} {mb/c:8.1f}')" "$mb" "$c" "$g"
 done
 f="$out/single-line-100.txt"
 [ -f "$f" ] || python3 bench/gen_corpus.py "$f" 100 --single-line
-c=$(run "$bin" extract --format json --fail-on never "$f")
+c=$(run "$bin" extract --format json --fail-on never --max-notes 100000000 "$f")
 g=$(run grep -c '[¹²³⁴⁵⁶⁷⁸⁹]' "$f")
 python3 -c "import sys; c,g=map(float,sys.argv[1:]); print(f'{\"single-line\":<22} {100:8.0f} {c:10.3f} {g:10.3f} {c/g:8.1f} {100/c:8.1f}')" "$c" "$g"
