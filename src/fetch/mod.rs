@@ -321,7 +321,26 @@ impl Fetcher {
         let started = Instant::now();
         let mut out = FetchOutcome::new(url);
         let budget = self.inner.options.total_timeout;
-        if tokio::time::timeout(budget, self.inner.run(&mut out, started + budget)).await.is_err() {
+        let clock = Budget::new(started + budget);
+        // The budget is the URL's own time: waiting in the queue of a busy or slowed-down host
+        // (politeness) extends it, so many citations of one site are not cut short.
+        let timed_out = {
+            let run = self.inner.run(&mut out, &clock);
+            tokio::pin!(run);
+            loop {
+                // While queued the end keeps moving: look again at least every 100 ms.
+                let until = clock.give_up_at().max(Instant::now() + Duration::from_millis(100));
+                tokio::select! {
+                    () = &mut run => break false,
+                    () = tokio::time::sleep_until(until) => {
+                        if clock.give_up_at() <= Instant::now() {
+                            break true;
+                        }
+                    }
+                }
+            }
+        };
+        if timed_out {
             out.error = Some(FetchError::new(
                 FetchErrorKind::Deadline,
                 format!("gave up on {} after {} in all", out.final_url, human(budget)),
@@ -332,9 +351,42 @@ impl Fetcher {
     }
 }
 
+/// One fetch's time budget: its end moves later by the time spent queued at host gates,
+/// including a wait still under way.
+struct Budget {
+    end: Instant,
+    state: std::sync::Mutex<(Duration, Option<Instant>)>,
+}
+
+impl Budget {
+    fn new(end: Instant) -> Budget {
+        Budget { end, state: std::sync::Mutex::new((Duration::ZERO, None)) }
+    }
+
+    fn enter_queue(&self) {
+        if let Ok(mut s) = self.state.lock() {
+            s.1 = Some(Instant::now());
+        }
+    }
+
+    fn leave_queue(&self) {
+        if let Ok(mut s) = self.state.lock()
+            && let Some(since) = s.1.take()
+        {
+            s.0 += since.elapsed();
+        }
+    }
+
+    fn give_up_at(&self) -> Instant {
+        let (queued, since) = self.state.lock().map(|s| *s).unwrap_or((Duration::ZERO, None));
+        let waiting = since.map_or(Duration::ZERO, |t| t.elapsed());
+        self.end.checked_add(queued + waiting).unwrap_or(self.end)
+    }
+}
+
 impl Inner {
-    /// Follows the redirect chain from `out.url`; `give_up_at` is the end of the total budget.
-    async fn run(&self, out: &mut FetchOutcome, give_up_at: Instant) {
+    /// Follows the redirect chain from `out.url`; `clock` holds the end of the total budget.
+    async fn run(&self, out: &mut FetchOutcome, clock: &Budget) {
         let mut current = out.url.clone();
         let mut seen = HashSet::from([without_fragment(&current)]);
         loop {
@@ -343,7 +395,7 @@ impl Inner {
                 out.error = Some(e);
                 return;
             }
-            let answer = match self.send(&current, out, give_up_at).await {
+            let answer = match self.send(&current, out, clock).await {
                 Ok(a) => a,
                 Err(e) => {
                     out.error = Some(e);
@@ -431,7 +483,7 @@ impl Inner {
     /// arrived. A retryable status is returned as it is once the attempts run out, or when the
     /// wait before the next attempt would exceed `max_retry_after` or end past `give_up_at`
     /// (better a 503 in the report than a bare deadline).
-    async fn send(&self, url: &Url, out: &mut FetchOutcome, give_up_at: Instant) -> Result<Answer, FetchError> {
+    async fn send(&self, url: &Url, out: &mut FetchOutcome, clock: &Budget) -> Result<Answer, FetchError> {
         let key = host_key(url);
         let opts = &self.options;
         // Chosen for this hop's own host: a redirect elsewhere never carries a host's cookie.
@@ -443,7 +495,9 @@ impl Inner {
         loop {
             attempt += 1;
             out.attempts = attempt;
+            clock.enter_queue();
             let slot = self.hosts.acquire_limited(&key, concurrency, interval).await;
+            clock.leave_queue();
             let deadline = Instant::now() + opts.request_timeout;
             let request = self.client.get(url.clone()).headers(headers.clone());
             let failure = match tokio::time::timeout_at(deadline, request.send()).await {
@@ -470,7 +524,7 @@ impl Inner {
                     }
                     let patient = retry_after.is_none_or(|r| r <= opts.max_retry_after);
                     let wait = retry_after.unwrap_or_else(|| self.backoff(attempt));
-                    if attempt >= opts.attempts || !patient || Instant::now() + wait >= give_up_at {
+                    if attempt >= opts.attempts || !patient || Instant::now() + wait >= clock.give_up_at() {
                         return Ok(Answer { response, _slot: slot, deadline });
                     }
                     drop(response);
@@ -480,7 +534,7 @@ impl Inner {
                 }
             };
             let wait = self.backoff(attempt);
-            if !failure.kind.is_transient() || attempt >= opts.attempts || Instant::now() + wait >= give_up_at {
+            if !failure.kind.is_transient() || attempt >= opts.attempts || Instant::now() + wait >= clock.give_up_at() {
                 return Err(failure);
             }
             drop(slot);

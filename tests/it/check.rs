@@ -376,3 +376,22 @@ fn every_url_of_a_note_is_checked() {
     assert!(rules(refs[1]).contains(&"dead-link".to_owned()));
     assert_eq!(server.hits("/a.test/article"), 1);
 }
+
+#[test]
+fn waiting_in_a_polite_host_queue_does_not_eat_a_urls_time_budget() {
+    let mut builder = TestServer::builder();
+    for i in 0..6 {
+        builder = builder.route(&format!("/one.test/{i}"), Reply::ok_html(format!("<title>Page {i}</title>")));
+    }
+    let server = builder.start();
+    let dir = tempfile::tempdir().unwrap();
+    let cites: Vec<(String, String)> = (0..6).map(|i| (format!("Page {i}"), format!("https://one.test/{i}"))).collect();
+    let cites: Vec<(&str, &str)> = cites.iter().map(|(t, u)| (t.as_str(), u.as_str())).collect();
+    let path = brief(&dir, "queue.md", &cites);
+    // One request at a time, 400 ms apart: the last one waits 2 s in the queue, twice its budget.
+    let (out, report) =
+        check_json(&server, &["--host-concurrency", "1", "--host-interval", "400ms", "--url-timeout", "1s"], &[&path]);
+    out.code(0);
+    let verdicts: Vec<&str> = refs(&report).iter().map(|r| r["check"]["verdict"].as_str().unwrap()).collect();
+    assert_eq!(verdicts, ["ok"; 6]);
+}
