@@ -396,8 +396,7 @@ fn read_page(outcome: &FetchOutcome) -> Option<PageMeta> {
     if outcome.error.is_some() || outcome.body.is_empty() {
         return None;
     }
-    let html = outcome.content_type.as_deref().is_none_or(|c| c.contains("html") || c.contains("xml"));
-    html.then(|| page::extract(&outcome.body, Some(&outcome.final_url)))
+    outcome.is_html().then(|| page::extract(&outcome.body, Some(&outcome.final_url)))
 }
 
 #[cfg(test)]

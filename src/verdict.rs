@@ -329,7 +329,7 @@ pub fn judge(
         add(&mut check, Rule::Soft404, format!("note {}: the page says it is not found{shown}", reference.label));
         return check;
     }
-    let is_html = outcome.content_type.as_deref().is_none_or(|c| c.contains("html") || c.contains("xml"));
+    let is_html = outcome.is_html();
     let host = outcome.final_url.host_str().map(|h| h.trim_start_matches("www.").to_owned());
     let title_match = match (&reference.title, page.is_some() && is_html) {
         (Some(cited_title), true) => {

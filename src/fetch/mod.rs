@@ -177,6 +177,12 @@ impl FetchOutcome {
         }
     }
 
+    /// Whether the body is a page to read metadata from: HTML or XHTML, or no content type at all
+    /// (servers that forget it serve pages far more often than anything else).
+    pub fn is_html(&self) -> bool {
+        self.content_type.as_deref().is_none_or(|c| c.contains("html") || c.contains("xml"))
+    }
+
     /// Whether a 2xx response arrived and was read without error.
     pub fn is_success(&self) -> bool {
         self.error.is_none() && self.status.is_some_and(|s| (200..300).contains(&s))
