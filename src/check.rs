@@ -314,6 +314,13 @@ impl Checker {
         }
     }
 
+    /// Where one URL's answer comes from. The one seam between the checker and the network:
+    /// whatever answers a URL without a request (a cache, an archive being replayed) or keeps a
+    /// copy of the exchange (an evidence archive) goes here, so the rest of the run is the same.
+    async fn obtain(&self, url: &Url) -> FetchOutcome {
+        self.fetcher.fetch(url).await
+    }
+
     async fn fetch_all(
         &self,
         urls: &[Url],
@@ -323,7 +330,7 @@ impl Checker {
         let mut results: Vec<Option<(FetchOutcome, Option<PageMeta>)>> = (0..urls.len()).map(|_| None).collect();
         let mut stream = futures_util::stream::iter(urls.iter().enumerate())
             .map(|(i, url)| async move {
-                let outcome = self.fetcher.fetch(url).await;
+                let outcome = self.obtain(url).await;
                 // Parsing a page is CPU work: off the async workers, so it never stalls the other
                 // fetches or the deadline.
                 let (outcome, page) = match tokio::task::spawn_blocking(move || {
