@@ -46,6 +46,7 @@ mod charset;
 mod host;
 mod options;
 mod policy;
+mod request;
 mod resolve;
 mod retry;
 mod scan;
@@ -63,6 +64,7 @@ use tokio::time::Instant;
 use url::{Host, Url};
 
 pub use options::{DEFAULT_ACCEPT_LANGUAGE, DEFAULT_USER_AGENT, FetchOptions, HostOptions, HostPattern, best_match};
+pub use request::FetchRequest;
 
 use crate::Error;
 use host::{Hosts, Slot};
@@ -324,6 +326,11 @@ impl Fetcher {
     /// takes longer than [`FetchOptions::total_timeout`]; dropping the future cancels the fetch
     /// cleanly.
     pub async fn fetch(&self, url: &Url) -> FetchOutcome {
+        self.fetch_with(url, &FetchRequest::default()).await
+    }
+
+    /// [`fetch`](Fetcher::fetch) with per-request additions (extra headers on every hop).
+    pub async fn fetch_with(&self, url: &Url, request: &FetchRequest) -> FetchOutcome {
         let started = Instant::now();
         let mut out = FetchOutcome::new(url);
         let budget = self.inner.options.total_timeout;
@@ -331,7 +338,7 @@ impl Fetcher {
         // The budget is the URL's own time: waiting in the queue of a busy or slowed-down host
         // (politeness) extends it, so many citations of one site are not cut short.
         let timed_out = {
-            let run = self.inner.run(&mut out, &clock);
+            let run = self.inner.run(&mut out, request, &clock);
             tokio::pin!(run);
             loop {
                 // While queued the end keeps moving: look again at least every 100 ms.
@@ -392,7 +399,7 @@ impl Budget {
 
 impl Inner {
     /// Follows the redirect chain from `out.url`; `clock` holds the end of the total budget.
-    async fn run(&self, out: &mut FetchOutcome, clock: &Budget) {
+    async fn run(&self, out: &mut FetchOutcome, request: &FetchRequest, clock: &Budget) {
         let mut current = out.url.clone();
         let mut seen = HashSet::from([without_fragment(&current)]);
         loop {
@@ -401,7 +408,7 @@ impl Inner {
                 out.error = Some(e);
                 return;
             }
-            let answer = match self.send(&current, out, clock).await {
+            let answer = match self.send(&current, out, request, clock).await {
                 Ok(a) => a,
                 Err(e) => {
                     out.error = Some(e);
@@ -489,14 +496,20 @@ impl Inner {
     /// arrived. A retryable status is returned as it is once the attempts run out, or when the
     /// wait before the next attempt would exceed `max_retry_after` or end past `give_up_at`
     /// (better a 503 in the report than a bare deadline).
-    async fn send(&self, url: &Url, out: &mut FetchOutcome, clock: &Budget) -> Result<Answer, FetchError> {
+    async fn send(
+        &self,
+        url: &Url,
+        out: &mut FetchOutcome,
+        request: &FetchRequest,
+        clock: &Budget,
+    ) -> Result<Answer, FetchError> {
         let key = host_key(url);
         let opts = &self.options;
         // Chosen for this hop's own host: a redirect elsewhere never carries a host's cookie.
         let own = options::best_match_index(&opts.hosts, url);
         let concurrency = own.and_then(|i| opts.hosts[i].1.concurrency).unwrap_or(opts.host_concurrency);
         let interval = own.and_then(|i| opts.hosts[i].1.interval).unwrap_or(opts.host_interval);
-        let headers = own.and_then(|i| self.host_headers.get(i)).cloned().unwrap_or_default();
+        let headers = request.apply(own.and_then(|i| self.host_headers.get(i)).cloned().unwrap_or_default());
         let mut attempt = 0;
         loop {
             attempt += 1;

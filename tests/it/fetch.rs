@@ -592,3 +592,22 @@ async fn a_corrupt_gzip_body_is_a_body_error() {
     assert_eq!(out.status, Some(200));
     assert_eq!(out.attempts, 1, "a failure after the headers is not retried");
 }
+
+#[tokio::test]
+async fn request_headers_are_sent_on_every_hop_and_replace_defaults() {
+    let server = TestServer::builder()
+        .route("/doi/10.1/x", Reply::redirect(303, "/meta/x"))
+        .route("/meta/x", Reply::bytes(200, "application/json", "{}"))
+        .start();
+    let fetcher = Fetcher::new(options()).expect("valid options");
+    let request = citecheck::fetch::FetchRequest::new()
+        .header("Accept", "application/vnd.citationstyles.csl+json")
+        .expect("valid header");
+    let out = fetcher.fetch_with(&server.parsed_url("/doi/10.1/x"), &request).await;
+    assert_eq!(out.status, Some(200));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for r in &requests {
+        assert_eq!(r.header("accept"), Some("application/vnd.citationstyles.csl+json"), "{}", r.path);
+    }
+}
