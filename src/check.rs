@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -17,6 +18,7 @@ use crate::finding::{Finding, Rule};
 use crate::page::{self, PageMeta};
 use crate::report::{DocumentReport, Report};
 use crate::verdict::{self, Check, JudgeOptions, Verdict};
+use crate::warc::{Capture, Citation, Replay};
 
 /// A URL rewrite applied before fetching: `pattern` → `replacement` (with `$1`-style groups).
 #[derive(Debug, Clone)]
@@ -70,6 +72,12 @@ pub struct CheckOptions {
     /// Cited (or remapped) URLs longer than this many bytes are `invalid-url` and not fetched
     /// ([`DEFAULT_MAX_URL_LENGTH`] by default).
     pub max_url_length: usize,
+    /// Answer every fetch from this archive instead of the network (no client is built, no
+    /// socket is opened); a URL it does not hold is `unverifiable`, "not in archive".
+    pub replay: Option<Arc<Replay>>,
+    /// The run keeps evidence (an archive is written): every answer must be fetched now, so a
+    /// cache may store answers but not give them, and the fetcher keeps each hop's exchange.
+    pub evidence: bool,
 }
 
 /// The default of [`CheckOptions::max_url_length`]: the 8,000 bytes HTTP recommends every
@@ -88,6 +96,8 @@ impl Default for CheckOptions {
             exclude: Vec::new(),
             judge: JudgeOptions::default(),
             max_url_length: DEFAULT_MAX_URL_LENGTH,
+            replay: None,
+            evidence: false,
         }
     }
 }
@@ -129,6 +139,18 @@ impl CheckOptions {
         self
     }
 
+    /// Answers every fetch from an archive, with no network at all.
+    pub fn replay(mut self, archive: Arc<Replay>) -> Self {
+        self.replay = Some(archive);
+        self
+    }
+
+    /// Keeps the evidence of every fetch, for [`Checker::run_with_evidence`].
+    pub fn evidence(mut self, keep: bool) -> Self {
+        self.evidence = keep;
+        self
+    }
+
     /// Sets the longest URL fetched, in bytes (at least 1).
     pub fn max_url_length(mut self, bytes: usize) -> Self {
         self.max_url_length = bytes.max(1);
@@ -157,8 +179,14 @@ pub type Interrupt = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// Checks every reference of the extracted documents and returns the report.
 pub struct Checker {
-    fetcher: Fetcher,
+    source: Source,
     options: CheckOptions,
+}
+
+/// Where answers come from.
+enum Source {
+    Network(Fetcher),
+    Replay(Arc<Replay>),
 }
 
 /// A note's further URLs: (index among the unique URLs, the URL as cited).
@@ -181,10 +209,13 @@ enum Plan {
 }
 
 impl Checker {
-    /// A checker with its HTTP client built.
+    /// A checker with its HTTP client built (none when replaying an archive).
     pub fn new(options: CheckOptions) -> Result<Checker> {
-        let fetcher = Fetcher::new(options.fetch.clone())?;
-        Ok(Checker { fetcher, options })
+        let source = match &options.replay {
+            Some(archive) => Source::Replay(Arc::clone(archive)),
+            None => Source::Network(Fetcher::new(options.fetch.clone().keep_exchanges(options.evidence))?),
+        };
+        Ok(Checker { source, options })
     }
 
     /// Fetches and judges. Results come back in document order whatever order fetches finish
@@ -195,12 +226,39 @@ impl Checker {
         progress: &dyn Progress,
         interrupt: Option<Interrupt>,
     ) -> Report {
+        self.run_inner(documents, progress, interrupt, false).await.0
+    }
+
+    /// [`run`](Self::run), also returning what each fetched URL answered and the verdicts of
+    /// the references citing it, in document order of the unique URLs (for
+    /// [`warc::encode_archive`](crate::warc::encode_archive)). Each hop's exchange is there when
+    /// the options ask for [`evidence`](CheckOptions::evidence). URLs the run did not reach are
+    /// left out.
+    pub async fn run_with_evidence(
+        &self,
+        documents: Vec<DocumentReport>,
+        progress: &dyn Progress,
+        interrupt: Option<Interrupt>,
+    ) -> (Report, Vec<Capture>) {
+        self.run_inner(documents, progress, interrupt, true).await
+    }
+
+    async fn run_inner(
+        &self,
+        documents: Vec<DocumentReport>,
+        progress: &dyn Progress,
+        interrupt: Option<Interrupt>,
+        keep: bool,
+    ) -> (Report, Vec<Capture>) {
         let mut documents = documents;
         let mut unique: Vec<Url> = Vec::new();
+        // The first citation of each unique URL, as cited: the archive files the answer under it.
+        let mut first_cited: Vec<String> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        let mut register = |url: Url| -> usize {
+        let mut register = |url: Url, cited: &str| -> usize {
             *index.entry(url.to_string()).or_insert_with(|| {
                 unique.push(url);
+                first_cited.push(cited.to_owned());
                 unique.len() - 1
             })
         };
@@ -210,14 +268,17 @@ impl Checker {
             let mut doc_plans = Vec::with_capacity(doc.references.len());
             for r in &doc.references {
                 let plan = match self.plan(&r.reference) {
-                    Plan::Fetch(_, url) => Plan::Fetch(register(url.clone()), url),
+                    Plan::Fetch(_, url) => {
+                        let cited = r.reference.url.as_deref().unwrap_or(url.as_str());
+                        Plan::Fetch(register(url.clone(), cited), url)
+                    }
                     done => done,
                 };
                 let mut extras = Vec::new();
                 if r.reference.ignored.is_none() {
                     for cited in r.reference.urls.iter().skip(1) {
                         if let Ok(url) = self.target(cited) {
-                            extras.push((register(url), cited.clone()));
+                            extras.push((register(url, cited), cited.clone()));
                         }
                     }
                 }
@@ -230,20 +291,44 @@ impl Checker {
         let results = self.fetch_all(&unique, progress, interrupt).await;
         progress.finish();
 
+        let mut citations: Vec<Vec<Citation>> = (0..if keep { unique.len() } else { 0 }).map(|_| Vec::new()).collect();
         for (doc, plans) in documents.iter_mut().zip(plans) {
             for (r, (plan, extras)) in doc.references.iter_mut().zip(plans) {
+                let mut primary = None;
                 let mut check = match plan {
                     Plan::Done(check) => *check,
-                    Plan::Fetch(i, url) => match &results[i] {
+                    // Judged against the URL the answer came from: the one fetched, or the one an
+                    // archive says was fetched.
+                    Plan::Fetch(i, _) => match &results[i] {
                         Some((outcome, page)) => {
-                            verdict::judge(&r.reference, &url, outcome, page.as_ref(), &self.options.judge)
+                            primary = Some(i);
+                            verdict::judge(&r.reference, &outcome.url, outcome, page.as_ref(), &self.options.judge)
                         }
                         None => not_checked(&r.reference),
                     },
                 };
+                let mut further = Vec::new();
                 for (i, cited) in extras {
                     if let Some((outcome, _)) = &results[i] {
                         verdict::judge_other_url(&r.reference, &cited, outcome, &mut check);
+                        further.push(i);
+                    }
+                }
+                if keep {
+                    let cite = |primary: bool, check: serde_json::Value| Citation {
+                        document: doc.path.clone(),
+                        label: r.reference.label.clone(),
+                        line: r.reference.span.line,
+                        column: r.reference.span.column,
+                        primary,
+                        check,
+                    };
+                    if let Some(i) = primary {
+                        citations[i].push(cite(true, serde_json::to_value(&check).unwrap_or_default()));
+                    }
+                    // judge_other_url added one status per further URL, in the same order.
+                    for (i, status) in further.into_iter().zip(&check.other_urls) {
+                        citations[i].push(cite(false, serde_json::to_value(status).unwrap_or_default()));
                     }
                 }
                 doc.findings.extend(check.findings.iter().cloned());
@@ -251,7 +336,19 @@ impl Checker {
             }
             doc.findings.sort_by_key(|f| (f.span.line, f.span.column, f.rule));
         }
-        Report::new(documents)
+        let captures = if keep {
+            results
+                .into_iter()
+                .zip(first_cited)
+                .zip(citations)
+                .filter_map(|((result, cited), citations)| {
+                    result.map(|(outcome, _)| Capture { cited, outcome, citations })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        (Report::new(documents), captures)
     }
 
     /// Where a cited URL is fetched from (after `--remap`), or why it is not fetched.
@@ -317,8 +414,15 @@ impl Checker {
     /// Where one URL's answer comes from. The one seam between the checker and the network:
     /// whatever answers a URL without a request (a cache, an archive being replayed) or keeps a
     /// copy of the exchange (an evidence archive) goes here, so the rest of the run is the same.
+    ///
+    /// Order: an archive being replayed answers everything (nothing else is asked); else the
+    /// network. Under [`CheckOptions::evidence`] a cache must not answer. Recording is not done
+    /// here but from the results, so that an archive follows document order, not finish order.
     async fn obtain(&self, url: &Url) -> FetchOutcome {
-        self.fetcher.fetch(url).await
+        match &self.source {
+            Source::Replay(archive) => archive.answer(url, &self.options.fetch),
+            Source::Network(fetcher) => fetcher.fetch(url).await,
+        }
     }
 
     async fn fetch_all(

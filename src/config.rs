@@ -126,6 +126,9 @@ pub struct Config {
     pub ca_cert: Vec<PathBuf>,
     /// `--date-tolerance-days`: dates this many days apart are the same date.
     pub date_tolerance_days: Option<u16>,
+    /// `--archive`: the WARC file every exchange is written to (relative to the file's
+    /// directory).
+    pub archive: Option<PathBuf>,
     /// Per-host settings, keyed by [`HostPattern`] (`www.example.com`, `*.example.com`,
     /// `127.0.0.1:8080`).
     #[serde(default)]

@@ -163,6 +163,23 @@ pub fn rfc3339(unix_seconds: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
 }
 
+/// Seconds since the Unix epoch of an RFC 3339 time in UTC to the second
+/// (`2025-03-24T09:30:00Z`), the form [`rfc3339`] writes.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 20 || b[10] != b'T' || b[19] != b'Z' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let date = PartialDate::parse_iso(&s[..10])?;
+    let number = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let (h, m, sec) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    if h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    let days = days_from_civil(date.year, date.month?, date.day?);
+    Some(days * 86_400 + h * 3600 + m * 60 + sec)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +190,10 @@ mod tests {
         assert_eq!(rfc3339(1_742_808_600), "2025-03-24T09:30:00Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+        assert_eq!(parse_rfc3339("2025-03-24T09:30:00Z"), Some(1_742_808_600));
+        assert_eq!(parse_rfc3339("2025-02-30T09:30:00Z"), None);
+        assert_eq!(parse_rfc3339("2025-03-24T24:00:00Z"), None);
+        assert_eq!(parse_rfc3339("2025-03-24 09:30:00Z"), None);
         for days in [-800_000i64, -1, 0, 59, 11_016, 20_000, 2_000_000] {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y as i32, m, d), days);

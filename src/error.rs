@@ -71,6 +71,16 @@ pub enum Error {
     /// The HTTP client could not be built (for instance a bad CA certificate).
     #[error("could not start the HTTP client: {0}")]
     Client(String),
+    /// A WARC archive could not be read (corrupt, truncated, over a limit) or written.
+    #[error("{}{}: {message}", path.display(), offset.map(|o| format!(" at byte {o}")).unwrap_or_default())]
+    Archive {
+        /// The archive file.
+        path: PathBuf,
+        /// Where in the (decompressed) archive the problem is, when it is about its content.
+        offset: Option<u64>,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// Shorthand for results whose error is [`Error`].

@@ -35,6 +35,7 @@ pub mod report;
 pub mod sanitize;
 pub mod span;
 pub mod verdict;
+pub mod warc;
 
 pub use date::PartialDate;
 pub use document::{Document, Format};

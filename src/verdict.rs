@@ -179,6 +179,7 @@ pub fn judge_other_url(reference: &Reference, cited: &str, outcome: &FetchOutcom
         (Some(e), _) if matches!(e.kind, FetchErrorKind::Blocked | FetchErrorKind::Scheme) => {
             (Verdict::Excluded, e.message.clone())
         }
+        (Some(e), _) if e.kind == FetchErrorKind::NotInArchive => (Verdict::Unverifiable, e.message.clone()),
         (Some(e), _) => (Verdict::Dead, e.message.clone()),
         (None, Some(200..=299)) => (Verdict::Ok, String::new()),
         (None, Some(s @ (401 | 403 | 407 | 429 | 451))) => (Verdict::Unverifiable, format!("HTTP {s}")),
@@ -251,6 +252,8 @@ pub fn judge(
             }
             FetchErrorKind::Deadline => (Verdict::NotChecked, Rule::NotChecked),
             FetchErrorKind::InvalidUrl if outcome.redirects.is_empty() => (Verdict::InvalidUrl, Rule::MalformedUrl),
+            // Replaying an archive that never saw the URL says nothing about the page.
+            FetchErrorKind::NotInArchive => (Verdict::Unverifiable, Rule::Unverifiable),
             _ => (Verdict::Dead, Rule::DeadLink),
         };
         check.verdict = verdict;
@@ -743,6 +746,7 @@ mod tests {
             (FetchErrorKind::TooManyRedirects, Verdict::Dead),
             (FetchErrorKind::Blocked, Verdict::Excluded),
             (FetchErrorKind::Deadline, Verdict::NotChecked),
+            (FetchErrorKind::NotInArchive, Verdict::Unverifiable),
         ] {
             let mut o = FetchOutcome::new(&Url::parse("https://www.dawn.com/news/1").unwrap());
             o.error = Some(FetchError { kind, message: "it failed".into() });

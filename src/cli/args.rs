@@ -66,6 +66,8 @@ pub(crate) struct CheckArgs {
     pub(crate) output: OutputArgs,
     #[command(flatten)]
     pub(crate) net: NetArgs,
+    #[command(flatten)]
+    pub(crate) evidence: EvidenceArgs,
     /// Never show the progress bar (it is shown only on a terminal, and never under CI).
     #[arg(long)]
     pub(crate) no_progress: bool,
@@ -137,6 +139,19 @@ pub(crate) struct NetArgs {
     /// Trust this PEM certificate as a root, in addition to the built-in roots (repeatable).
     #[arg(long, value_name = "PATH")]
     pub(crate) ca_cert: Vec<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Evidence")]
+pub(crate) struct EvidenceArgs {
+    /// Write every exchange (requests, responses with the bytes read, the verdicts) to this WARC
+    /// 1.1 archive; gzipped per record when the name ends in .gz. Answers are all fetched fresh.
+    #[arg(long, value_name = "FILE.warc[.gz]", conflicts_with = "replay")]
+    pub(crate) archive: Option<PathBuf>,
+    /// Answer every fetch from this WARC archive (citecheck's, wget's, warcio's…) with no network
+    /// at all; a URL it does not hold is `unverifiable` ("not in archive").
+    #[arg(long, value_name = "FILE.warc[.gz]")]
+    pub(crate) replay: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

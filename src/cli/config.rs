@@ -20,7 +20,7 @@ use citecheck::report::RenderOptions;
 use citecheck::verdict::JudgeOptions;
 use citecheck::{Error, Result};
 
-use super::args::{Cli, ColorWhen, FailOn, InputArgs, InputFormat, NetArgs, OutputArgs, OutputFormat};
+use super::args::{Cli, ColorWhen, EvidenceArgs, FailOn, InputArgs, InputFormat, NetArgs, OutputArgs, OutputFormat};
 
 /// One `--report FORMAT=PATH`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +50,11 @@ pub(crate) struct Settings {
     pub(crate) started: Option<String>,
     /// For `check` only.
     pub(crate) check: Option<CheckOptions>,
+    /// `check --archive`: the WARC file to write.
+    pub(crate) archive: Option<PathBuf>,
+    /// The one time an archive records for every exchange, when the run's time is fixed
+    /// (`--timestamp`, `SOURCE_DATE_EPOCH`); else each exchange keeps its own.
+    pub(crate) fixed_time: Option<i64>,
 }
 
 /// The configuration file that applies: `--config PATH`, else the first `citecheck.toml` from
@@ -87,11 +92,12 @@ pub(crate) fn settings(
     cli: &Cli,
     input: &InputArgs,
     output: &OutputArgs,
-    check: Option<(&NetArgs, bool)>,
+    check: Option<(&NetArgs, &EvidenceArgs, bool)>,
     config: Option<&ConfigFile>,
     cwd: &Path,
 ) -> Result<Settings> {
     let started = started(cli.timestamp.as_deref())?;
+    let fixed_time = fixed_time(cli.timestamp.as_deref());
     let empty = file::Config::default();
     let f = config.map_or(&empty, |c| &c.config);
     let resolve = |p: &Path| config.map_or_else(|| p.to_path_buf(), |c| c.resolve(p));
@@ -157,9 +163,26 @@ pub(crate) fn settings(
     };
     let render = RenderOptions { root: Some(absolute(cwd, &root)), ..RenderOptions::default() };
 
-    let no_progress = check.is_some_and(|(_, flag)| flag) || f.no_progress.unwrap_or(false);
+    let no_progress = check.is_some_and(|(_, _, flag)| flag) || f.no_progress.unwrap_or(false);
+    let mut archive = None;
     let check = match check {
-        Some((net, _)) => Some(check_options(net, f, config, &mut record)?),
+        Some((net, evidence, _)) => {
+            let mut options = check_options(net, f, config, &mut record)?;
+            // A replay writes no archive of its own: the flags conflict, and the file's key
+            // gives way to --replay.
+            if let Some(path) = &evidence.replay {
+                let replay = citecheck::warc::Replay::open(path, citecheck::warc::ReadLimits::default())?;
+                record.push(("replay".to_owned(), path.display().to_string()));
+                options = options.replay(std::sync::Arc::new(replay));
+            } else {
+                archive = evidence.archive.clone().or_else(|| f.archive.as_ref().map(|p| resolve(p)));
+            }
+            if let Some(path) = &archive {
+                record.push(("archive".to_owned(), path.display().to_string()));
+                options = options.evidence(true);
+            }
+            Some(options)
+        }
         None => None,
     };
     Ok(Settings {
@@ -177,6 +200,8 @@ pub(crate) fn settings(
         cwd: cwd.to_path_buf(),
         record,
         check,
+        archive,
+        fixed_time,
     })
 }
 
@@ -419,6 +444,17 @@ fn started(flag: Option<&str>) -> Result<Option<String>> {
             });
             Ok(Some(citecheck::date::rfc3339(now)))
         }
+    }
+}
+
+/// The run's time when it is fixed (`--timestamp` with a time, else `SOURCE_DATE_EPOCH`), in
+/// seconds since 1970; `None` when it is the clock's.
+fn fixed_time(flag: Option<&str>) -> Option<i64> {
+    let parse = |s: &str| s.trim().parse::<i64>().ok().or_else(|| citecheck::date::parse_rfc3339(s.trim()));
+    match flag.map(str::trim) {
+        Some("none") => None,
+        Some(s) => parse(s),
+        None => std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()),
     }
 }
 

@@ -35,7 +35,8 @@ pub(crate) fn run() -> ExitCode {
         Command::Man { command } => man(command.as_deref()),
         Command::Extract(args) => with_settings(&cli, &args.input, &args.output, None, |s| extract(&s)),
         Command::Check(args) => {
-            with_settings(&cli, &args.input, &args.output, Some((&args.net, args.no_progress)), |s| check(&s))
+            let check_args = (&args.net, &args.evidence, args.no_progress);
+            with_settings(&cli, &args.input, &args.output, Some(check_args), |s| check(&s))
         }
     }
 }
@@ -46,7 +47,7 @@ fn with_settings(
     cli: &Cli,
     input: &InputArgs,
     output: &OutputArgs,
-    net: Option<(&args::NetArgs, bool)>,
+    net: Option<(&args::NetArgs, &args::EvidenceArgs, bool)>,
     body: impl FnOnce(Settings) -> ExitCode,
 ) -> ExitCode {
     let cwd = match std::env::current_dir() {
@@ -148,15 +149,20 @@ fn check(settings: &Settings) -> ExitCode {
                 std::future::pending::<()>().await;
             }
         });
-        match &bar {
-            Some(bar) => checker.run(extracted, bar, Some(interrupt)).await,
-            None => checker.run(extracted, &citecheck::check::Quiet, Some(interrupt)).await,
-        }
+        let progress: &dyn citecheck::check::Progress = match &bar {
+            Some(bar) => bar,
+            None => &citecheck::check::Quiet,
+        };
+        checker.run_with_evidence(extracted, progress, Some(interrupt)).await
     });
     // Fetches still under way when interrupted are dropped with the runtime; do not wait long.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    let (report, captures) = report;
     let report = report.with_run(run);
-    let written = emit(&report, settings);
+    let mut written = emit(&report, settings);
+    if let Some(path) = &settings.archive {
+        written &= write_archive(path, &captures, settings);
+    }
     if !written {
         return ExitCode::from(exit::USAGE);
     }
@@ -164,6 +170,21 @@ fn check(settings: &Settings) -> ExitCode {
         return ExitCode::from(exit::INTERRUPTED);
     }
     exit::for_report(&report, settings.fail_on, input_errors)
+}
+
+/// Writes the evidence archive whole or not at all; `false` (named on stderr) when it cannot be.
+fn write_archive(path: &Path, captures: &[citecheck::warc::Capture], settings: &Settings) -> bool {
+    let options = citecheck::warc::WriteOptions { fixed_time: settings.fixed_time, settings: settings.record.clone() };
+    let written = citecheck::warc::encode_archive(path, captures, &options)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| output::write_atomic(path, &bytes).map_err(|e| format!("{}: {e}", path.display())));
+    match written {
+        Ok(()) => true,
+        Err(message) => {
+            error(&format!("could not write the archive: {message}"));
+            false
+        }
+    }
 }
 
 fn extract(settings: &Settings) -> ExitCode {

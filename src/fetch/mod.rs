@@ -87,6 +87,8 @@ struct Inner {
     hosts: Hosts,
     /// The validated headers of each [`FetchOptions::host`] entry, in the same order.
     host_headers: Vec<HeaderMap>,
+    /// The client's default headers, to list what each request sent.
+    defaults: HeaderMap,
 }
 
 impl fmt::Debug for Fetcher {
@@ -153,6 +155,48 @@ pub struct FetchOutcome {
     /// Why the fetch failed, if it did. An HTTP error status (404, 500…) is not an error here:
     /// it is in [`status`](Self::status).
     pub error: Option<FetchError>,
+    /// Each hop's exchange, in order (the redirects, then the last response, whose body is
+    /// [`raw`](Self::raw)); empty unless [`FetchOptions::keep_exchanges`] is set. A retried
+    /// request keeps only its last attempt.
+    pub exchanges: Vec<Exchange>,
+}
+
+/// One request sent and the head of the response it got: what an evidence archive records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Exchange {
+    /// The URL requested.
+    pub url: Url,
+    /// The request headers as sent, in order, `Host` first. reqwest adds its default headers
+    /// and `Accept-Encoding` when it sends; they are listed here by the same rules.
+    pub request_headers: Vec<(String, Vec<u8>)>,
+    /// The protocol version of the response (`HTTP/1.1`, `HTTP/2.0`).
+    pub version: String,
+    /// The response status.
+    pub status: u16,
+    /// The response headers as the client saw them, in order. A body the client decompressed
+    /// has lost its `Content-Encoding` and `Content-Length` here, so they describe the bytes
+    /// kept.
+    pub response_headers: Vec<(String, Vec<u8>)>,
+    /// The address that answered, when the connection knows it (not through a proxy).
+    pub remote_addr: Option<std::net::SocketAddr>,
+    /// When the response headers arrived.
+    pub at: SystemTime,
+}
+
+impl Exchange {
+    /// A minimal exchange (for callers that build outcomes without fetching, such as a replay).
+    pub fn new(url: Url, status: u16, at: SystemTime) -> Exchange {
+        Exchange {
+            url,
+            request_headers: Vec::new(),
+            version: "HTTP/1.1".to_owned(),
+            status,
+            response_headers: Vec::new(),
+            remote_addr: None,
+            at,
+        }
+    }
 }
 
 impl FetchOutcome {
@@ -176,6 +220,7 @@ impl FetchOutcome {
             last_modified: None,
             retry_after: None,
             error: None,
+            exchanges: Vec::new(),
         }
     }
 
@@ -224,6 +269,8 @@ pub enum FetchErrorKind {
     Scheme,
     /// The safety policy refused the address (loopback, private, link-local…).
     Blocked,
+    /// Replaying an archive that holds no response for the URL (nothing was requested).
+    NotInArchive,
     /// The host name could not be resolved.
     Dns,
     /// The connection could not be made or was cut (refused, reset, unreachable).
@@ -251,6 +298,7 @@ impl FetchErrorKind {
             FetchErrorKind::InvalidUrl => "invalid-url",
             FetchErrorKind::Scheme => "scheme",
             FetchErrorKind::Blocked => "blocked",
+            FetchErrorKind::NotInArchive => "not-in-archive",
             FetchErrorKind::Dns => "dns",
             FetchErrorKind::Connect => "connect",
             FetchErrorKind::Tls => "tls",
@@ -261,6 +309,28 @@ impl FetchErrorKind {
             FetchErrorKind::Body => "body",
             FetchErrorKind::Deadline => "deadline",
         }
+    }
+
+    /// The kind whose [`as_str`](Self::as_str) is `id`.
+    pub fn from_id(id: &str) -> Option<FetchErrorKind> {
+        use FetchErrorKind as K;
+        [
+            K::InvalidUrl,
+            K::Scheme,
+            K::Blocked,
+            K::NotInArchive,
+            K::Dns,
+            K::Connect,
+            K::Tls,
+            K::Timeout,
+            K::TooManyRedirects,
+            K::RedirectLoop,
+            K::Protocol,
+            K::Body,
+            K::Deadline,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == id)
     }
 
     /// Whether another attempt might succeed.
@@ -281,6 +351,8 @@ struct Answer {
     /// Keeps the host slot until the body is read.
     _slot: Slot,
     deadline: Instant,
+    /// The headers given to the request, when exchanges are kept.
+    sent: Option<HeaderMap>,
 }
 
 impl Fetcher {
@@ -289,6 +361,7 @@ impl Fetcher {
     /// be built (for instance a bad root certificate).
     pub fn new(options: FetchOptions) -> Result<Fetcher, Error> {
         validate(&options)?;
+        let defaults = default_headers(&options)?;
         let tls = tls::client_config(&options.extra_root_certs)?;
         let mut builder = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
@@ -296,7 +369,7 @@ impl Fetcher {
             .connect_timeout(options.connect_timeout)
             // A backstop only: the fetcher's own per-attempt deadline fires first.
             .timeout(options.request_timeout.saturating_add(Duration::from_secs(1)))
-            .default_headers(default_headers(&options)?)
+            .default_headers(defaults.clone())
             .pool_max_idle_per_host(options.host_concurrency)
             .pool_idle_timeout(Duration::from_secs(30));
         builder = match &options.proxy {
@@ -314,7 +387,7 @@ impl Fetcher {
             .iter()
             .map(|(pattern, o)| header_map(&format!("host {pattern}"), &o.headers))
             .collect::<Result<Vec<_>, Error>>()?;
-        Ok(Fetcher { inner: Arc::new(Inner { client, options, hosts, host_headers }) })
+        Ok(Fetcher { inner: Arc::new(Inner { client, options, hosts, host_headers, defaults }) })
     }
 
     /// The options this fetcher was built with.
@@ -417,6 +490,9 @@ impl Inner {
             };
             let status = answer.response.status().as_u16();
             record_headers(out, &answer.response);
+            if let Some(sent) = &answer.sent {
+                out.exchanges.push(self.exchange(&current, sent, &answer.response));
+            }
             let location = answer.response.headers().get(header::LOCATION);
             if !matches!(status, 301 | 302 | 303 | 307 | 308) || location.is_none() {
                 self.read_body(answer, out).await;
@@ -510,6 +586,7 @@ impl Inner {
         let concurrency = own.and_then(|i| opts.hosts[i].1.concurrency).unwrap_or(opts.host_concurrency);
         let interval = own.and_then(|i| opts.hosts[i].1.interval).unwrap_or(opts.host_interval);
         let headers = request.apply(own.and_then(|i| self.host_headers.get(i)).cloned().unwrap_or_default());
+        let sent = |h: &HeaderMap| opts.keep_exchanges.then(|| h.clone());
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -528,7 +605,7 @@ impl Inner {
                 Ok(Ok(response)) => {
                     let status = response.status().as_u16();
                     if !retry::is_retryable_status(status) {
-                        return Ok(Answer { response, _slot: slot, deadline });
+                        return Ok(Answer { response, _slot: slot, deadline, sent: sent(&headers) });
                     }
                     // Kept in case the budget runs out while waiting to retry: the last answer
                     // (a 429, a 503) says more than a bare deadline.
@@ -544,7 +621,7 @@ impl Inner {
                     let patient = retry_after.is_none_or(|r| r <= opts.max_retry_after);
                     let wait = retry_after.unwrap_or_else(|| self.backoff(attempt));
                     if attempt >= opts.attempts || !patient || Instant::now() + wait >= clock.give_up_at() {
-                        return Ok(Answer { response, _slot: slot, deadline });
+                        return Ok(Answer { response, _slot: slot, deadline, sent: sent(&headers) });
                     }
                     drop(response);
                     drop(slot);
@@ -561,6 +638,39 @@ impl Inner {
         }
     }
 
+    /// What one hop exchanged. The request headers are the ones given to the request over the
+    /// client's defaults, then what the client adds itself, in the order it adds them.
+    fn exchange(&self, url: &Url, given: &HeaderMap, response: &reqwest::Response) -> Exchange {
+        let mut request_headers = Vec::new();
+        let host = match (url.host_str(), url.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_owned(),
+            (None, _) => String::new(),
+        };
+        request_headers.push(("Host".to_owned(), host.into_bytes()));
+        let mut all = given.clone();
+        for (name, value) in &self.defaults {
+            if !all.contains_key(name) {
+                all.append(name, value.clone());
+            }
+        }
+        if !all.contains_key(header::ACCEPT_ENCODING) {
+            all.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, br, deflate"));
+        }
+        request_headers.extend(all.iter().map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec())));
+        let response_headers =
+            response.headers().iter().map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec())).collect();
+        Exchange {
+            url: url.clone(),
+            request_headers,
+            version: format!("{:?}", response.version()),
+            status: response.status().as_u16(),
+            response_headers,
+            remote_addr: response.remote_addr(),
+            at: SystemTime::now(),
+        }
+    }
+
     fn backoff(&self, failed: u32) -> Duration {
         retry::backoff(self.options.backoff_base, self.options.max_backoff, failed, fastrand::f64())
     }
@@ -568,14 +678,10 @@ impl Inner {
     /// Streams the body until the metadata is complete, a cap is reached, the stream ends or the
     /// attempt's deadline passes, then decodes it.
     async fn read_body(&self, answer: Answer, out: &mut FetchOutcome) {
-        let Answer { mut response, _slot, deadline } = answer;
+        let Answer { mut response, _slot, deadline, .. } = answer;
         let opts = &self.options;
         let kind = BodyKind::of(out.content_type.as_deref());
-        let cap = usize::try_from(match kind {
-            BodyKind::Html => opts.max_body_bytes,
-            BodyKind::Text | BodyKind::Binary => opts.max_other_bytes.min(opts.max_body_bytes),
-        })
-        .unwrap_or(usize::MAX);
+        let cap = kind.cap(opts);
         let head_cap = usize::try_from(opts.head_scan_bytes.min(opts.max_body_bytes)).unwrap_or(usize::MAX);
         let mut scanner = HeadScanner::default();
         let mut body: Vec<u8> = Vec::new();
@@ -626,15 +732,8 @@ impl Inner {
             ended = stream_has_ended(&mut response, out.bytes_read);
         }
         out.truncated = !ended;
-        if kind != BodyKind::Binary {
-            let header_charset =
-                response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(charset_param);
-            let tld = out.final_url.domain().and_then(|d| d.trim_end_matches('.').rsplit('.').next());
-            let (encoding, bom_len, _) = charset::choose(&body, header_charset, tld);
-            out.body = charset::decode(&body, encoding, bom_len, ended);
-            out.charset = Some(encoding.name().to_owned());
-        }
-        out.raw = body;
+        let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        set_body(out, body, content_type, ended);
     }
 }
 
@@ -647,9 +746,29 @@ fn stream_has_ended(response: &mut reqwest::Response, bytes_read: u64) -> bool {
     matches!(response.chunk().now_or_never(), Some(Ok(None)))
 }
 
+/// Puts the body bytes read into `out`, decoded to text by the encoding rules unless it is
+/// binary content. `content_type` is the whole `Content-Type` header; `ended` says whether the
+/// bytes are the whole body (a cut multi-byte sequence at the end is then an error to show).
+/// Shared by the network and by an archive being replayed, so both read text the same way.
+pub(crate) fn set_body(out: &mut FetchOutcome, body: Vec<u8>, content_type: Option<&str>, ended: bool) {
+    if BodyKind::of(out.content_type.as_deref()) != BodyKind::Binary {
+        let header_charset = content_type.and_then(charset_param);
+        let tld = out.final_url.domain().and_then(|d| d.trim_end_matches('.').rsplit('.').next());
+        let (encoding, bom_len, _) = charset::choose(&body, header_charset, tld);
+        out.body = charset::decode(&body, encoding, bom_len, ended);
+        out.charset = Some(encoding.name().to_owned());
+    }
+    out.raw = body;
+}
+
+/// `text/html; charset=UTF-8` → `text/html`, or `None` when empty.
+pub(crate) fn content_type_essence(content_type: &str) -> Option<String> {
+    Some(essence(content_type)).filter(|e| !e.is_empty())
+}
+
 /// How much of a body to read and whether to decode it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum BodyKind {
+pub(crate) enum BodyKind {
     /// Read up to the end of the metadata.
     Html,
     /// Other text (plain, JSON, XML): a prefix, decoded.
@@ -659,8 +778,17 @@ enum BodyKind {
 }
 
 impl BodyKind {
+    /// The most body bytes of this kind that are read.
+    pub(crate) fn cap(self, opts: &FetchOptions) -> usize {
+        usize::try_from(match self {
+            BodyKind::Html => opts.max_body_bytes,
+            BodyKind::Text | BodyKind::Binary => opts.max_other_bytes.min(opts.max_body_bytes),
+        })
+        .unwrap_or(usize::MAX)
+    }
+
     /// A missing content type is treated as HTML, as browsers sniff it.
-    fn of(essence: Option<&str>) -> BodyKind {
+    pub(crate) fn of(essence: Option<&str>) -> BodyKind {
         match essence {
             None | Some("text/html" | "application/xhtml+xml") => BodyKind::Html,
             Some(t) if t.starts_with("text/") || t.ends_with("+xml") || t.ends_with("+json") => BodyKind::Text,

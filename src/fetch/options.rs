@@ -47,6 +47,7 @@ pub const DEFAULT_ACCEPT_LANGUAGE: &str = "en;q=1.0, *;q=0.5";
 /// | [`allow_private`](Self::allow_private) | `false` |
 /// | [`proxy`](Self::proxy) | none (environment proxy variables are ignored) |
 /// | [`host`](Self::host) | no per-host settings |
+/// | [`keep_exchanges`](Self::keep_exchanges) | `false` |
 ///
 /// Response headers are bounded by hyper, not by a setting here: over HTTP/1.1 at most 100
 /// header fields in a read buffer of about 400 KiB, over HTTP/2 a header list of 16 KiB. A
@@ -75,6 +76,7 @@ pub struct FetchOptions {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) proxy: Option<String>,
     pub(crate) hosts: Vec<(HostPattern, HostOptions)>,
+    pub(crate) keep_exchanges: bool,
 }
 
 impl Default for FetchOptions {
@@ -100,6 +102,7 @@ impl Default for FetchOptions {
             headers: Vec::new(),
             proxy: None,
             hosts: Vec::new(),
+            keep_exchanges: false,
         }
     }
 }
@@ -210,6 +213,14 @@ impl FetchOptions {
     /// `http` and `https` URLs are ever fetched, whatever this says.
     pub fn allow_private(mut self, value: bool) -> Self {
         self.allow_private = value;
+        self
+    }
+
+    /// Keep each hop's request and response headers, HTTP version, remote address and time in
+    /// [`FetchOutcome::exchanges`](super::FetchOutcome::exchanges), as an evidence archive needs.
+    /// Off by default: a run that writes no archive copies no headers.
+    pub fn keep_exchanges(mut self, value: bool) -> Self {
+        self.keep_exchanges = value;
         self
     }
 
