@@ -254,6 +254,16 @@ fn summary(out: &mut String, report: &Report) {
         plural(s.warnings, "warning", "warnings"),
         plural(s.infos, "info", "infos"),
     );
+    // Where the answers came from or went, when not simply from the network: a report read
+    // from an archive must say so.
+    for (key, value) in &report.run.settings {
+        let note = match key.as_str() {
+            "replay" => format!("answers replayed from {}: no request was made", clean(value)),
+            "archive" => format!("every exchange archived in {}", clean(value)),
+            _ => continue,
+        };
+        let _ = writeln!(out, "{DIM}{note}{DIM:#}");
+    }
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
