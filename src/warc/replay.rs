@@ -185,15 +185,12 @@ impl Replay {
         loop {
             let Some(stored) = self.find(&current) else {
                 if out.redirects.is_empty() || noted.and_then(|n| n.error.as_ref()).is_none() {
-                    let what = if out.redirects.is_empty() {
-                        current.to_string()
-                    } else {
-                        format!("the redirect to {current}")
-                    };
+                    let what =
+                        if out.redirects.is_empty() { String::new() } else { format!("the redirect to {current} is ") };
                     out.final_url = current;
                     out.error = Some(FetchError {
                         kind: FetchErrorKind::NotInArchive,
-                        message: format!("{what} is not in archive {}", self.path.display()),
+                        message: format!("{what}not in archive {}", self.path.display()),
                     });
                     return out;
                 }
