@@ -49,3 +49,7 @@ done
 # The configuration parser: the README's example file and the tests' configuration snippets.
 mkdir -p "$here/corpus/config"
 awk '/^```toml$/{on=1; n++; next} /^```$/{on=0} on{print > ("'"$here"'/corpus/config/readme-" n ".toml")}' "$root/README.md"
+
+# The WARC reader: the committed replay archive, gzipped per record and plain.
+seed warc_reader "$root/fixtures/replay/seed-brief.warc.gz"
+gzip -dc "$root/fixtures/replay/seed-brief.warc.gz" > "$here/corpus/warc_reader/seed-brief.warc"

@@ -29,6 +29,9 @@ struct Stored {
 /// What citecheck's own `metadata` record says about a fetch beyond its HTTP messages.
 #[derive(Debug, Default)]
 struct Noted {
+    /// The URL fetched for the cited one (under `--remap`), and where the fetch ended.
+    fetched: Option<Url>,
+    final_url: Option<Url>,
     attempts: Option<u32>,
     error: Option<FetchError>,
 }
@@ -184,18 +187,23 @@ impl Replay {
         let mut seen = HashSet::from([key(url.as_str())]);
         loop {
             let Some(stored) = self.find(&current) else {
-                if out.redirects.is_empty() || noted.and_then(|n| n.error.as_ref()).is_none() {
-                    let what =
-                        if out.redirects.is_empty() { String::new() } else { format!("the redirect to {current} is ") };
-                    out.final_url = current;
-                    out.error = Some(FetchError {
-                        kind: FetchErrorKind::NotInArchive,
-                        message: format!("{what}not in archive {}", self.path.display()),
-                    });
-                    return out;
+                // A fetch that failed before any response (a name that does not resolve, a
+                // refused connection) left only its metadata: it fails the same way again.
+                if let Some(noted) = noted.filter(|n| n.error.is_some()) {
+                    if out.redirects.is_empty() {
+                        out.url = noted.fetched.clone().unwrap_or_else(|| url.clone());
+                    }
+                    out.final_url = noted.final_url.clone().unwrap_or(current);
+                    break;
                 }
+                let what =
+                    if out.redirects.is_empty() { String::new() } else { format!("the redirect to {current} is ") };
                 out.final_url = current;
-                break;
+                out.error = Some(FetchError {
+                    kind: FetchErrorKind::NotInArchive,
+                    message: format!("{what}not in archive {}", self.path.display()),
+                });
+                return out;
             };
             // The URL that was actually requested is what the report shows as fetched.
             let requested = stored.fetched.clone().unwrap_or_else(|| current.clone());
@@ -284,11 +292,14 @@ fn noted(record: &Record) -> Option<Noted> {
     let value: serde_json::Value = serde_json::from_slice(&record.block).ok()?;
     value.get("citecheck")?;
     let fetch = value.get("fetch")?;
+    let url = |v: Option<&serde_json::Value>| v.and_then(serde_json::Value::as_str).and_then(|u| Url::parse(u).ok());
+    let fetched = url(value.get("fetched"));
+    let final_url = url(fetch.get("final_url"));
     let attempts = fetch.get("attempts").and_then(serde_json::Value::as_u64).and_then(|n| u32::try_from(n).ok());
     let error = fetch.get("error").and_then(|e| {
         let kind = fetch::FetchErrorKind::from_id(e.get("kind")?.as_str()?)?;
         let message = e.get("message")?.as_str()?.to_owned();
         Some(FetchError { kind, message })
     });
-    Some(Noted { attempts, error })
+    Some(Noted { fetched, final_url, attempts, error })
 }

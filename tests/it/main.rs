@@ -16,3 +16,4 @@ mod properties;
 mod snapshots;
 mod ssrf;
 mod support;
+mod warc;
