@@ -303,3 +303,91 @@ fn noted(record: &Record) -> Option<Noted> {
     });
     Some(Noted { fetched, final_url, attempts, error })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(target: &str, http: &str) -> Vec<u8> {
+        let mut r = Record::new("response");
+        r.push("WARC-Target-URI", target);
+        r.push("WARC-Record-ID", format!("<urn:uuid:{target}>"));
+        r.push("WARC-Payload-Digest", format!("sha1:{}", target.len()));
+        r.push("Content-Type", "application/http;msgtype=response");
+        r.block = http.as_bytes().to_vec();
+        r.to_bytes()
+    }
+
+    fn replay(records: &[Vec<u8>]) -> Replay {
+        Replay::from_reader(Path::new("t.warc"), &records.concat()[..], ReadLimits::default()).unwrap()
+    }
+
+    fn answer(replay: &Replay, url: &str, options: &FetchOptions) -> FetchOutcome {
+        replay.answer(&Url::parse(url).unwrap(), options)
+    }
+
+    const PAGE: &str = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<title>A page</title>";
+
+    #[test]
+    fn redirects_are_followed_through_the_archive_with_the_fetchers_limits() {
+        let r = replay(&[
+            response("http://a.test/1", "HTTP/1.1 301 Moved\r\nLocation: /2\r\n\r\n"),
+            response("http://a.test/2", "HTTP/1.1 302 Found\r\nLocation: http://a.test/3#x\r\n\r\n"),
+            response("http://a.test/3", PAGE),
+            response("http://a.test/loop", "HTTP/1.1 301 Moved\r\nLocation: /loop2\r\n\r\n"),
+            response("http://a.test/loop2", "HTTP/1.1 301 Moved\r\nLocation: /loop\r\n\r\n"),
+            response("http://a.test/away", "HTTP/1.1 301 Moved\r\nLocation: http://b.test/\r\n\r\n"),
+        ]);
+        let options = FetchOptions::default();
+        let out = answer(&r, "http://a.test/1#frag", &options);
+        assert_eq!(out.error, None);
+        assert_eq!((out.status, out.final_url.as_str()), (Some(200), "http://a.test/3#x"));
+        assert_eq!(out.redirects.iter().map(|h| h.status).collect::<Vec<_>>(), [301, 302]);
+        assert_eq!(out.body, "<title>A page</title>");
+        assert!(!out.truncated);
+        let kind = |url: &str, o: &FetchOptions| answer(&r, url, o).error.map(|e| e.kind);
+        assert_eq!(kind("http://a.test/loop", &options), Some(FetchErrorKind::RedirectLoop));
+        assert_eq!(
+            kind("http://a.test/1", &FetchOptions::default().max_redirects(1)),
+            Some(FetchErrorKind::TooManyRedirects)
+        );
+        let away = answer(&r, "http://a.test/away", &options);
+        assert_eq!(away.error.as_ref().map(|e| e.kind), Some(FetchErrorKind::NotInArchive));
+        assert!(away.error.unwrap().message.starts_with("the redirect to http://b.test/ is not in archive"));
+        let missing = answer(&r, "http://c.test/", &options).error.unwrap();
+        assert_eq!((missing.kind, missing.message.as_str()), (FetchErrorKind::NotInArchive, "not in archive t.warc"));
+    }
+
+    #[test]
+    fn bodies_obey_the_size_limits_and_unreadable_responses_are_errors() {
+        let big = format!("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n{}", "x".repeat(5000));
+        let r = replay(&[response("http://a.test/big", &big), response("http://a.test/bad", "<html>no status line")]);
+        let out = answer(&r, "http://a.test/big", &FetchOptions::default().max_other_bytes(100));
+        assert_eq!((out.raw.len(), out.truncated), (100, true));
+        let bad = answer(&r, "http://a.test/bad", &FetchOptions::default()).error.unwrap();
+        assert_eq!(bad.kind, FetchErrorKind::Protocol);
+        assert!(bad.message.contains("cannot be read"), "{}", bad.message);
+    }
+
+    #[test]
+    fn a_revisit_answers_with_the_payload_it_points_at() {
+        let mut revisit = Record::new("revisit");
+        revisit.push("WARC-Target-URI", "http://a.test/copy");
+        revisit.push("WARC-Refers-To", "<urn:uuid:http://a.test/3>");
+        revisit.block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n".to_vec();
+        let mut orphan = Record::new("revisit");
+        orphan.push("WARC-Target-URI", "http://a.test/orphan");
+        orphan.push("WARC-Payload-Digest", "sha1:NOTHERE");
+        let r = replay(&[response("http://a.test/3", PAGE), revisit.to_bytes(), orphan.to_bytes()]);
+        let out = answer(&r, "http://a.test/copy", &FetchOptions::default());
+        assert_eq!((out.status, out.body.as_str()), (Some(200), "<title>A page</title>"));
+        let orphan = answer(&r, "http://a.test/orphan", &FetchOptions::default()).error.unwrap();
+        assert!(orphan.message.contains("not in the archive"), "{}", orphan.message);
+    }
+
+    #[test]
+    fn an_archive_with_no_records_is_an_error() {
+        let err = Replay::from_reader(Path::new("e.warc"), &b""[..], ReadLimits::default()).unwrap_err();
+        assert!(err.to_string().contains("e.warc at byte 0: the archive holds no WARC records"), "{err}");
+    }
+}

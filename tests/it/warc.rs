@@ -472,3 +472,31 @@ fn the_readme_main_command_reports_the_seed_brief_offline() {
     assert!(refs.iter().all(|r| r["check"]["verdict"] == "ok" && r["check"]["status"] == 200));
     assert_eq!(refs[5]["check"]["title_match"], "near");
 }
+
+#[test]
+fn the_configuration_file_can_name_the_archive_and_replay_overrides_it() {
+    let server = server();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    std::fs::write(dir.path().join("citecheck.toml"), "archive = \"out/evidence.warc.gz\"\n").unwrap();
+    let brief = brief(dir.path(), &CITES[..1]);
+    let remap = format!(r"^https?://(news\.test)/(.*)$ {}/$1/$2", server.base_url());
+    let base = ["check", "--format", "json", "--no-progress", "--allow-private", "--remap", &remap];
+    let (out, report) = citecheck(base).arg(&brief).current_dir(dir.path()).json();
+    out.code(0);
+    // Relative to the configuration file, as every path in it.
+    let archive = dir.path().join("out/evidence.warc.gz");
+    assert!(archive.is_file());
+    assert!(report["run"]["settings"].to_string().contains("out/evidence.warc.gz"));
+    // --replay reads it and writes nothing: the archive is not rewritten by its own replay.
+    let before = std::fs::metadata(&archive).unwrap().modified().unwrap();
+    let (out, report) = citecheck(["check", "--format", "json", "--replay", "out/evidence.warc.gz"])
+        .arg(&brief)
+        .current_dir(dir.path())
+        .json();
+    out.code(0);
+    assert_eq!(report["documents"][0]["references"][0]["check"]["verdict"], "ok");
+    assert_eq!(std::fs::metadata(&archive).unwrap().modified().unwrap(), before);
+    let usage = citecheck(["check", "--archive", "a.warc", "--replay", "b.warc"]).arg(&brief).run();
+    usage.code(2).stderr_has("--replay");
+}
