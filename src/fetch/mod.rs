@@ -719,7 +719,8 @@ impl Inner {
                     if body.len() >= cap {
                         break;
                     }
-                    if kind == BodyKind::Html {
+                    // An evidence archive keeps the page, not just its head: read on to the end.
+                    if kind == BodyKind::Html && !opts.keep_exchanges {
                         scanner.feed(&body);
                         if scanner.progress(body.len(), head_cap) == Progress::Done {
                             break;

@@ -217,8 +217,10 @@ impl FetchOptions {
     }
 
     /// Keep each hop's request and response headers, HTTP version, remote address and time in
-    /// [`FetchOutcome::exchanges`](super::FetchOutcome::exchanges), as an evidence archive needs.
-    /// Off by default: a run that writes no archive copies no headers.
+    /// [`FetchOutcome::exchanges`](super::FetchOutcome::exchanges), and read pages whole (within
+    /// [`max_body_bytes`](Self::max_body_bytes)) instead of stopping after their metadata, as an
+    /// evidence archive needs. Off by default: a run that writes no archive copies no headers
+    /// and reads no more than it must.
     pub fn keep_exchanges(mut self, value: bool) -> Self {
         self.keep_exchanges = value;
         self

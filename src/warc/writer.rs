@@ -164,9 +164,9 @@ fn cited_uri(cited: &str) -> String {
     }
 }
 
-/// `WARC-Truncated` for a response: why its payload is not the whole body. citecheck reads a
-/// page only up to the end of its metadata, and never past its size limits (`length`); a body
-/// cut by the clock is `time`, by the connection `disconnect`. A redirect's body is never read.
+/// `WARC-Truncated` for a response: why its payload is not the whole body. citecheck never
+/// reads past its size limits (`length`); a body cut by the clock is `time`, by the connection
+/// `disconnect`. A redirect's body is never read.
 fn truncation(outcome: &FetchOutcome, last: bool, exchange: &crate::fetch::Exchange) -> Option<&'static str> {
     if !last {
         let header = |name: &str| {
@@ -194,7 +194,7 @@ fn metadata_json(capture: &Capture) -> Vec<u8> {
     } else if o.error.is_some() {
         Some("reading stopped on an error")
     } else {
-        Some("read up to the end of the page's metadata, or to the size limit")
+        Some("reading stopped at the size limit (or, without an archive, after the page's metadata)")
     };
     let value = serde_json::json!({
         "citecheck": env!("CARGO_PKG_VERSION"),
