@@ -449,7 +449,10 @@ fn differences(before: &State, after: &State) -> Vec<Change> {
     if before.verdict != after.verdict {
         out.push(Change::Verdict { from: before.verdict.clone(), to: after.verdict.clone() });
     }
-    if before.page_title != after.page_title && after.verdict.is_some() {
+    // A page that appears or disappears is told by the verdict; a title is news when a page is
+    // there both times, or when nothing else changed.
+    let both = before.page_title.is_some() && after.page_title.is_some();
+    if before.page_title != after.page_title && after.verdict.is_some() && (both || before.verdict == after.verdict) {
         out.push(Change::PageTitle { from: before.page_title.clone(), to: after.page_title.clone() });
     }
     if before.cited_title != after.cited_title && after.verdict.is_some() {
