@@ -254,6 +254,7 @@ impl Cache {
                 .map_err(|e| cache_error(&path, format!("cannot create its directory {}: {e}", dir.display())))?;
         }
         let mut warnings = Warnings::default();
+        let existed = path.exists();
         let conn = match schema::open(&path) {
             Ok(conn) => conn,
             Err(schema::OpenError::Unusable(why)) => {
@@ -272,6 +273,9 @@ impl Cache {
             }
             Err(e) => return Err(cache_error(&path, open_message(e))),
         };
+        if !existed {
+            private(&path);
+        }
         Ok(Cache {
             inner: Arc::new(Inner { path, options, conn: Mutex::new(Some(conn)), warnings: Mutex::new(warnings) }),
         })
@@ -403,6 +407,18 @@ impl Cache {
     }
 }
 
+/// Pages fetched with a per-host cookie or authorisation are kept in the cache: a new cache file
+/// is readable by its owner only (SQLite gives its journal files the same permissions).
+fn private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
 fn open_message(e: schema::OpenError) -> String {
     match e {
         schema::OpenError::Unusable(why) => why.describe(),
@@ -442,6 +458,12 @@ mod tests {
     fn within_the_ttl_fresh_after_it_stale_with_validators() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path().join("sub/cache.sqlite3"), CacheOptions::default()).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(cache.path()).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "a new cache is its owner's only");
+        }
         let url = Url::parse("https://news.test/a").unwrap();
         let key = CacheKey::new(&url, &FetchOptions::default());
         let t0 = UNIX_EPOCH + Duration::from_secs(1_742_808_600);

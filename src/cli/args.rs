@@ -85,8 +85,8 @@ pub(crate) const CACHE_ENV: &str = "CITECHECK_CACHE";
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Cache")]
 pub(crate) struct CacheArgs {
-    /// The result cache's database [default: $CITECHECK_CACHE, else citecheck/cache.sqlite3 in
-    /// the platform's cache directory].
+    /// The result cache's database [default: $CITECHECK_CACHE, else citecheck.toml's `cache`,
+    /// else citecheck/cache.sqlite3 in the platform's cache directory].
     #[arg(long, value_name = "PATH", conflicts_with = "no_cache")]
     pub(crate) cache: Option<PathBuf>,
     /// Neither use nor fill the result cache, and record no history.

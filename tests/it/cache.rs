@@ -403,9 +403,8 @@ fn history_of_a_cache_not_yet_made_is_empty_and_makes_nothing() {
 
 #[test]
 fn the_configuration_names_the_cache_and_per_host_ttls() {
-    let server = TestServer::builder()
-        .route("/news.test/a", Reply::ok_html(page(PAGE_TITLE)).header("ETag", "\"e\""))
-        .start();
+    let server =
+        TestServer::builder().route("/news.test/a", Reply::ok_html(page(PAGE_TITLE)).header("ETag", "\"e\"")).start();
     let dir = tempfile::tempdir().unwrap();
     brief(&dir, "brief.md", &[(PAGE_TITLE, "https://news.test/a")]);
     std::fs::write(
