@@ -39,6 +39,7 @@ mod store;
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -227,6 +228,20 @@ struct Inner {
     /// `None` once damage was found: nothing more is read or written this run.
     conn: Mutex<Option<Connection>>,
     warnings: Mutex<Warnings>,
+    fresh: AtomicUsize,
+    confirmed: AtomicUsize,
+    stored: AtomicUsize,
+}
+
+/// What the cache did in a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// URLs answered from the cache with no request (within their time-to-live).
+    pub fresh: usize,
+    /// URLs whose kept answer a 304 confirmed.
+    pub confirmed: usize,
+    /// Answers written.
+    pub stored: usize,
 }
 
 #[derive(Default)]
@@ -277,7 +292,15 @@ impl Cache {
             private(&path);
         }
         Ok(Cache {
-            inner: Arc::new(Inner { path, options, conn: Mutex::new(Some(conn)), warnings: Mutex::new(warnings) }),
+            inner: Arc::new(Inner {
+                path,
+                options,
+                conn: Mutex::new(Some(conn)),
+                warnings: Mutex::new(warnings),
+                fresh: AtomicUsize::new(0),
+                confirmed: AtomicUsize::new(0),
+                stored: AtomicUsize::new(0),
+            }),
         })
     }
 
@@ -301,6 +324,7 @@ impl Cache {
             return Lookup::Miss;
         };
         if is_fresh(millis(now).saturating_sub(entry.fetched_at), self.inner.options.ttl_for(url)) {
+            self.inner.fresh.fetch_add(1, Ordering::Relaxed);
             return Lookup::Fresh(Box::new(entry.outcome));
         }
         let request = conditional_request(entry.outcome.etag.as_deref(), entry.outcome.last_modified.as_deref());
@@ -316,12 +340,17 @@ impl Cache {
         if !self.inner.options.mode.writes() || !is_cacheable(outcome) {
             return false;
         }
-        self.with_conn("written", |c| store::put(c, key, outcome, millis(now))).is_some()
+        let written = self.with_conn("written", |c| store::put(c, key, outcome, millis(now))).is_some();
+        if written {
+            self.inner.stored.fetch_add(1, Ordering::Relaxed);
+        }
+        written
     }
 
     /// Records that a 304 confirmed the kept answer under `key` at `now` (`outcome` is the
     /// merged answer [`Revalidated::NotModified`] gave).
     pub fn confirm(&self, key: &CacheKey, outcome: &FetchOutcome, now: SystemTime) -> bool {
+        self.inner.confirmed.fetch_add(1, Ordering::Relaxed);
         if !self.inner.options.mode.writes() {
             return false;
         }
@@ -345,6 +374,15 @@ impl Cache {
         let keep = self.inner.options.retention.max(self.inner.options.longest_ttl());
         let before = millis(now).saturating_sub(i64::try_from(keep.as_millis()).unwrap_or(i64::MAX));
         self.with_conn("written", |c| store::prune(c, before)).unwrap_or(0)
+    }
+
+    /// What the cache has done since it was opened.
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            fresh: self.inner.fresh.load(Ordering::Relaxed),
+            confirmed: self.inner.confirmed.load(Ordering::Relaxed),
+            stored: self.inner.stored.load(Ordering::Relaxed),
+        }
     }
 
     /// The warnings so far, each once; later calls return only newer ones.
@@ -471,6 +509,7 @@ mod tests {
         assert!(cache.store(&key, &page(&url), t0));
         let Lookup::Fresh(hit) = cache.lookup(&url, &key, t0 + Duration::from_secs(3600)) else { panic!("fresh") };
         assert_eq!(hit.body, "<title>A page</title>");
+        assert_eq!(cache.stats(), CacheStats { fresh: 1, confirmed: 0, stored: 1 });
         let Lookup::Stale(stale) = cache.lookup(&url, &key, t0 + DEFAULT_TTL) else { panic!("stale") };
         assert_eq!(stale.request().headers()[0].1, "\"v1\"");
         // Without validators, past the TTL it is simply fetched again.

@@ -181,6 +181,14 @@ fn check(settings: &Settings) -> ExitCode {
         for w in cache.take_warnings() {
             warning(&w.message);
         }
+        // A link fixed since it was cached still shows its old answer: say how to ask again.
+        let stats = cache.stats();
+        if stats.fresh > 0 && report.worst() == Some(citecheck::Severity::Error) {
+            note(&format!(
+                "{} answered from the cache without a request; --cache-ttl 0 asks every server again",
+                if stats.fresh == 1 { "1 URL was".to_owned() } else { format!("{} URLs were", stats.fresh) }
+            ));
+        }
     }
     let written = emit(&report, settings);
     if !written {
@@ -310,6 +318,11 @@ fn emit(report: &Report, settings: &Settings) -> bool {
         }
     }
     ok
+}
+
+fn note(message: &str) {
+    let style = anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Cyan.into()));
+    let _ = writeln!(anstream::stderr(), "{style}citecheck: note:{style:#} {}", human::clean(message));
 }
 
 fn warning(message: &str) {

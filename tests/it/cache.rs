@@ -190,6 +190,9 @@ fn transient_failures_are_fetched_again_and_lasting_answers_are_not() {
     let (second, again) = check(&server, &cache, extra, &[&file]).json();
     assert_eq!(verdicts(&again), verdicts(&report));
     no_warning(&second);
+    // The 404 (and the good page) came from the cache: the run says so, and how to ask again.
+    second.stderr_has("2 URLs were answered from the cache without a request; --cache-ttl 0 asks every server again");
+    assert!(!first.stderr.contains("answered from the cache"), "{}", first.stderr);
     for path in ["/status.test/busy", "/status.test/slow-down", "/status.test/hangs"] {
         assert_eq!(server.hits(path), 2, "{path} is asked again");
     }
