@@ -572,6 +572,48 @@ mod tests {
     }
 
     #[test]
+    fn damage_found_during_a_run_closes_the_cache_with_one_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite3");
+        let url = Url::parse("https://news.test/a").unwrap();
+        let key = CacheKey::new(&url, &FetchOptions::default());
+        let now = SystemTime::now();
+        {
+            let cache = Cache::open(&path, CacheOptions::default()).unwrap();
+            let mut big = page(&url);
+            // Spills over many pages, past the schema at the start of the file.
+            big.raw = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+            big.charset = None;
+            assert!(cache.store(&key, &big, now));
+        }
+        // Garble everything after the first pages (the header and the schema survive, so
+        // opening succeeds and only reading the answer finds the damage).
+        let mut bytes = std::fs::read(&path).unwrap();
+        let len = bytes.len();
+        assert!(len > 64 * 1024, "{len}");
+        bytes[16 * 1024..len].fill(0xa5);
+        std::fs::write(&path, bytes).unwrap();
+        let cache = match Cache::open(&path, CacheOptions::default()) {
+            Ok(cache) => cache,
+            // Some damage shows already when opening: that path is tested elsewhere.
+            Err(e) => panic!("opening a cache with intact schema pages failed: {e}"),
+        };
+        let opened = cache.take_warnings();
+        assert!(matches!(cache.lookup(&url, &key, now), Lookup::Miss));
+        assert!(!cache.store(&key, &page(&url), now), "closed for the rest of the run");
+        assert!(!cache.record_run(&RunRecord {
+            started: None,
+            tool: String::new(),
+            command: "check".into(),
+            documents: Vec::new()
+        }));
+        let warnings: Vec<CacheWarning> = opened.into_iter().chain(cache.take_warnings()).collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].message.contains("damaged"), "{}", warnings[0]);
+        assert!(dir.path().join("cache.sqlite3.corrupt-1").exists());
+    }
+
+    #[test]
     fn no_cache_without_a_directory_to_put_it_in() {
         let dir = tempfile::tempdir().unwrap();
         let blocker = dir.path().join("file");
