@@ -554,8 +554,8 @@ mod tests {
 
     #[test]
     fn paths_are_made_absolute_by_name() {
-        assert_eq!(absolute(Path::new("/work"), Path::new("briefs/../a.md")), PathBuf::from("/work/a.md"));
-        assert_eq!(absolute(Path::new("/work"), Path::new("./a.md")), PathBuf::from("/work/a.md"));
-        assert_eq!(absolute(Path::new("/work"), Path::new("/elsewhere/b.md")), PathBuf::from("/elsewhere/b.md"));
+        assert_eq!(absolute(Path::new("/srv/docs"), Path::new("briefs/../a.md")), PathBuf::from("/srv/docs/a.md"));
+        assert_eq!(absolute(Path::new("/srv/docs"), Path::new("./a.md")), PathBuf::from("/srv/docs/a.md"));
+        assert_eq!(absolute(Path::new("/srv/docs"), Path::new("/elsewhere/b.md")), PathBuf::from("/elsewhere/b.md"));
     }
 }

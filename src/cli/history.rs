@@ -200,8 +200,8 @@ mod tests {
 
     #[test]
     fn paths_under_the_working_directory_are_shown_relative() {
-        let cwd = Path::new("/work/repo");
-        assert_eq!(shown_path("/work/repo/briefs/a.md", cwd), "briefs/a.md");
+        let cwd = Path::new("/srv/repo");
+        assert_eq!(shown_path("/srv/repo/briefs/a.md", cwd), "briefs/a.md");
         assert_eq!(shown_path("/elsewhere/a.md", cwd), "/elsewhere/a.md");
     }
 
