@@ -12,6 +12,7 @@ use futures_util::StreamExt;
 use regex::Regex;
 use url::Url;
 
+use crate::cache::{Cache, CacheKey, Lookup, Revalidated};
 use crate::error::{Error, Result};
 use crate::fetch::{FetchOptions, FetchOutcome, Fetcher};
 use crate::finding::{Finding, Rule};
@@ -181,6 +182,7 @@ pub type Interrupt = Pin<Box<dyn Future<Output = ()> + Send>>;
 pub struct Checker {
     source: Source,
     options: CheckOptions,
+    cache: Option<Cache>,
 }
 
 /// Where answers come from.
@@ -215,7 +217,15 @@ impl Checker {
             Some(archive) => Source::Replay(Arc::clone(archive)),
             None => Source::Network(Fetcher::new(options.fetch.clone().keep_exchanges(options.evidence))?),
         };
-        Ok(Checker { source, options })
+        Ok(Checker { source, options, cache: None })
+    }
+
+    /// The same checker answering from `cache` where it can and keeping what it fetches there
+    /// (as the cache's [`CacheOptions`](crate::cache::CacheOptions) say). A replaying checker
+    /// never asks it; under [`CheckOptions::evidence`] it is only written.
+    pub fn with_cache(mut self, cache: Cache) -> Checker {
+        self.cache = Some(cache);
+        self
     }
 
     /// Fetches and judges. Results come back in document order whatever order fetches finish
@@ -419,10 +429,49 @@ impl Checker {
     /// network. Under [`CheckOptions::evidence`] a cache must not answer. Recording is not done
     /// here but from the results, so that an archive follows document order, not finish order.
     async fn obtain(&self, url: &Url) -> FetchOutcome {
-        match &self.source {
-            Source::Replay(archive) => archive.answer(url, &self.options.fetch),
-            Source::Network(fetcher) => fetcher.fetch(url).await,
+        let fetcher = match &self.source {
+            Source::Replay(archive) => return archive.answer(url, &self.options.fetch),
+            Source::Network(fetcher) => fetcher,
+        };
+        match &self.cache {
+            Some(cache) => self.obtain_cached(cache, fetcher, url).await,
+            None => fetcher.fetch(url).await,
         }
+    }
+
+    /// A kept answer within its time-to-live; else a conditional GET when the kept one has
+    /// validators (a 304 confirms it); else a fetch. What may be kept is kept. SQLite blocks, so
+    /// every cache call runs off the async workers; a cache that fails is only a warning. Evidence
+    /// is never taken from the cache: each hop must be seen now.
+    async fn obtain_cached(&self, cache: &Cache, fetcher: &Fetcher, url: &Url) -> FetchOutcome {
+        let key = CacheKey::new(url, fetcher.options());
+        let lookup = if self.options.evidence {
+            None
+        } else {
+            let (cache, url, key) = (cache.clone(), url.clone(), key.clone());
+            off_thread(move || cache.lookup(&url, &key, std::time::SystemTime::now())).await
+        };
+        let outcome = match lookup.unwrap_or(Lookup::Miss) {
+            Lookup::Fresh(outcome) => return *outcome,
+            Lookup::Stale(stale) => {
+                let fresh = fetcher.fetch_with(url, stale.request()).await;
+                match stale.revalidated(fresh) {
+                    Revalidated::NotModified(outcome) => {
+                        let (cache, kept) = (cache.clone(), outcome.clone());
+                        off_thread(move || cache.confirm(&key, &kept, std::time::SystemTime::now())).await;
+                        return *outcome;
+                    }
+                    Revalidated::Changed(outcome) => *outcome,
+                    Revalidated::Refetch => fetcher.fetch(url).await,
+                }
+            }
+            Lookup::Miss => fetcher.fetch(url).await,
+        };
+        if crate::cache::is_cacheable(&outcome) && cache.options().current_mode().writes() {
+            let (cache, kept) = (cache.clone(), outcome.clone());
+            off_thread(move || cache.store(&key, &kept, std::time::SystemTime::now())).await;
+        }
+        outcome
     }
 
     async fn fetch_all(
@@ -485,6 +534,12 @@ impl Checker {
         }
         results
     }
+}
+
+/// Runs blocking work (SQLite) on the blocking pool; `None` if it could not finish (a panic, a
+/// runtime shutting down).
+async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    tokio::task::spawn_blocking(work).await.ok()
 }
 
 /// Why a URL over the length limit is not fetched: nothing before the check looks at lengths.

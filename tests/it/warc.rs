@@ -521,3 +521,30 @@ fn with_an_archive_pages_are_kept_whole_up_to_the_body_limit() {
     assert_eq!(r.header("WARC-Truncated"), Some("length"));
     assert!(r.block.ends_with(&long.as_bytes()[..4096]));
 }
+
+#[test]
+fn evidence_is_fetched_fresh_past_the_cache_and_replay_leaves_the_cache_alone() {
+    let server = server();
+    let dir = tempfile::tempdir().unwrap();
+    let brief = brief(dir.path(), &CITES[..1]);
+    let cache = dir.path().join("cache.sqlite3");
+    let cache_arg = cache.to_str().unwrap();
+    check(Some(&server), &["--cache", cache_arg], &brief).0.code(0);
+    check(Some(&server), &["--cache", cache_arg], &brief).0.code(0);
+    assert_eq!(server.hits("/news.test/page"), 1, "the second run is answered by the cache");
+
+    let archive = dir.path().join("fresh.warc.gz");
+    let (_, report) = check(Some(&server), &["--cache", cache_arg, "--archive", archive.to_str().unwrap()], &brief);
+    assert_eq!(server.hits("/news.test/page"), 2, "an archive's evidence is fetched, not taken from the cache");
+    assert!(report["run"]["settings"].to_string().contains("write-only"));
+    let records = citecheck::warc::Reader::new(std::fs::File::open(&archive).unwrap(), Default::default())
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    assert_eq!(records.iter().filter(|r| r.kind().as_deref() == Some("response")).count(), 1);
+
+    let untouched = dir.path().join("untouched.sqlite3");
+    let (out, _) =
+        check(None, &["--cache", untouched.to_str().unwrap(), "--replay", archive.to_str().unwrap()], &brief);
+    out.code(0);
+    assert!(!untouched.exists(), "a replay neither reads nor writes the cache");
+}
