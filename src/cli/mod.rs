@@ -35,7 +35,9 @@ pub(crate) fn run() -> ExitCode {
         Command::Man { command } => man(command.as_deref()),
         Command::Extract(args) => with_settings(&cli, &args.input, &args.output, None, |s| extract(&s)),
         Command::Check(args) => {
-            with_settings(&cli, &args.input, &args.output, Some((&args.net, args.no_progress)), |s| check(&s))
+            with_settings(&cli, &args.input, &args.output, Some((&args.net, &args.archive, args.no_progress)), |s| {
+                check(&s)
+            })
         }
     }
 }
@@ -46,7 +48,7 @@ fn with_settings(
     cli: &Cli,
     input: &InputArgs,
     output: &OutputArgs,
-    net: Option<(&args::NetArgs, bool)>,
+    net: Option<(&args::NetArgs, &args::ArchiveArgs, bool)>,
     body: impl FnOnce(Settings) -> ExitCode,
 ) -> ExitCode {
     let cwd = match std::env::current_dir() {

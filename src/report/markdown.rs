@@ -140,7 +140,12 @@ fn row(out: &mut String, r: &ReferenceReport, worst: Option<Severity>) {
         (Some(why), _) => format!("ignored: {}", escape(&shorten(why, 80))),
         (None, Some(c)) => {
             let near = if c.title_match == TitleResult::Near { " (near title)" } else { "" };
-            format!("{}{near}", c.verdict)
+            // GitHub and GitLab render a `<br>` in a table cell; the rest is escaped text.
+            let archived = c.archived.as_ref().map_or_else(String::new, |copy| {
+                let at = copy.url.as_deref().map(|u| format!(" {}", link(u))).unwrap_or_default();
+                format!("<br>{}{at}", escape(&shorten(&copy.summary, 160)))
+            });
+            format!("{}{near}{archived}", c.verdict)
         }
         (None, None) => "extracted".to_owned(),
     };
