@@ -290,6 +290,15 @@ fn human_output_shows_the_copy_by_default() {
         .stdout_has(&format!("{}/web/20250320101200/https://news.test/gone-before", server.base_url()))
         .stdout_has("no archived copy");
     assert!(!api_calls(&server).is_empty());
+
+    // Markdown, for a pull-request comment, when asked: the copy under the verdict, linked.
+    let out = check(&server, &["--format", "markdown", "--archive-lookup"], &file);
+    out.code(1)
+        .stdout_has(&format!(
+            "dead<br>archived 2025-03-20 (before the access date), title matches ([copy]({}/web/20250320101200/https://news.test/gone-before))",
+            server.base_url()
+        ))
+        .stdout_has("dead<br>no archived copy |");
 }
 
 #[test]
@@ -403,4 +412,39 @@ fn the_same_report_whatever_the_concurrency() {
     };
     let serial = run("1");
     assert_eq!(run("16"), serial);
+}
+
+#[test]
+fn a_slow_or_failing_archive_is_a_value_within_the_deadline() {
+    // The archive hangs: the run still ends at its deadline, with the verdicts and the lookups
+    // marked as not made.
+    let hanging = TestServer::builder()
+        .route("/news.test/gone-before", Reply::status(404))
+        .route("/wayback/available", Reply::hang())
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = brief(&dir, &[("https://news.test/gone-before", true)]);
+    let started = std::time::Instant::now();
+    let out = check(&hanging, &["--format", "json", "--archive-lookup", "--deadline", "2s"], &file);
+    assert!(started.elapsed() < std::time::Duration::from_secs(15), "{:?}", started.elapsed());
+    let report = report(&out);
+    assert_eq!(report["documents"][0]["references"][0]["check"]["verdict"], "dead");
+    let copy = archived(&report, 0);
+    assert_eq!(copy["outcome"], "not-looked-up", "{copy}");
+    assert_eq!(copy["summary"], "no archived copy looked up (the run ended first)");
+
+    // The archive answers 503 every time: retried like any fetch, then a failed lookup.
+    let failing = TestServer::builder()
+        .route("/news.test/gone-before", Reply::status(404))
+        .route("/wayback/available", Reply::status(503))
+        .start();
+    let out = check(&failing, &["--format", "json", "--archive-lookup", "--attempts", "2"], &file);
+    out.code(1);
+    let copy = archived(&report_of(&out), 0).clone();
+    assert_eq!(copy["summary"], "lookup failed: the archive answered HTTP 503", "{copy}");
+    assert_eq!(failing.hits("/wayback/available"), 2, "the attempts apply to the archive too");
+}
+
+fn report_of(out: &Output) -> Value {
+    report(out)
 }
