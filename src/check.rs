@@ -154,6 +154,10 @@ pub trait Progress: Send + Sync {
     fn start(&self, _urls: usize) {}
     /// One URL is done.
     fn done(&self, _url: &Url) {}
+    /// The archive lookups of lost pages begin, this many of them (after every URL is done).
+    fn lookups(&self, _count: usize) {}
+    /// One archive lookup is done, for this cited URL.
+    fn looked_up(&self, _cited: &str) {}
     /// The run is over.
     fn finish(&self) {}
 }
@@ -243,7 +247,6 @@ impl Checker {
         let mut stop = Stop { interrupt, fired: false };
         progress.start(unique.len());
         let results = self.fetch_all(&unique, progress, &mut stop, deadline).await;
-        progress.finish();
 
         for (doc, plans) in documents.iter_mut().zip(plans) {
             for (r, (plan, extras)) in doc.references.iter_mut().zip(plans) {
@@ -265,8 +268,9 @@ impl Checker {
             }
         }
         if self.options.archive.enabled {
-            self.archived_copies(&mut documents, &mut stop, deadline).await;
+            self.archived_copies(&mut documents, progress, &mut stop, deadline).await;
         }
+        progress.finish();
         for doc in &mut documents {
             let checked = doc.references.iter().filter_map(|r| r.check.as_ref());
             let findings: Vec<Finding> = checked.flat_map(|c| c.findings.iter().cloned()).collect();
@@ -283,6 +287,7 @@ impl Checker {
     async fn archived_copies(
         &self,
         documents: &mut [DocumentReport],
+        progress: &dyn Progress,
         stop: &mut Stop,
         deadline: Option<tokio::time::Instant>,
     ) {
@@ -311,8 +316,13 @@ impl Checker {
         let found: Vec<Option<Lookup>> = if ended {
             keys.iter().map(|_| None).collect()
         } else {
+            progress.lookups(keys.len());
             let lookups = futures_util::stream::iter(keys.iter().enumerate())
-                .map(|(k, (url, date))| async move { (k, self.look_up(url, date.as_ref()).await) })
+                .map(|(k, (url, date))| async move {
+                    let found = self.look_up(url, date.as_ref()).await;
+                    progress.looked_up(url);
+                    (k, found)
+                })
                 .buffer_unordered(self.options.max_concurrency.max(1));
             until_stopped(lookups, keys.len(), stop, deadline).await
         };
@@ -498,6 +508,7 @@ impl Checker {
     /// Where one URL's answer comes from. The one seam between the checker and the network:
     /// whatever answers a URL without a request (a cache, an archive being replayed) or keeps a
     /// copy of the exchange (an evidence archive) goes here, so the rest of the run is the same.
+    /// Cited URLs, archive API lookups and archived snapshots all come through it.
     async fn obtain(&self, url: &Url) -> FetchOutcome {
         self.fetcher.fetch(url).await
     }

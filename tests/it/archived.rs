@@ -448,3 +448,67 @@ fn a_slow_or_failing_archive_is_a_value_within_the_deadline() {
 fn report_of(out: &Output) -> Value {
     report(out)
 }
+
+/// Counts what the checker tells a progress bar.
+#[derive(Default)]
+struct Counted {
+    lookups: std::sync::atomic::AtomicUsize,
+    looked_up: std::sync::atomic::AtomicUsize,
+}
+
+impl citecheck::check::Progress for Counted {
+    fn lookups(&self, count: usize) {
+        self.lookups.store(count, std::sync::atomic::Ordering::SeqCst);
+    }
+    fn looked_up(&self, _cited: &str) {
+        self.looked_up.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn the_library_looks_up_copies_when_asked() {
+    use citecheck::archived::{ArchiveOutcome, LookupOptions};
+    use citecheck::check::{CheckOptions, Checker, Remap};
+    use citecheck::fetch::FetchOptions;
+
+    let server = archive_server();
+    let dir = tempfile::tempdir().unwrap();
+    let file = brief(
+        &dir,
+        &[
+            ("https://news.test/gone-before", true),
+            ("https://news.test/ok", true),
+            ("https://news.test/gone-before", true),
+        ],
+    );
+    let doc = citecheck::document::read(std::path::Path::new(&file), &Default::default()).unwrap();
+    let remap = Remap::new(r"^https://(news\.test)/(.*)$", &format!("{}/$1/$2", server.base_url())).unwrap();
+    let fetch = FetchOptions::default().allow_private(true).host_interval(std::time::Duration::ZERO);
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let run = |archive: LookupOptions| {
+        let options = CheckOptions::default().fetch(fetch.clone()).remap(remap.clone()).archive(archive);
+        let checker = Checker::new(options).unwrap();
+        let progress = Counted::default();
+        let report = runtime.block_on(checker.run(vec![citecheck::DocumentReport::extract(&doc)], &progress, None));
+        (report, progress)
+    };
+
+    // Off by default in the library: no request reaches the archive.
+    let (report, progress) = run(LookupOptions::default());
+    assert!(report.documents[0].references.iter().all(|r| r.check.as_ref().unwrap().archived.is_none()));
+    assert_eq!(progress.lookups.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert!(api_calls(&server).is_empty());
+
+    let endpoint = url::Url::parse(&server.url("/wayback/available")).unwrap();
+    let (report, progress) = run(LookupOptions::new().enabled(true).wayback_endpoint(endpoint));
+    let copies: Vec<Option<ArchiveOutcome>> = report.documents[0]
+        .references
+        .iter()
+        .map(|r| r.check.as_ref().unwrap().archived.as_ref().map(|c| c.outcome))
+        .collect();
+    assert_eq!(copies, [Some(ArchiveOutcome::Found), None, Some(ArchiveOutcome::Found)]);
+    // Two notes, one URL and date: one lookup, reported once.
+    assert_eq!(progress.lookups.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(progress.looked_up.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(api_calls(&server).len(), 1);
+}
