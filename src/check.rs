@@ -635,6 +635,10 @@ fn without_fragment(cited: &str) -> String {
 /// findings (SARIF, JUnit, GitHub): "…; Wayback Machine: archived 2025-03-20 (…), title
 /// matches: http://web.archive.org/web/…".
 fn note_archived(check: &mut Check, copy: &archived::ArchivedCopy) {
+    // A lookup not made (replay, the run's end) says nothing about the citation: no noise.
+    if copy.outcome == archived::ArchiveOutcome::NotLookedUp {
+        return;
+    }
     let rule = match check.verdict {
         Verdict::Dead => Rule::DeadLink,
         Verdict::Soft404 => Rule::Soft404,

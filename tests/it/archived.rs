@@ -432,6 +432,8 @@ fn a_slow_or_failing_archive_is_a_value_within_the_deadline() {
     let copy = archived(&report, 0);
     assert_eq!(copy["outcome"], "not-looked-up", "{copy}");
     assert_eq!(copy["summary"], "no archived copy looked up (the run ended first)");
+    let finding = &report["documents"][0]["references"][0]["check"]["findings"][0]["message"];
+    assert!(!finding.as_str().unwrap().contains("Wayback"), "a lookup not made adds nothing to the finding: {finding}");
 
     // The archive answers 503 every time: retried like any fetch, then a failed lookup.
     let failing = TestServer::builder()
