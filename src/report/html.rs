@@ -611,11 +611,15 @@ fn found(h: &mut Html, report: &Report, r: &ReferenceReport) {
         h.raw("</p>");
     }
     if let Some(copy) = &c.archived {
-        h.raw("<p class=\"archived\" dir=\"auto\"><span class=\"field\">archived copy</span>");
+        // A copy that still carries the cited title is the good news of a lost page.
+        let good = copy.outcome == crate::archived::ArchiveOutcome::Found
+            && matches!(copy.title_match, TitleResult::Match | TitleResult::Near);
+        let class = if good { "archived good" } else { "archived" };
+        let _ = write!(h.0, "<p class=\"{class}\" dir=\"auto\"><span class=\"field\">archived copy</span>");
         h.text(&copy.summary);
         h.raw("</p>");
         if let Some(url) = &copy.url {
-            h.raw("<p class=\"archived url\">");
+            h.raw("<p class=\"archived-url url\">");
             link(h, url);
             if let Some(at) = copy.captured {
                 h.raw(" <span class=\"muted\">captured ");
@@ -960,7 +964,7 @@ mod tests {
         c.archived =
             Some(archived::assess(None, "https://news.test/gone", ArchiveService::Wayback, Some(date), &lookup));
         let html = render(&report(vec![checked(r, c)], Vec::new()), &RenderOptions::default());
-        assert!(html.contains("<span class=\"field\">archived copy</span>archived 2025-03-20 (before the access date), but the copy does not load: &lt;b&gt;HTTP 502&lt;/b&gt;"), "{html}");
+        assert!(html.contains("<p class=\"archived\" dir=\"auto\"><span class=\"field\">archived copy</span>archived 2025-03-20 (before the access date), but the copy does not load: &lt;b&gt;HTTP 502&lt;/b&gt;"), "{html}");
         assert!(html.contains("href=\"http://web.archive.org/web/20250320101200/https://news.test/gone\""));
         assert!(html.contains("captured 2025-03-20T10:12:00Z"));
     }

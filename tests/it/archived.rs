@@ -514,3 +514,22 @@ fn the_library_looks_up_copies_when_asked() {
     assert_eq!(progress.looked_up.load(std::sync::atomic::Ordering::SeqCst), 1);
     assert_eq!(api_calls(&server).len(), 1);
 }
+
+#[test]
+fn the_address_policy_covers_the_archive() {
+    // Without --allow-private, an archive on a private address is refused like any other host
+    // (and so is any copy an archive points to): a failed lookup, never a request.
+    let server = archive_server();
+    let dir = tempfile::tempdir().unwrap();
+    let file = brief(&dir, &[("https://gone.invalid/page", true)]);
+    let out = citecheck(["check", "--format", "json", "--archive-lookup", "--no-progress"])
+        .arg("--wayback-endpoint")
+        .arg(server.url("/wayback/available"))
+        .arg(&file)
+        .run();
+    let report = report(&out);
+    assert_eq!(report["documents"][0]["references"][0]["check"]["verdict"], "dead");
+    let summary = archived(&report, 0)["summary"].as_str().unwrap().to_owned();
+    assert!(summary.starts_with("lookup failed: refused to connect to 127.0.0.1"), "{summary}");
+    assert!(server.requests().is_empty());
+}
