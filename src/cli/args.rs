@@ -66,11 +66,11 @@ pub(crate) struct CheckArgs {
     pub(crate) output: OutputArgs,
     #[command(flatten)]
     pub(crate) net: NetArgs,
-    #[command(flatten)]
-    pub(crate) archive: ArchiveArgs,
     /// Never show the progress bar (it is shown only on a terminal, and never under CI).
     #[arg(long)]
     pub(crate) no_progress: bool,
+    #[command(flatten)]
+    pub(crate) archive: ArchiveArgs,
 }
 
 #[derive(Debug, Args)]

@@ -357,6 +357,29 @@ fn the_configuration_file_sets_lookups() {
     let settings = report["run"]["settings"].as_array().unwrap();
     assert!(settings.iter().any(|s| s[0] == "archive-lookup" && s[1].as_str().unwrap().starts_with("memento (")));
 
+    // `false` in the file turns them off even for the human report; the flag wins over the file.
+    std::fs::write(
+        &config,
+        format!("archive-lookup = false\nwayback-endpoint = \"{}\"\n", server.url("/wayback/available")),
+    )
+    .unwrap();
+    let human = |extra: &[&str]| {
+        let mut run = citecheck(["check", "--allow-private", "--no-progress", "--host-interval", "0ms"])
+            .arg("--config")
+            .arg(&config)
+            .arg("--remap")
+            .arg(format!(r"^https://(news\.test)/(.*)$ {}/$1/$2", server.base_url()));
+        for a in extra {
+            run = run.arg(a);
+        }
+        run.arg(&file).run()
+    };
+    server.clear_requests();
+    human(&[]).code(1);
+    assert!(api_calls(&server).is_empty());
+    human(&["--archive-lookup"]).code(1).stdout_has("archived 2025-03-20 (before the access date), title matches");
+    assert_eq!(api_calls(&server).len(), 1);
+
     std::fs::write(&config, "archive-service = \"ia\"\n").unwrap();
     let out = citecheck(["check", "--config"]).arg(&config).arg(&file).run();
     out.code(2).stderr_has("archive-service: \"ia\" is not one of wayback, memento");
