@@ -132,6 +132,15 @@ pub struct Config {
     pub no_cache: Option<bool>,
     /// `--cache-ttl`: how long a cached answer is used without asking the server again.
     pub cache_ttl: Option<TtlValue>,
+    /// `--archive-lookup` (`true`) or `--no-archive-lookup` (`false`): look up archived copies
+    /// of lost pages (by default, only when a report for people is produced).
+    pub archive_lookup: Option<bool>,
+    /// `--archive-service`: `wayback` or `memento`.
+    pub archive_service: Option<Spanned<String>>,
+    /// `--wayback-endpoint`: the Wayback availability API's URL.
+    pub wayback_endpoint: Option<Spanned<String>>,
+    /// `--memento-endpoint`: the TimeTravel JSON API's URL.
+    pub memento_endpoint: Option<Spanned<String>>,
     /// `--archive`: the WARC file every exchange is written to (relative to the file's
     /// directory).
     pub archive: Option<PathBuf>,

@@ -78,6 +78,8 @@ pub(crate) struct CheckArgs {
     /// Never show the progress bar (it is shown only on a terminal, and never under CI).
     #[arg(long)]
     pub(crate) no_progress: bool,
+    #[command(flatten)]
+    pub(crate) archive: ArchiveArgs,
 }
 
 /// The environment variable naming the cache database, below `--cache` and above the
@@ -203,6 +205,36 @@ pub(crate) struct EvidenceArgs {
     /// at all; a URL it does not hold is `unverifiable` ("not in archive").
     #[arg(long, value_name = "FILE.warc[.gz]")]
     pub(crate) replay: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Archived copies")]
+pub(crate) struct ArchiveArgs {
+    /// Look up an archived copy of every dead, soft-404 or retitled page, and check its title
+    /// [default: on when a human or HTML report is produced, off for CI formats].
+    #[arg(long, overrides_with = "no_archive_lookup")]
+    pub(crate) archive_lookup: bool,
+    /// Do not look up archived copies.
+    #[arg(long, overrides_with = "archive_lookup")]
+    pub(crate) no_archive_lookup: bool,
+    /// Where to look them up [default: wayback].
+    #[arg(long, value_enum, value_name = "SERVICE")]
+    pub(crate) archive_service: Option<ArchiveServiceArg>,
+    /// The Wayback Machine availability API [default: https://archive.org/wayback/available].
+    #[arg(long, value_name = "URL")]
+    pub(crate) wayback_endpoint: Option<String>,
+    /// The Memento TimeTravel JSON API, before `/<datetime>/<url>`
+    /// [default: https://timetravel.mementoweb.org/api/json].
+    #[arg(long, value_name = "URL")]
+    pub(crate) memento_endpoint: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ArchiveServiceArg {
+    /// The Internet Archive's Wayback Machine.
+    Wayback,
+    /// Memento TimeTravel: many web archives at once.
+    Memento,
 }
 
 #[derive(Debug, Args)]

@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use clap::ValueEnum;
 use regex::Regex;
+use url::Url;
 
+use citecheck::archived::{ArchiveService, LookupOptions};
 use citecheck::cache::CacheOptions;
 use citecheck::check::{CheckOptions, Remap};
 use citecheck::config::{self as file, ConfigFile, IgnoreRule, Spanned};
@@ -22,8 +24,8 @@ use citecheck::verdict::JudgeOptions;
 use citecheck::{Error, Result};
 
 use super::args::{
-    CACHE_ENV, CacheArgs, Cli, ColorWhen, EvidenceArgs, FailOn, InputArgs, InputFormat, NetArgs, OutputArgs,
-    OutputFormat,
+    ArchiveArgs, ArchiveServiceArg, CACHE_ENV, CacheArgs, Cli, ColorWhen, EvidenceArgs, FailOn, InputArgs, InputFormat,
+    NetArgs, OutputArgs, OutputFormat,
 };
 
 /// One `--report FORMAT=PATH`.
@@ -105,7 +107,7 @@ pub(crate) fn settings(
     cli: &Cli,
     input: &InputArgs,
     output: &OutputArgs,
-    check: Option<(&NetArgs, &CacheArgs, &EvidenceArgs, bool)>,
+    check: Option<(&NetArgs, &CacheArgs, &ArchiveArgs, &EvidenceArgs, bool)>,
     config: Option<&ConfigFile>,
     cwd: &Path,
 ) -> Result<Settings> {
@@ -176,10 +178,13 @@ pub(crate) fn settings(
     };
     let render = RenderOptions { root: Some(absolute(cwd, &root)), ..RenderOptions::default() };
 
-    let no_progress = check.is_some_and(|(_, _, _, flag)| flag) || f.no_progress.unwrap_or(false);
+    let no_progress = check.is_some_and(|(_, _, _, _, flag)| flag) || f.no_progress.unwrap_or(false);
+    // Archived copies are evidence for a person reading the report; CI formats go without.
+    let for_people = |f: OutputFormat| matches!(f, OutputFormat::Human | OutputFormat::Html);
+    let read_by_people = for_people(format) || reports.iter().any(|r| for_people(r.format));
     let mut archive = None;
     let (check, cache) = match check {
-        Some((net, cache_args, evidence, _)) => {
+        Some((net, cache_args, lookups, evidence, _)) => {
             let mut options = check_options(net, f, config, &mut record)?;
             // A replay writes no archive of its own: the flags conflict, and the file's key
             // gives way to --replay.
@@ -207,6 +212,8 @@ pub(crate) fn settings(
                 }
                 cache
             };
+            let today = started.as_deref().and_then(|t| citecheck::PartialDate::parse_iso(t.get(..10)?));
+            options.archive = lookup_options(lookups, f, config, read_by_people, today, &mut record)?;
             (Some(options), cache)
         }
         None => (None, None),
@@ -442,6 +449,66 @@ fn check_options(
         note("include", p.0.as_str().to_owned());
         options = options.include(p.0.clone());
     }
+    Ok(options)
+}
+
+/// Archive lookups: the flags over the file over the default (on when people read the report).
+/// `today` (the run's recorded date) fixes the date undated TimeTravel lookups ask about, so a
+/// run with `--timestamp` makes the same requests every time.
+fn lookup_options(
+    args: &ArchiveArgs,
+    f: &file::Config,
+    config: Option<&ConfigFile>,
+    read_by_people: bool,
+    today: Option<citecheck::PartialDate>,
+    record: &mut Vec<(String, String)>,
+) -> Result<LookupOptions> {
+    let enabled = if args.archive_lookup {
+        true
+    } else if args.no_archive_lookup {
+        false
+    } else {
+        f.archive_lookup.unwrap_or(read_by_people)
+    };
+    let service =
+        match pick(args.archive_service, config, &f.archive_service, "archive-service", ArchiveServiceArg::Wayback)? {
+            ArchiveServiceArg::Wayback => ArchiveService::Wayback,
+            ArchiveServiceArg::Memento => ArchiveService::Memento,
+        };
+    let mut options = LookupOptions::new().enabled(enabled).service(service);
+    if let Some(t) = today {
+        options = options.today(t);
+    }
+    let endpoint = |flag: &Option<String>, value: &Option<Spanned<String>>, key: &str| -> Result<Option<Url>> {
+        let parse = |text: &str| -> std::result::Result<Url, String> {
+            let url = Url::parse(text.trim()).map_err(|e| format!("{text:?} is not a URL ({e})"))?;
+            if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+                return Err(format!("{text:?} is not an http(s) URL"));
+            }
+            Ok(url)
+        };
+        match (flag, value) {
+            (Some(text), _) => parse(text).map(Some).map_err(|m| config_error(&format!("--{key}"), m)),
+            (None, Some(v)) => parse(v.get_ref()).map(Some).map_err(|m| at(config, v.span(), key, m)),
+            (None, None) => Ok(None),
+        }
+    };
+    if let Some(url) = endpoint(&args.wayback_endpoint, &f.wayback_endpoint, "wayback-endpoint")? {
+        options = options.wayback_endpoint(url);
+    }
+    if let Some(url) = endpoint(&args.memento_endpoint, &f.memento_endpoint, "memento-endpoint")? {
+        options = options.memento_endpoint(url);
+    }
+    let shown = if !enabled {
+        "off".to_owned()
+    } else {
+        let endpoint = match service {
+            ArchiveService::Wayback => &options.wayback_endpoint,
+            ArchiveService::Memento => &options.memento_endpoint,
+        };
+        format!("{service} ({endpoint})")
+    };
+    record.push(("archive-lookup".to_owned(), shown));
     Ok(options)
 }
 

@@ -37,7 +37,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Man { command } => man(command.as_deref()),
         Command::Extract(args) => with_settings(&cli, &args.input, &args.output, None, |s| extract(&s)),
         Command::Check(args) => {
-            let check_args = Some((&args.net, &args.cache, &args.evidence, args.no_progress));
+            let check_args = Some((&args.net, &args.cache, &args.archive, &args.evidence, args.no_progress));
             with_settings(&cli, &args.input, &args.output, check_args, |s| check(&s))
         }
         Command::History(args) => history::run(&cli, args),
@@ -50,7 +50,7 @@ fn with_settings(
     cli: &Cli,
     input: &InputArgs,
     output: &OutputArgs,
-    net: Option<(&args::NetArgs, &args::CacheArgs, &args::EvidenceArgs, bool)>,
+    net: Option<(&args::NetArgs, &args::CacheArgs, &args::ArchiveArgs, &args::EvidenceArgs, bool)>,
     body: impl FnOnce(Settings) -> ExitCode,
 ) -> ExitCode {
     let cwd = match std::env::current_dir() {
