@@ -4,6 +4,7 @@
 mod check;
 mod config;
 mod determinism;
+mod doi;
 mod expectations;
 mod extract;
 mod faults;
@@ -16,3 +17,4 @@ mod properties;
 mod snapshots;
 mod ssrf;
 mod support;
+mod uncited;
