@@ -175,8 +175,10 @@ pub(crate) fn judge_doi_only(
         DoiAnswer::Unanswered(outcome) => verdict::judge(reference, looked_up, outcome, None, options),
         DoiAnswer::Landing(l) => {
             let mut c = verdict::judge(reference, &l.landing.url, &l.landing, l.page.as_ref(), options);
-            // The DOI is the citation to keep: a landing page's canonical URL is no improvement.
-            c.findings.retain(|f| f.rule != Rule::CanonicalDiffers);
+            // The DOI is the citation to keep: the landing page's canonical URL, or where the
+            // resolver's redirects lead, is no improvement on it.
+            c.findings
+                .retain(|f| !matches!(f.rule, Rule::CanonicalDiffers | Rule::PermanentRedirect | Rule::HttpsUpgrade));
             c
         }
     };
@@ -379,5 +381,98 @@ fn title_findings(reference: &Reference, cited: &str, m: &TitleMatch, check: &mu
                 ),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::fetch::{FetchError, FetchErrorKind, Hop};
+
+    fn answer(status: u16, content_type: &str, body: &str, redirected: bool) -> FetchOutcome {
+        let resolver = Url::parse("https://doi.org/10.5555/x.1").unwrap();
+        let mut o = FetchOutcome::new(&resolver);
+        o.status = Some(status);
+        o.content_type = Some(content_type.to_owned());
+        o.body = body.to_owned();
+        if redirected {
+            o.redirects = vec![Hop { url: resolver, status: 303 }];
+            o.final_url = Url::parse("https://agency.example/works/10.5555/x.1").unwrap();
+        }
+        o
+    }
+
+    fn reference(note: &str) -> Reference {
+        let text = format!("A claim.¹\n\n¹ {note}\n");
+        let doc = crate::document::parse(Path::new("t.txt"), text.as_bytes(), None).expect("parses");
+        crate::reference::references(&doc).remove(0)
+    }
+
+    const CSL: &str = r#"{"title":"Border trade after the closure","container-title":"Journal of Regional Studies",
+        "issued":{"date-parts":[[2023,3,1]]},"author":[{"given":"Sana","family":"Mirza"}],"publisher":"Regional Policy Press"}"#;
+
+    #[test]
+    fn answers_are_sorted_into_metadata_not_registered_and_landing_pages() {
+        let csl = "application/vnd.citationstyles.csl+json";
+        assert!(matches!(read_answer(answer(200, csl, CSL, true)), Ok(DoiAnswer::Metadata(..))));
+        assert!(matches!(read_answer(answer(404, "text/html", "", false)), Ok(DoiAnswer::NotRegistered(_))));
+        // A 404 from the agency, after the resolver redirected, is no proof the DOI is unknown.
+        let agency_404 = read_answer(answer(404, "text/html", "", true)).unwrap_err();
+        assert!(agency_404.1.contains("HTTP 404"), "{}", agency_404.1);
+        assert!(read_answer(answer(406, "text/html", "", true)).unwrap_err().1.contains("HTTP 406"));
+        assert!(read_answer(answer(200, "text/html", "<title>x</title>", true)).unwrap_err().1.contains("text/html"));
+        assert!(read_answer(answer(200, csl, "{\"title\": ", true)).unwrap_err().1.contains("could not be read"));
+        let mut refused = answer(200, csl, "", false);
+        refused.status = None;
+        refused.error = Some(FetchError { kind: FetchErrorKind::Connect, message: "refused".into() });
+        assert!(matches!(read_answer(refused), Ok(DoiAnswer::Unanswered(_))));
+    }
+
+    #[test]
+    fn registered_metadata_decides_a_doi_only_note() {
+        let url = Url::parse("https://doi.org/10.5555/x.1").unwrap();
+        let meta = crate::doi::parse_csl(CSL).unwrap();
+        let found = DoiAnswer::Metadata(answer(200, "application/json", CSL, true), meta);
+        let options = JudgeOptions::default();
+        let ok = reference(
+            "Sana Mirza, “Border trade after the closure”, *Journal of Regional Studies*, March 2023, doi:10.5555/x.1",
+        );
+        let c = judge_doi_only(&ok, "10.5555/x.1", &url, &found, &options);
+        assert_eq!((c.verdict, c.title_match), (Verdict::Ok, TitleResult::Match));
+        assert!(c.findings.is_empty(), "{:?}", c.findings);
+        assert_eq!(
+            c.doi.as_ref().map(|d| (d.source, d.decides)),
+            Some((Some(MetadataSource::RegisteredMetadata), true))
+        );
+        let wrong = reference("Omar Haider, “Fisheries in the Arabian Sea”, *Asian Affairs*, 2021, doi:10.5555/x.1");
+        let c = judge_doi_only(&wrong, "10.5555/x.1", &url, &found, &options);
+        assert_eq!(c.verdict, Verdict::TitleMismatch);
+        let rules: Vec<&str> = c.findings.iter().map(|f| f.rule.id()).collect();
+        assert_eq!(rules, ["title-mismatch", "date-differs", "publication-differs", "author-not-found"]);
+        assert!(c.findings.iter().all(|f| f.message.contains("the DOI's registered metadata")));
+        let untitled = reference("doi:10.5555/x.1");
+        let c = judge_doi_only(&untitled, "10.5555/x.1", &url, &found, &options);
+        assert_eq!(c.findings[0].rule, Rule::TitleNotCited);
+    }
+
+    #[test]
+    fn an_unregistered_doi_beside_a_url_is_a_dead_link_finding_only() {
+        let url = Url::parse("https://doi.org/10.5555/x.1").unwrap();
+        let r = reference("“Border trade after the closure”, <https://journal.example/a/1>, doi:10.5555/x.1");
+        let mut check = Check::without_fetch(Verdict::Ok, None);
+        let seen = Seen { doi: "10.5555/x.1", looked_up: &url, page_title: None };
+        judge_doi_also(
+            &r,
+            &seen,
+            &DoiAnswer::NotRegistered(answer(404, "text/html", "", false)),
+            &JudgeOptions::default(),
+            &mut check,
+        );
+        assert_eq!(check.verdict, Verdict::Ok);
+        assert_eq!(check.findings[0].rule, Rule::DeadLink);
+        assert!(check.findings[0].message.contains("its DOI 10.5555/x.1 is not registered"));
+        assert_eq!(check.doi.as_ref().map(|d| d.decides), Some(false));
     }
 }

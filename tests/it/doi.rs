@@ -285,6 +285,19 @@ fn lookups_can_be_turned_off_and_bad_resolvers_are_usage_errors() {
     assert!(r["check"]["doi"].is_null());
     assert_eq!(r["check"]["verdict"], "ok");
     assert_eq!(server.hits("/agency/plain/10.7777/report.9"), 0);
+    // The configuration key, and a mistake in it named by line and column.
+    let toml = dir.path().join("citecheck.toml");
+    std::fs::write(&toml, format!("doi-resolver = \"{}\"\nallow-private = true\n", server.base_url())).unwrap();
+    let out = citecheck(["check", "--format", "json", "--no-progress", "--host-interval", "0ms"])
+        .arg(&path)
+        .current_dir(dir.path())
+        .json()
+        .1;
+    assert_eq!(refs(&out)[0]["check"]["doi"]["source"], "landing-page");
+    std::fs::write(&toml, "\ndoi-resolver = \"ftp://x\"\n").unwrap();
+    let out = citecheck(["check", "--no-progress"]).arg(&path).current_dir(dir.path()).run();
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("citecheck.toml:2:") && out.stderr.contains("doi-resolver"), "{}", out.stderr);
     for bad in ["ftp://resolver.example", "not a url", "https://doi.org/?x=1"] {
         let out = citecheck(["check", "--no-config", "--doi-resolver", bad, &path]).run();
         assert_eq!(out.code, 2, "{bad}");
