@@ -144,11 +144,18 @@ fn runs(doc: &Document) -> Vec<Range<usize>> {
             out.push(r.clone());
         }
     }
-    // Marker text ("¹", "<sup>1</sup>") is not prose.
+    // Marker text ("¹", "<sup>1</sup>") is not prose. Runs and markers are both in document
+    // order: one pass over each.
+    let mut markers = markers;
+    markers.sort_by_key(|m| m.start);
     let mut cut = Vec::with_capacity(out.len());
+    let mut first = 0;
     for r in out {
+        while markers.get(first).is_some_and(|m| m.end <= r.start) {
+            first += 1;
+        }
         let mut start = r.start;
-        for m in markers.iter().filter(|m| m.start < r.end && m.end > r.start) {
+        for m in markers[first..].iter().take_while(|m| m.start < r.end) {
             if m.start > start {
                 cut.push(start..m.start);
             }

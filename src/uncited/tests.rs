@@ -180,3 +180,18 @@ fn never_panics_on_odd_input() {
     let long = "word ".repeat(10_000);
     assert!(hints(&doc("t.txt", &long)).is_empty());
 }
+
+#[test]
+fn many_notes_stay_linear() {
+    let mut text = String::new();
+    for i in 1..=3000 {
+        text.push_str(&format!("Claim {i} rests on 40% of the data.[^{i}]\n\n"));
+    }
+    for i in 1..=3000 {
+        text.push_str(&format!("[^{i}]: A note.\n"));
+    }
+    let started = std::time::Instant::now();
+    let d = doc("t.md", &text);
+    assert!(hints(&d).is_empty(), "every claim carries its marker");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
