@@ -11,6 +11,7 @@ use futures_util::StreamExt;
 use regex::Regex;
 use url::Url;
 
+use crate::cache::{Cache, CacheKey, Lookup, Revalidated};
 use crate::doi::{self, judge::DoiAnswer};
 use crate::error::{Error, Result};
 use crate::fetch::{FetchOptions, FetchOutcome, FetchRequest, Fetcher};
@@ -170,6 +171,7 @@ pub type Interrupt = Pin<Box<dyn Future<Output = ()> + Send>>;
 pub struct Checker {
     fetcher: Fetcher,
     options: CheckOptions,
+    cache: Option<Cache>,
 }
 
 /// A note's further URLs: (index among the unique URLs, the URL as cited).
@@ -220,7 +222,14 @@ impl Checker {
     /// A checker with its HTTP client built.
     pub fn new(options: CheckOptions) -> Result<Checker> {
         let fetcher = Fetcher::new(options.fetch.clone())?;
-        Ok(Checker { fetcher, options })
+        Ok(Checker { fetcher, options, cache: None })
+    }
+
+    /// The same checker answering from `cache` where it can and keeping what it fetches there
+    /// (as the cache's [`CacheOptions`](crate::cache::CacheOptions) say).
+    pub fn with_cache(mut self, cache: Cache) -> Checker {
+        self.cache = Some(cache);
+        self
     }
 
     /// Fetches and judges. Results come back in document order whatever order fetches finish
@@ -404,8 +413,43 @@ impl Checker {
     /// Where one URL's answer comes from. The one seam between the checker and the network:
     /// whatever answers a URL without a request (a cache, an archive being replayed) or keeps a
     /// copy of the exchange (an evidence archive) goes here, so the rest of the run is the same.
-    async fn obtain(&self, url: &Url, request: &FetchRequest) -> FetchOutcome {
-        self.fetcher.fetch_with(url, request).await
+    async fn obtain(&self, url: &Url) -> FetchOutcome {
+        match &self.cache {
+            Some(cache) => self.obtain_cached(cache, url).await,
+            None => self.fetcher.fetch(url).await,
+        }
+    }
+
+    /// A kept answer within its time-to-live; else a conditional GET when the kept one has
+    /// validators (a 304 confirms it); else a fetch. What may be kept is kept. SQLite blocks, so
+    /// every cache call runs off the async workers; a cache that fails is only a warning.
+    async fn obtain_cached(&self, cache: &Cache, url: &Url) -> FetchOutcome {
+        let key = CacheKey::new(url, self.fetcher.options());
+        let lookup = {
+            let (cache, url, key) = (cache.clone(), url.clone(), key.clone());
+            off_thread(move || cache.lookup(&url, &key, std::time::SystemTime::now())).await
+        };
+        let outcome = match lookup.unwrap_or(Lookup::Miss) {
+            Lookup::Fresh(outcome) => return *outcome,
+            Lookup::Stale(stale) => {
+                let fresh = self.fetcher.fetch_with(url, stale.request()).await;
+                match stale.revalidated(fresh) {
+                    Revalidated::NotModified(outcome) => {
+                        let (cache, kept) = (cache.clone(), outcome.clone());
+                        off_thread(move || cache.confirm(&key, &kept, std::time::SystemTime::now())).await;
+                        return *outcome;
+                    }
+                    Revalidated::Changed(outcome) => *outcome,
+                    Revalidated::Refetch => self.fetcher.fetch(url).await,
+                }
+            }
+            Lookup::Miss => self.fetcher.fetch(url).await,
+        };
+        if crate::cache::is_cacheable(&outcome) && cache.options().current_mode().writes() {
+            let (cache, kept) = (cache.clone(), outcome.clone());
+            off_thread(move || cache.store(&key, &kept, std::time::SystemTime::now())).await;
+        }
+        outcome
     }
 
     /// Looks a DOI up by content negotiation; when its agency sends no metadata, the landing page
@@ -415,7 +459,8 @@ impl Checker {
             .header("Accept", doi::CSL_JSON)
             .unwrap_or_default()
             .max_other_bytes(self.options.fetch.max_body_bytes);
-        let outcome = self.obtain(url, &negotiate).await;
+        // Content-negotiated answers are asked for afresh: the cache keeps plain GETs, keyed by URL.
+        let outcome = self.fetcher.fetch_with(url, &negotiate).await;
         let read = tokio::task::spawn_blocking(move || doi::judge::read_answer(outcome)).await;
         let (negotiation, why) = match read {
             Ok(Ok(answer)) => return answer,
@@ -425,7 +470,7 @@ impl Checker {
         let landing = if negotiation.is_success() && negotiation.is_html() {
             negotiation.clone()
         } else {
-            self.obtain(url, &FetchRequest::new()).await
+            self.obtain(url).await
         };
         let (landing, page) = read_in_background(landing).await;
         DoiAnswer::Landing(Box::new(doi::judge::Landing { negotiation, why, landing, page }))
@@ -442,7 +487,7 @@ impl Checker {
             .map(|(i, job)| async move {
                 let answer = match job {
                     Job::Page(url) => {
-                        let outcome = self.obtain(url, &FetchRequest::new()).await;
+                        let outcome = self.obtain(url).await;
                         let (outcome, page) = read_in_background(outcome).await;
                         Answer::Page(outcome, page)
                     }
@@ -480,6 +525,12 @@ impl Checker {
         }
         results
     }
+}
+
+/// Runs blocking work (SQLite) on the blocking pool; `None` if it could not finish (a panic, a
+/// runtime shutting down).
+async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    tokio::task::spawn_blocking(work).await.ok()
 }
 
 /// Why a URL over the length limit is not fetched: nothing before the check looks at lengths.

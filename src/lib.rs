@@ -20,6 +20,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod date;

@@ -39,6 +39,11 @@ pub(crate) enum Command {
     Extract(ExtractArgs),
     /// Extract, then fetch every cited URL and judge each reference.
     Check(Box<CheckArgs>),
+    /// Show when references changed verdict or page title between recorded `check` runs.
+    #[command(
+        after_help = "Every `check` that uses the cache records its verdicts there; this reads them back.\nExamples: citecheck history briefs/   ·   citecheck history --format json --all"
+    )]
+    History(HistoryArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Install, for example: citecheck completions bash > ~/.local/share/bash-completion/completions/citecheck"
@@ -53,7 +58,7 @@ pub(crate) enum Command {
     Man {
         /// The command whose page to print (citecheck-extract(1), citecheck-check(1)) instead
         /// of citecheck(1).
-        #[arg(value_name = "COMMAND", value_parser = ["extract", "check"])]
+        #[arg(value_name = "COMMAND", value_parser = ["extract", "check", "history"])]
         command: Option<String>,
     },
 }
@@ -66,9 +71,55 @@ pub(crate) struct CheckArgs {
     pub(crate) output: OutputArgs,
     #[command(flatten)]
     pub(crate) net: NetArgs,
+    #[command(flatten)]
+    pub(crate) cache: CacheArgs,
     /// Never show the progress bar (it is shown only on a terminal, and never under CI).
     #[arg(long)]
     pub(crate) no_progress: bool,
+}
+
+/// The environment variable naming the cache database, below `--cache` and above the
+/// configuration file's `cache`.
+pub(crate) const CACHE_ENV: &str = "CITECHECK_CACHE";
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Cache")]
+pub(crate) struct CacheArgs {
+    /// The result cache's database [default: $CITECHECK_CACHE, else citecheck.toml's `cache`,
+    /// else citecheck/cache.sqlite3 in the platform's cache directory].
+    #[arg(long, value_name = "PATH", conflicts_with = "no_cache")]
+    pub(crate) cache: Option<PathBuf>,
+    /// Neither use nor fill the result cache, and record no history.
+    #[arg(long)]
+    pub(crate) no_cache: bool,
+    /// Use a cached answer without asking the server for this long, e.g. 6h, 7d; after it a
+    /// conditional request asks whether the page changed [default: 1d].
+    #[arg(long, value_name = "DURATION")]
+    pub(crate) cache_ttl: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct HistoryArgs {
+    /// Only documents at or under this file or directory.
+    #[arg(value_name = "PATH")]
+    pub(crate) path: Option<PathBuf>,
+    /// The cache database to read [default: as for `check`].
+    #[arg(long, value_name = "PATH")]
+    pub(crate) cache: Option<PathBuf>,
+    /// Output format [default: human].
+    #[arg(long, short = 'f', value_enum, default_value = "human", hide_default_value = true)]
+    pub(crate) format: HistoryFormat,
+    /// List every reference recorded, not only those that changed.
+    #[arg(long)]
+    pub(crate) all: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum HistoryFormat {
+    /// A table per document, for a person at a terminal.
+    Human,
+    /// The history as JSON.
+    Json,
 }
 
 #[derive(Debug, Args)]
