@@ -15,8 +15,9 @@ use url::Url;
 use crate::archived::{self, ArchiveService, Lookup, LookupDate, LookupOptions, Snapshot};
 use crate::cache::{Cache, CacheKey, Revalidated};
 use crate::date::PartialDate;
+use crate::doi::{self, judge::DoiAnswer};
 use crate::error::{Error, Result};
-use crate::fetch::{FetchOptions, FetchOutcome, Fetcher};
+use crate::fetch::{FetchOptions, FetchOutcome, FetchRequest, Fetcher};
 use crate::finding::{Finding, Rule};
 use crate::page::{self, PageMeta};
 use crate::report::{DocumentReport, Report};
@@ -76,6 +77,9 @@ pub struct CheckOptions {
     pub max_url_length: usize,
     /// Whether and where archived copies of lost pages are looked up (off by default).
     pub archive: LookupOptions,
+    /// Where DOIs are looked up (`https://doi.org` by default; see [`crate::doi`]). `None`: a
+    /// cited DOI is fetched as the page its link leads to, and its metadata is not read.
+    pub doi_resolver: Option<Url>,
 }
 
 /// The default of [`CheckOptions::max_url_length`]: the 8,000 bytes HTTP recommends every
@@ -95,6 +99,7 @@ impl Default for CheckOptions {
             judge: JudgeOptions::default(),
             max_url_length: DEFAULT_MAX_URL_LENGTH,
             archive: LookupOptions::default(),
+            doi_resolver: Url::parse(doi::DEFAULT_RESOLVER).ok(),
         }
     }
 }
@@ -142,6 +147,12 @@ impl CheckOptions {
         self
     }
 
+    /// Sets where DOIs are looked up, or turns DOI lookups off with `None`.
+    pub fn doi_resolver(mut self, resolver: Option<Url>) -> Self {
+        self.doi_resolver = resolver;
+        self
+    }
+
     /// Sets the longest URL fetched, in bytes (at least 1).
     pub fn max_url_length(mut self, bytes: usize) -> Self {
         self.max_url_length = bytes.max(1);
@@ -182,6 +193,29 @@ pub struct Checker {
 /// A note's further URLs: (index among the unique URLs, the URL as cited).
 type Extras = Vec<(usize, String)>;
 
+/// A note's DOI looked up: (index among the jobs, the DOI, the URL it is looked up at).
+type DoiJob = (usize, String, Url);
+
+/// One piece of network work: a page to fetch, or a DOI to look up.
+enum Job {
+    Page(Url),
+    Doi(Url),
+}
+
+impl Job {
+    fn url(&self) -> &Url {
+        match self {
+            Job::Page(u) | Job::Doi(u) => u,
+        }
+    }
+}
+
+/// What a job gave.
+enum Answer {
+    Page(FetchOutcome, Option<PageMeta>),
+    Doi(DoiAnswer),
+}
+
 /// Why a cited URL is not fetched.
 enum NotFetched {
     /// An exclude or include pattern says so.
@@ -196,6 +230,8 @@ enum Plan {
     Done(Box<Check>),
     /// Judge from the fetch of unique URL `index`, which is this URL.
     Fetch(usize, Url),
+    /// A note citing only a DOI: judge from its lookup.
+    Doi(DoiJob),
 }
 
 impl Checker {
@@ -222,32 +258,50 @@ impl Checker {
         interrupt: Option<Interrupt>,
     ) -> Report {
         let mut documents = documents;
-        let mut unique: Vec<Url> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut register = |url: Url| -> usize {
-            *index.entry(url.to_string()).or_insert_with(|| {
-                unique.push(url);
+        let mut unique: Vec<Job> = Vec::new();
+        let mut index: HashMap<(bool, String), usize> = HashMap::new();
+        let mut register = |job: Job| -> usize {
+            let key = (matches!(job, Job::Doi(_)), job.url().to_string());
+            *index.entry(key).or_insert_with(|| {
+                unique.push(job);
                 unique.len() - 1
             })
         };
-        // Per reference: the plan for its first URL, and the unique indexes of its other URLs.
-        let mut plans: Vec<Vec<(Plan, Extras)>> = Vec::with_capacity(documents.len());
+        // Per reference: the plan for its first URL, the lookup of a DOI cited beside a URL, and
+        // the unique indexes of its other URLs.
+        let mut plans: Vec<Vec<(Plan, Option<DoiJob>, Extras)>> = Vec::with_capacity(documents.len());
         for doc in &documents {
             let mut doc_plans = Vec::with_capacity(doc.references.len());
             for r in &doc.references {
-                let plan = match self.plan(&r.reference) {
-                    Plan::Fetch(_, url) => Plan::Fetch(register(url.clone()), url),
-                    done => done,
+                let lookup =
+                    self.doi_lookup(&r.reference).map(|(doi, url)| (register(Job::Doi(url.clone())), doi, url));
+                let (plan, also) = match (self.plan(&r.reference), lookup) {
+                    // A note that cites the DOI itself is judged by the DOI, not its landing page.
+                    (Plan::Fetch(..), Some(job)) if r.reference.url.as_deref().is_some_and(doi::is_resolver_link) => {
+                        (Plan::Doi(job), None)
+                    }
+                    (Plan::Fetch(_, url), lookup) => (Plan::Fetch(register(Job::Page(url.clone())), url), lookup),
+                    (done, _) => (done, None),
                 };
+                let looked_up = also.as_ref().or(match &plan {
+                    Plan::Doi(job) => Some(job),
+                    _ => None,
+                });
                 let mut extras = Vec::new();
                 if r.reference.ignored.is_none() {
                     for cited in r.reference.urls.iter().skip(1) {
+                        // The DOI's lookup already says whether its resolver link resolves.
+                        if looked_up.is_some_and(|(_, d, _)| {
+                            doi::is_resolver_link(cited) && doi::normalize(cited).as_deref() == Some(d)
+                        }) {
+                            continue;
+                        }
                         if let Ok(url) = self.target(cited) {
-                            extras.push((register(url), cited.clone()));
+                            extras.push((register(Job::Page(url)), cited.clone()));
                         }
                     }
                 }
-                doc_plans.push((plan, extras));
+                doc_plans.push((plan, also, extras));
             }
             plans.push(doc_plans);
         }
@@ -257,19 +311,40 @@ impl Checker {
         progress.start(unique.len());
         let results = self.fetch_all(&unique, progress, &mut stop, deadline).await;
 
+        let judge = &self.options.judge;
         for (doc, plans) in documents.iter_mut().zip(plans) {
-            for (r, (plan, extras)) in doc.references.iter_mut().zip(plans) {
+            for (r, (plan, also, extras)) in doc.references.iter_mut().zip(plans) {
+                // The page's own title, for a DOI cited beside its URL when no title is cited.
+                let page_title = match &plan {
+                    Plan::Fetch(i, _) => match &results[*i] {
+                        Some(Answer::Page(_, Some(page))) => page.titles.first().map(|t| t.text.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                };
                 let mut check = match plan {
                     Plan::Done(check) => *check,
                     Plan::Fetch(i, url) => match &results[i] {
-                        Some((outcome, page)) => {
-                            verdict::judge(&r.reference, &url, outcome, page.as_ref(), &self.options.judge)
+                        Some(Answer::Page(outcome, page)) => {
+                            verdict::judge(&r.reference, &url, outcome, page.as_ref(), judge)
                         }
-                        None => not_checked(&r.reference),
+                        _ => not_checked(&r.reference),
+                    },
+                    Plan::Doi((i, doi, url)) => match &results[i] {
+                        Some(Answer::Doi(answer)) => {
+                            doi::judge::judge_doi_only(&r.reference, &doi, &url, answer, judge)
+                        }
+                        _ => not_checked(&r.reference),
                     },
                 };
+                if let Some((i, doi, url)) = also
+                    && let Some(Answer::Doi(answer)) = &results[i]
+                {
+                    let seen = doi::judge::Seen { doi: &doi, looked_up: &url, page_title: page_title.as_deref() };
+                    doi::judge::judge_doi_also(&r.reference, &seen, answer, judge, &mut check);
+                }
                 for (i, cited) in extras {
-                    if let Some((outcome, _)) = &results[i] {
+                    if let Some(Answer::Page(outcome, _)) = &results[i] {
                         verdict::judge_other_url(&r.reference, &cited, outcome, &mut check);
                     }
                 }
@@ -366,8 +441,8 @@ impl Checker {
                 match archived::memento::timetravel_url(&options.memento_endpoint, cited, &timestamp) {
                     Err(why) => Err(why),
                     Ok(api) => match self.ask(&api).await {
-                        Ok(Answer::NotFound) => Ok(None),
-                        Ok(Answer::Body(body)) => {
+                        Ok(ApiAnswer::NotFound) => Ok(None),
+                        Ok(ApiAnswer::Body(body)) => {
                             archived::memento::parse_timetravel(&body).map(|all| archived::memento::choose(&all, date))
                         }
                         Err(why) => Err(why),
@@ -410,13 +485,13 @@ impl Checker {
         parse: fn(&str) -> std::result::Result<Option<Snapshot>, String>,
     ) -> std::result::Result<Option<Snapshot>, String> {
         match self.ask(api).await? {
-            Answer::NotFound => Err("the archive answered HTTP 404".to_owned()),
-            Answer::Body(body) => parse(&body),
+            ApiAnswer::NotFound => Err("the archive answered HTTP 404".to_owned()),
+            ApiAnswer::Body(body) => parse(&body),
         }
     }
 
     /// One request to an archive's API, through [`obtain`](Self::obtain) like every fetch.
-    async fn ask(&self, api: &Url) -> std::result::Result<Answer, String> {
+    async fn ask(&self, api: &Url) -> std::result::Result<ApiAnswer, String> {
         let outcome = self.obtain(api).await;
         // Under replay, an exchange missing from the archive comes back as an error of its own
         // kind; it is the place to answer `Lookup::NotLookedUp("replay")` instead of a failure.
@@ -424,7 +499,7 @@ impl Checker {
             return Err(e.message.clone());
         }
         match outcome.status {
-            Some(404) => return Ok(Answer::NotFound),
+            Some(404) => return Ok(ApiAnswer::NotFound),
             Some(200..=299) => {}
             Some(s) => return Err(format!("the archive answered HTTP {s}")),
             None => return Err("the archive sent no answer".to_owned()),
@@ -432,7 +507,7 @@ impl Checker {
         if outcome.truncated {
             return Err(format!("the archive's answer is longer than the {} bytes read", outcome.raw.len()));
         }
-        Ok(Answer::Body(outcome.body))
+        Ok(ApiAnswer::Body(outcome.body))
     }
 
     /// Fetches a listed copy in its raw form (no archive banner) and reads its page.
@@ -483,6 +558,18 @@ impl Checker {
             ))),
             Err(e) => Err(NotFetched::Invalid(format!("{target}: {e}"))),
         }
+    }
+
+    /// The DOI a reference cites and where it is looked up, when DOIs are looked up and the
+    /// lookup URL may be fetched.
+    fn doi_lookup(&self, reference: &crate::reference::Reference) -> Option<(String, Url)> {
+        let resolver = self.options.doi_resolver.as_ref()?;
+        if reference.ignored.is_some() {
+            return None;
+        }
+        let doi = doi::normalize(reference.doi.as_deref()?)?;
+        let url = self.target(doi::resolver_url(resolver, &doi).as_str()).ok()?;
+        Some((doi, url))
     }
 
     fn plan(&self, reference: &crate::reference::Reference) -> Plan {
@@ -557,39 +644,52 @@ impl Checker {
         outcome
     }
 
+    /// Looks a DOI up by content negotiation; when its agency sends no metadata, the landing page
+    /// is fetched (or is the answer already) and read.
+    async fn lookup_doi(&self, url: &Url) -> DoiAnswer {
+        let negotiate = FetchRequest::new()
+            .header("Accept", doi::CSL_JSON)
+            .unwrap_or_default()
+            .max_other_bytes(self.options.fetch.max_body_bytes);
+        // Content-negotiated answers are asked for afresh: the cache keeps plain GETs, keyed by URL.
+        let outcome = self.fetcher.fetch_with(url, &negotiate).await;
+        let read = tokio::task::spawn_blocking(move || doi::judge::read_answer(outcome)).await;
+        let (negotiation, why) = match read {
+            Ok(Ok(answer)) => return answer,
+            Ok(Err(no_metadata)) => *no_metadata,
+            Err(_) => (FetchOutcome::new(url), "the metadata could not be read".to_owned()),
+        };
+        let landing = if negotiation.is_success() && negotiation.is_html() {
+            negotiation.clone()
+        } else {
+            self.obtain(url).await
+        };
+        let (landing, page) = read_in_background(landing).await;
+        DoiAnswer::Landing(Box::new(doi::judge::Landing { negotiation, why, landing, page }))
+    }
+
     async fn fetch_all(
         &self,
-        urls: &[Url],
+        jobs: &[Job],
         progress: &dyn Progress,
         stop: &mut Stop,
         deadline: Option<tokio::time::Instant>,
-    ) -> Vec<Option<(FetchOutcome, Option<PageMeta>)>> {
-        let stream = futures_util::stream::iter(urls.iter().enumerate())
-            .map(|(i, url)| async move {
-                let outcome = self.obtain(url).await;
-                // Parsing a page is CPU work: off the async workers, so it never stalls the other
-                // fetches or the deadline.
-                let (outcome, page) = match tokio::task::spawn_blocking(move || {
-                    let page = read_page(&outcome);
-                    (outcome, page)
-                })
-                .await
-                {
-                    Ok(done) => done,
-                    Err(_) => {
-                        let mut failed = FetchOutcome::new(url);
-                        failed.error = Some(crate::fetch::FetchError {
-                            kind: crate::fetch::FetchErrorKind::Body,
-                            message: "the page could not be read".into(),
-                        });
-                        (failed, None)
+    ) -> Vec<Option<Answer>> {
+        let stream = futures_util::stream::iter(jobs.iter().enumerate())
+            .map(|(i, job)| async move {
+                let answer = match job {
+                    Job::Page(url) => {
+                        let outcome = self.obtain(url).await;
+                        let (outcome, page) = read_in_background(outcome).await;
+                        Answer::Page(outcome, page)
                     }
+                    Job::Doi(url) => Answer::Doi(self.lookup_doi(url).await),
                 };
-                progress.done(url);
-                (i, (outcome, page))
+                progress.done(job.url());
+                (i, answer)
             })
             .buffer_unordered(self.options.max_concurrency.max(1));
-        until_stopped(stream, urls.len(), stop, deadline).await
+        until_stopped(stream, jobs.len(), stop, deadline).await
     }
 }
 
@@ -652,7 +752,7 @@ async fn until_stopped<T>(
 }
 
 /// An archive API's answer: a body to parse, or a 404 (TimeTravel's "no copy").
-enum Answer {
+enum ApiAnswer {
     Body(String),
     NotFound,
 }
@@ -718,6 +818,28 @@ fn not_checked(reference: &crate::reference::Reference) -> Check {
         format!("note {}: not checked: the run ended before its URL was fetched", reference.label),
     ));
     c
+}
+
+/// Reads a page's metadata off the async workers (parsing is CPU work: it must never stall the
+/// other fetches or the deadline).
+async fn read_in_background(outcome: FetchOutcome) -> (FetchOutcome, Option<PageMeta>) {
+    let url = outcome.url.clone();
+    match tokio::task::spawn_blocking(move || {
+        let page = read_page(&outcome);
+        (outcome, page)
+    })
+    .await
+    {
+        Ok(done) => done,
+        Err(_) => {
+            let mut failed = FetchOutcome::new(&url);
+            failed.error = Some(crate::fetch::FetchError {
+                kind: crate::fetch::FetchErrorKind::Body,
+                message: "the page could not be read".into(),
+            });
+            (failed, None)
+        }
+    }
 }
 
 /// Page metadata, when the fetch gave an HTML page.
