@@ -16,8 +16,9 @@ use url::Url;
 use crate::archived::{self, ArchiveService, Lookup, LookupDate, LookupOptions, Snapshot};
 use crate::cache::{Cache, CacheKey, Revalidated};
 use crate::date::PartialDate;
+use crate::doi::{self, judge::DoiAnswer};
 use crate::error::{Error, Result};
-use crate::fetch::{FetchOptions, FetchOutcome, Fetcher};
+use crate::fetch::{FetchOptions, FetchOutcome, FetchRequest, Fetcher};
 use crate::finding::{Finding, Rule};
 use crate::page::{self, PageMeta};
 use crate::report::{DocumentReport, Report};
@@ -78,6 +79,9 @@ pub struct CheckOptions {
     pub max_url_length: usize,
     /// Whether and where archived copies of lost pages are looked up (off by default).
     pub archive: LookupOptions,
+    /// Where DOIs are looked up (`https://doi.org` by default; see [`crate::doi`]). `None`: a
+    /// cited DOI is fetched as the page its link leads to, and its metadata is not read.
+    pub doi_resolver: Option<Url>,
     /// Answer every fetch from this archive instead of the network (no client is built, no
     /// socket is opened); a URL it does not hold is `unverifiable`, "not in archive".
     pub replay: Option<Arc<Replay>>,
@@ -103,6 +107,7 @@ impl Default for CheckOptions {
             judge: JudgeOptions::default(),
             max_url_length: DEFAULT_MAX_URL_LENGTH,
             archive: LookupOptions::default(),
+            doi_resolver: Url::parse(doi::DEFAULT_RESOLVER).ok(),
             replay: None,
             evidence: false,
         }
@@ -164,6 +169,12 @@ impl CheckOptions {
         self
     }
 
+    /// Sets where DOIs are looked up, or turns DOI lookups off with `None`.
+    pub fn doi_resolver(mut self, resolver: Option<Url>) -> Self {
+        self.doi_resolver = resolver;
+        self
+    }
+
     /// Sets the longest URL fetched, in bytes (at least 1).
     pub fn max_url_length(mut self, bytes: usize) -> Self {
         self.max_url_length = bytes.max(1);
@@ -210,6 +221,29 @@ enum Source {
 /// A note's further URLs: (index among the unique URLs, the URL as cited).
 type Extras = Vec<(usize, String)>;
 
+/// A note's DOI looked up: (index among the jobs, the DOI, the URL it is looked up at).
+type DoiJob = (usize, String, Url);
+
+/// One piece of network work: a page to fetch, or a DOI to look up.
+enum Job {
+    Page(Url),
+    Doi(Url),
+}
+
+impl Job {
+    fn url(&self) -> &Url {
+        match self {
+            Job::Page(u) | Job::Doi(u) => u,
+        }
+    }
+}
+
+/// What a job gave.
+enum Answer {
+    Page(FetchOutcome, Option<PageMeta>),
+    Doi(DoiAnswer),
+}
+
 /// Why a cited URL is not fetched.
 enum NotFetched {
     /// An exclude or include pattern says so.
@@ -224,6 +258,8 @@ enum Plan {
     Done(Box<Check>),
     /// Judge from the fetch of unique URL `index`, which is this URL.
     Fetch(usize, Url),
+    /// A note citing only a DOI: judge from its lookup.
+    Doi(DoiJob),
 }
 
 impl Checker {
@@ -256,11 +292,11 @@ impl Checker {
         self.run_inner(documents, progress, interrupt, false).await.0
     }
 
-    /// [`run`](Self::run), also returning what each fetched URL answered and the verdicts of
+    /// [`run`](Self::run), also returning what each fetched page answered and the verdicts of
     /// the references citing it, in document order of the unique URLs (for
     /// [`warc::encode_archive`](crate::warc::encode_archive)). Each hop's exchange is there when
-    /// the options ask for [`evidence`](CheckOptions::evidence). URLs the run did not reach are
-    /// left out.
+    /// the options ask for [`evidence`](CheckOptions::evidence). URLs the run did not reach, DOI
+    /// negotiations and archived-copy lookups are left out.
     pub async fn run_with_evidence(
         &self,
         documents: Vec<DocumentReport>,
@@ -278,38 +314,57 @@ impl Checker {
         keep: bool,
     ) -> (Report, Vec<Capture>) {
         let mut documents = documents;
-        let mut unique: Vec<Url> = Vec::new();
-        // The first citation of each unique URL, as cited: the archive files the answer under it.
+        let mut unique: Vec<Job> = Vec::new();
+        // The first citation of each job's URL, as cited: the archive files the answer under it.
         let mut first_cited: Vec<String> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut register = |url: Url, cited: &str| -> usize {
-            *index.entry(url.to_string()).or_insert_with(|| {
-                unique.push(url);
+        let mut index: HashMap<(bool, String), usize> = HashMap::new();
+        let mut register = |job: Job, cited: &str| -> usize {
+            let key = (matches!(job, Job::Doi(_)), job.url().to_string());
+            *index.entry(key).or_insert_with(|| {
+                unique.push(job);
                 first_cited.push(cited.to_owned());
                 unique.len() - 1
             })
         };
-        // Per reference: the plan for its first URL, and the unique indexes of its other URLs.
-        let mut plans: Vec<Vec<(Plan, Extras)>> = Vec::with_capacity(documents.len());
+        // Per reference: the plan for its first URL, the lookup of a DOI cited beside a URL, and
+        // the unique indexes of its other URLs.
+        let mut plans: Vec<Vec<(Plan, Option<DoiJob>, Extras)>> = Vec::with_capacity(documents.len());
         for doc in &documents {
             let mut doc_plans = Vec::with_capacity(doc.references.len());
             for r in &doc.references {
-                let plan = match self.plan(&r.reference) {
-                    Plan::Fetch(_, url) => {
-                        let cited = r.reference.url.as_deref().unwrap_or(url.as_str());
-                        Plan::Fetch(register(url.clone(), cited), url)
+                let lookup = self
+                    .doi_lookup(&r.reference)
+                    .map(|(doi, url)| (register(Job::Doi(url.clone()), url.as_str()), doi, url));
+                let (plan, also) = match (self.plan(&r.reference), lookup) {
+                    // A note that cites the DOI itself is judged by the DOI, not its landing page.
+                    (Plan::Fetch(..), Some(job)) if r.reference.url.as_deref().is_some_and(doi::is_resolver_link) => {
+                        (Plan::Doi(job), None)
                     }
-                    done => done,
+                    (Plan::Fetch(_, url), lookup) => {
+                        let cited = r.reference.url.as_deref().unwrap_or(url.as_str());
+                        (Plan::Fetch(register(Job::Page(url.clone()), cited), url), lookup)
+                    }
+                    (done, _) => (done, None),
                 };
+                let looked_up = also.as_ref().or(match &plan {
+                    Plan::Doi(job) => Some(job),
+                    _ => None,
+                });
                 let mut extras = Vec::new();
                 if r.reference.ignored.is_none() {
                     for cited in r.reference.urls.iter().skip(1) {
+                        // The DOI's lookup already says whether its resolver link resolves.
+                        if looked_up.is_some_and(|(_, d, _)| {
+                            doi::is_resolver_link(cited) && doi::normalize(cited).as_deref() == Some(d)
+                        }) {
+                            continue;
+                        }
                         if let Ok(url) = self.target(cited) {
-                            extras.push((register(url, cited), cited.clone()));
+                            extras.push((register(Job::Page(url), cited), cited.clone()));
                         }
                     }
                 }
-                doc_plans.push((plan, extras));
+                doc_plans.push((plan, also, extras));
             }
             plans.push(doc_plans);
         }
@@ -319,48 +374,58 @@ impl Checker {
         progress.start(unique.len());
         let results = self.fetch_all(&unique, progress, &mut stop, deadline).await;
 
-        let mut citations: Vec<Vec<Citation>> = (0..if keep { unique.len() } else { 0 }).map(|_| Vec::new()).collect();
+        let judge = &self.options.judge;
+        // Per reference, when evidence is kept: its first URL's job and its further URLs' jobs.
+        let mut cited_jobs: Vec<Vec<(Option<usize>, Vec<usize>)>> = Vec::new();
         for (doc, plans) in documents.iter_mut().zip(plans) {
-            for (r, (plan, extras)) in doc.references.iter_mut().zip(plans) {
-                let mut primary = None;
+            let mut doc_jobs = Vec::new();
+            for (r, (plan, also, extras)) in doc.references.iter_mut().zip(plans) {
+                let primary = match &plan {
+                    Plan::Fetch(i, _) if matches!(results[*i], Some(Answer::Page(..))) => Some(*i),
+                    _ => None,
+                };
+                let mut further = Vec::new();
+                // The page's own title, for a DOI cited beside its URL when no title is cited.
+                let page_title = match &plan {
+                    Plan::Fetch(i, _) => match &results[*i] {
+                        Some(Answer::Page(_, Some(page))) => page.titles.first().map(|t| t.text.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                };
                 let mut check = match plan {
                     Plan::Done(check) => *check,
                     // Judged against the URL the answer came from: the one fetched, or the one an
                     // archive says was fetched.
                     Plan::Fetch(i, _) => match &results[i] {
-                        Some((outcome, page)) => {
-                            primary = Some(i);
-                            verdict::judge(&r.reference, &outcome.url, outcome, page.as_ref(), &self.options.judge)
+                        Some(Answer::Page(outcome, page)) => {
+                            verdict::judge(&r.reference, &outcome.url, outcome, page.as_ref(), judge)
                         }
-                        None => not_checked(&r.reference),
+                        _ => not_checked(&r.reference),
+                    },
+                    Plan::Doi((i, doi, url)) => match &results[i] {
+                        Some(Answer::Doi(answer)) => {
+                            doi::judge::judge_doi_only(&r.reference, &doi, &url, answer, judge)
+                        }
+                        _ => not_checked(&r.reference),
                     },
                 };
-                let mut further = Vec::new();
+                if let Some((i, doi, url)) = also
+                    && let Some(Answer::Doi(answer)) = &results[i]
+                {
+                    let seen = doi::judge::Seen { doi: &doi, looked_up: &url, page_title: page_title.as_deref() };
+                    doi::judge::judge_doi_also(&r.reference, &seen, answer, judge, &mut check);
+                }
                 for (i, cited) in extras {
-                    if let Some((outcome, _)) = &results[i] {
+                    if let Some(Answer::Page(outcome, _)) = &results[i] {
                         verdict::judge_other_url(&r.reference, &cited, outcome, &mut check);
                         further.push(i);
                     }
                 }
-                if keep {
-                    let cite = |primary: bool, check: serde_json::Value| Citation {
-                        document: doc.path.clone(),
-                        label: r.reference.label.clone(),
-                        line: r.reference.span.line,
-                        column: r.reference.span.column,
-                        primary,
-                        check,
-                    };
-                    if let Some(i) = primary {
-                        citations[i].push(cite(true, serde_json::to_value(&check).unwrap_or_default()));
-                    }
-                    // judge_other_url added one status per further URL, in the same order.
-                    for (i, status) in further.into_iter().zip(&check.other_urls) {
-                        citations[i].push(cite(false, serde_json::to_value(status).unwrap_or_default()));
-                    }
-                }
                 r.check = Some(check);
+                doc_jobs.push((primary, further));
             }
+            cited_jobs.push(doc_jobs);
         }
         if self.options.archive.enabled {
             self.archived_copies(&mut documents, progress, &mut stop, deadline).await;
@@ -372,18 +437,7 @@ impl Checker {
             doc.findings.extend(findings);
             doc.findings.sort_by_key(|f| (f.span.line, f.span.column, f.rule));
         }
-        let captures = if keep {
-            results
-                .into_iter()
-                .zip(first_cited)
-                .zip(citations)
-                .filter_map(|((result, cited), citations)| {
-                    result.map(|(outcome, _)| Capture { cited, outcome, citations })
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let captures = if keep { captures(&documents, cited_jobs, results, first_cited) } else { Vec::new() };
         (Report::new(documents), captures)
     }
 
@@ -464,8 +518,8 @@ impl Checker {
                 match archived::memento::timetravel_url(&options.memento_endpoint, cited, &timestamp) {
                     Err(why) => Err(why),
                     Ok(api) => match self.ask(&api).await {
-                        Ok(Answer::NotFound) => Ok(None),
-                        Ok(Answer::Body(body)) => {
+                        Ok(ApiAnswer::NotFound) => Ok(None),
+                        Ok(ApiAnswer::Body(body)) => {
                             archived::memento::parse_timetravel(&body).map(|all| archived::memento::choose(&all, date))
                         }
                         Err(why) => Err(why),
@@ -508,13 +562,13 @@ impl Checker {
         parse: fn(&str) -> std::result::Result<Option<Snapshot>, String>,
     ) -> std::result::Result<Option<Snapshot>, String> {
         match self.ask(api).await? {
-            Answer::NotFound => Err("the archive answered HTTP 404".to_owned()),
-            Answer::Body(body) => parse(&body),
+            ApiAnswer::NotFound => Err("the archive answered HTTP 404".to_owned()),
+            ApiAnswer::Body(body) => parse(&body),
         }
     }
 
     /// One request to an archive's API, through [`obtain`](Self::obtain) like every fetch.
-    async fn ask(&self, api: &Url) -> std::result::Result<Answer, String> {
+    async fn ask(&self, api: &Url) -> std::result::Result<ApiAnswer, String> {
         let outcome = self.obtain(api).await;
         // Under replay, an exchange missing from the archive comes back as an error of its own
         // kind; it is the place to answer `Lookup::NotLookedUp("replay")` instead of a failure.
@@ -522,7 +576,7 @@ impl Checker {
             return Err(e.message.clone());
         }
         match outcome.status {
-            Some(404) => return Ok(Answer::NotFound),
+            Some(404) => return Ok(ApiAnswer::NotFound),
             Some(200..=299) => {}
             Some(s) => return Err(format!("the archive answered HTTP {s}")),
             None => return Err("the archive sent no answer".to_owned()),
@@ -530,7 +584,7 @@ impl Checker {
         if outcome.truncated {
             return Err(format!("the archive's answer is longer than the {} bytes read", outcome.raw.len()));
         }
-        Ok(Answer::Body(outcome.body))
+        Ok(ApiAnswer::Body(outcome.body))
     }
 
     /// Fetches a listed copy in its raw form (no archive banner) and reads its page.
@@ -583,6 +637,18 @@ impl Checker {
         }
     }
 
+    /// The DOI a reference cites and where it is looked up, when DOIs are looked up and the
+    /// lookup URL may be fetched.
+    fn doi_lookup(&self, reference: &crate::reference::Reference) -> Option<(String, Url)> {
+        let resolver = self.options.doi_resolver.as_ref()?;
+        if reference.ignored.is_some() {
+            return None;
+        }
+        let doi = doi::normalize(reference.doi.as_deref()?)?;
+        let url = self.target(doi::resolver_url(resolver, &doi).as_str()).ok()?;
+        Some((doi, url))
+    }
+
     fn plan(&self, reference: &crate::reference::Reference) -> Plan {
         let at = reference.span;
         if let Some(reason) = &reference.ignored {
@@ -618,8 +684,9 @@ impl Checker {
     /// Cited URLs, archive API lookups and archived snapshots all come through it.
     ///
     /// Order: an archive being replayed answers everything (nothing else is asked); else the
-    /// network. Under [`CheckOptions::evidence`] a cache must not answer. Recording is not done
-    /// here but from the results, so that an archive follows document order, not finish order.
+    /// cache, else the network. Under [`CheckOptions::evidence`] the cache does not answer.
+    /// Recording is not done here but from the results, so that an archive follows document
+    /// order, not finish order.
     async fn obtain(&self, url: &Url) -> FetchOutcome {
         let fetcher = match &self.source {
             Source::Replay(archive) => return archive.answer(url, &self.options.fetch),
@@ -628,6 +695,14 @@ impl Checker {
         match &self.cache {
             Some(cache) => self.obtain_cached(cache, fetcher, url).await,
             None => fetcher.fetch(url).await,
+        }
+    }
+
+    /// [`obtain`](Self::obtain) with per-request headers (content negotiation), never cached.
+    async fn obtain_with(&self, url: &Url, request: &FetchRequest) -> FetchOutcome {
+        match &self.source {
+            Source::Replay(archive) => archive.answer(url, &self.options.fetch),
+            Source::Network(fetcher) => fetcher.fetch_with(url, request).await,
         }
     }
 
@@ -666,40 +741,93 @@ impl Checker {
         outcome
     }
 
+    /// Looks a DOI up by content negotiation; when its agency sends no metadata, the landing page
+    /// is fetched (or is the answer already) and read.
+    async fn lookup_doi(&self, url: &Url) -> DoiAnswer {
+        let negotiate = FetchRequest::new()
+            .header("Accept", doi::CSL_JSON)
+            .unwrap_or_default()
+            .max_other_bytes(self.options.fetch.max_body_bytes);
+        // Content-negotiated answers are asked for afresh: the cache keeps plain GETs, keyed by URL.
+        let outcome = self.obtain_with(url, &negotiate).await;
+        let read = tokio::task::spawn_blocking(move || doi::judge::read_answer(outcome)).await;
+        let (negotiation, why) = match read {
+            Ok(Ok(answer)) => return answer,
+            Ok(Err(no_metadata)) => *no_metadata,
+            Err(_) => (FetchOutcome::new(url), "the metadata could not be read".to_owned()),
+        };
+        let landing = if negotiation.is_success() && negotiation.is_html() {
+            negotiation.clone()
+        } else {
+            self.obtain(url).await
+        };
+        let (landing, page) = read_in_background(landing).await;
+        DoiAnswer::Landing(Box::new(doi::judge::Landing { negotiation, why, landing, page }))
+    }
+
     async fn fetch_all(
         &self,
-        urls: &[Url],
+        jobs: &[Job],
         progress: &dyn Progress,
         stop: &mut Stop,
         deadline: Option<tokio::time::Instant>,
-    ) -> Vec<Option<(FetchOutcome, Option<PageMeta>)>> {
-        let stream = futures_util::stream::iter(urls.iter().enumerate())
-            .map(|(i, url)| async move {
-                let outcome = self.obtain(url).await;
-                // Parsing a page is CPU work: off the async workers, so it never stalls the other
-                // fetches or the deadline.
-                let (outcome, page) = match tokio::task::spawn_blocking(move || {
-                    let page = read_page(&outcome);
-                    (outcome, page)
-                })
-                .await
-                {
-                    Ok(done) => done,
-                    Err(_) => {
-                        let mut failed = FetchOutcome::new(url);
-                        failed.error = Some(crate::fetch::FetchError {
-                            kind: crate::fetch::FetchErrorKind::Body,
-                            message: "the page could not be read".into(),
-                        });
-                        (failed, None)
+    ) -> Vec<Option<Answer>> {
+        let stream = futures_util::stream::iter(jobs.iter().enumerate())
+            .map(|(i, job)| async move {
+                let answer = match job {
+                    Job::Page(url) => {
+                        let outcome = self.obtain(url).await;
+                        let (outcome, page) = read_in_background(outcome).await;
+                        Answer::Page(outcome, page)
                     }
+                    Job::Doi(url) => Answer::Doi(self.lookup_doi(url).await),
                 };
-                progress.done(url);
-                (i, (outcome, page))
+                progress.done(job.url());
+                (i, answer)
             })
             .buffer_unordered(self.options.max_concurrency.max(1));
-        until_stopped(stream, urls.len(), stop, deadline).await
+        until_stopped(stream, jobs.len(), stop, deadline).await
     }
+}
+
+/// What the evidence archive keeps: every page job that was answered, with the checks of the
+/// references citing it (taken after archived-copy lookups, so they are the report's).
+fn captures(
+    documents: &[DocumentReport],
+    cited_jobs: Vec<Vec<(Option<usize>, Vec<usize>)>>,
+    results: Vec<Option<Answer>>,
+    first_cited: Vec<String>,
+) -> Vec<Capture> {
+    let mut citations: Vec<Vec<Citation>> = (0..results.len()).map(|_| Vec::new()).collect();
+    for (doc, jobs) in documents.iter().zip(cited_jobs) {
+        for (r, (primary, further)) in doc.references.iter().zip(jobs) {
+            let Some(check) = &r.check else { continue };
+            let cite = |primary: bool, check: serde_json::Value| Citation {
+                document: doc.path.clone(),
+                label: r.reference.label.clone(),
+                line: r.reference.span.line,
+                column: r.reference.span.column,
+                primary,
+                check,
+            };
+            if let Some(i) = primary {
+                citations[i].push(cite(true, serde_json::to_value(check).unwrap_or_default()));
+            }
+            // judge_other_url added one status per further URL, in the same order.
+            for (i, status) in further.into_iter().zip(&check.other_urls) {
+                citations[i].push(cite(false, serde_json::to_value(status).unwrap_or_default()));
+            }
+        }
+    }
+    results
+        .into_iter()
+        .zip(first_cited)
+        .zip(citations)
+        .filter_map(|((result, cited), citations)| match result {
+            Some(Answer::Page(outcome, _)) => Some(Capture { cited, outcome, citations }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// What ends a run early: the caller's interrupt (Ctrl-C), remembered once it has fired so that
@@ -761,7 +889,7 @@ async fn until_stopped<T>(
 }
 
 /// An archive API's answer: a body to parse, or a 404 (TimeTravel's "no copy").
-enum Answer {
+enum ApiAnswer {
     Body(String),
     NotFound,
 }
@@ -827,6 +955,28 @@ fn not_checked(reference: &crate::reference::Reference) -> Check {
         format!("note {}: not checked: the run ended before its URL was fetched", reference.label),
     ));
     c
+}
+
+/// Reads a page's metadata off the async workers (parsing is CPU work: it must never stall the
+/// other fetches or the deadline).
+async fn read_in_background(outcome: FetchOutcome) -> (FetchOutcome, Option<PageMeta>) {
+    let url = outcome.url.clone();
+    match tokio::task::spawn_blocking(move || {
+        let page = read_page(&outcome);
+        (outcome, page)
+    })
+    .await
+    {
+        Ok(done) => done,
+        Err(_) => {
+            let mut failed = FetchOutcome::new(&url);
+            failed.error = Some(crate::fetch::FetchError {
+                kind: crate::fetch::FetchErrorKind::Body,
+                message: "the page could not be read".into(),
+            });
+            (failed, None)
+        }
+    }
 }
 
 /// Page metadata, when the fetch gave an HTML page.

@@ -126,6 +126,10 @@ pub struct Config {
     pub ca_cert: Vec<PathBuf>,
     /// `--date-tolerance-days`: dates this many days apart are the same date.
     pub date_tolerance_days: Option<u16>,
+    /// `--uncited`: hint at sentences that make a checkable claim with no note.
+    pub uncited: Option<bool>,
+    /// `--doi-resolver`: where DOIs are looked up (`"none"`: not at all).
+    pub doi_resolver: Option<Spanned<String>>,
     /// `--cache PATH`: the result cache's database (relative to the file's directory).
     pub cache: Option<PathBuf>,
     /// `--no-cache`: neither use nor fill the result cache.

@@ -26,6 +26,7 @@ pub mod check;
 pub mod config;
 pub mod date;
 pub mod document;
+pub mod doi;
 pub mod error;
 pub mod fetch;
 pub mod finding;
@@ -36,6 +37,7 @@ pub mod reference;
 pub mod report;
 pub mod sanitize;
 pub mod span;
+pub mod uncited;
 pub mod verdict;
 pub mod warc;
 

@@ -192,6 +192,10 @@ pub(crate) struct NetArgs {
     /// Trust this PEM certificate as a root, in addition to the built-in roots (repeatable).
     #[arg(long, value_name = "PATH")]
     pub(crate) ca_cert: Vec<std::path::PathBuf>,
+    /// Look cited DOIs up at this resolver, by content negotiation (`none`: fetch a DOI's link
+    /// like any URL and read no registered metadata) [default: https://doi.org].
+    #[arg(long, value_name = "URL")]
+    pub(crate) doi_resolver: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -261,6 +265,10 @@ pub(crate) struct InputArgs {
     /// warning [default: 10000].
     #[arg(long, value_name = "N")]
     pub(crate) max_notes: Option<usize>,
+    /// Also point at sentences that make a checkable claim (a statistic, a quotation, an
+    /// attribution, the date of an event) with no note: `uncited-claim` hints, info level.
+    #[arg(long)]
+    pub(crate) uncited: bool,
 }
 
 #[derive(Debug, Args)]

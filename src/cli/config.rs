@@ -46,6 +46,8 @@ pub(crate) struct Settings {
     pub(crate) fail_on: FailOn,
     pub(crate) color: ColorWhen,
     pub(crate) no_progress: bool,
+    /// `--uncited`: add hints for unsourced claims.
+    pub(crate) uncited: bool,
     /// `[[ignore]]` rules, and the directory their paths are relative to.
     pub(crate) ignores: Vec<IgnoreRule>,
     pub(crate) ignore_base: PathBuf,
@@ -182,6 +184,10 @@ pub(crate) fn settings(
     // Archived copies are evidence for a person reading the report; CI formats go without.
     let for_people = |f: OutputFormat| matches!(f, OutputFormat::Human | OutputFormat::Html);
     let read_by_people = for_people(format) || reports.iter().any(|r| for_people(r.format));
+    let uncited = input.uncited || f.uncited.unwrap_or(false);
+    if uncited {
+        record.push(("uncited".to_owned(), "true".to_owned()));
+    }
     let mut archive = None;
     let (check, cache) = match check {
         Some((net, cache_args, lookups, evidence, _)) => {
@@ -228,6 +234,7 @@ pub(crate) fn settings(
         fail_on,
         color,
         no_progress,
+        uncited,
         ignores: f.ignore.clone(),
         ignore_base: config.map_or_else(|| cwd.to_path_buf(), |c| absolute(cwd, c.dir())),
         cwd: cwd.to_path_buf(),
@@ -426,6 +433,16 @@ fn check_options(
         .deadline(deadline)
         .max_url_length(max_url_length);
     options.judge = judge;
+    let resolver = match (&net.doi_resolver, &f.doi_resolver) {
+        (Some(flag), _) => doi_resolver(flag).map_err(|m| config_error("--doi-resolver", m))?,
+        (None, Some(v)) => doi_resolver(v.get_ref()).map_err(|m| at(config, v.span(), "doi-resolver", m))?,
+        (None, None) => Url::parse(citecheck::doi::DEFAULT_RESOLVER).ok(),
+    };
+    // Recorded only when changed, like the other settings that most runs never touch.
+    if resolver.as_ref().is_none_or(|r| r.as_str().trim_end_matches('/') != citecheck::doi::DEFAULT_RESOLVER) {
+        note("doi-resolver", resolver.as_ref().map_or_else(|| "none".to_owned(), |r| r.to_string()));
+    }
+    options = options.doi_resolver(resolver);
     for spec in &net.remap {
         options = options.remap(Remap::parse(spec)?);
         note("remap", spec.clone());
@@ -550,6 +567,19 @@ fn names<T: ValueEnum>() -> String {
     let names: Vec<String> =
         T::value_variants().iter().filter_map(|v| v.to_possible_value()).map(|p| p.get_name().to_owned()).collect();
     names.join(", ")
+}
+
+/// `--doi-resolver`: an http(s) URL without query or fragment, or `none`.
+fn doi_resolver(value: &str) -> std::result::Result<Option<Url>, String> {
+    let value = value.trim();
+    if value.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    let url = Url::parse(value).map_err(|e| format!("{value:?} is not a URL ({e}); try https://doi.org or none"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("{value:?} should be an http(s) URL with no query or fragment, such as https://doi.org"));
+    }
+    Ok(Some(url))
 }
 
 /// An error about a value of the file at `span`.

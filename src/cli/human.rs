@@ -117,8 +117,22 @@ fn checked(out: &mut String, doc: &DocumentReport) {
             " ".repeat(verdict_w.saturating_sub(text.width())),
             fit(what, 70),
         );
-        details(out, reference, check, 2 + label_w + 2 + 5 + line_w + 2);
+        let indent = 2 + label_w + 2 + 5 + line_w + 2;
+        doi_line(out, check, indent);
+        details(out, reference, check, indent);
     }
+}
+
+/// The DOI and where its evidence came from, for every reference whose DOI was looked up.
+fn doi_line(out: &mut String, check: &Check, indent: usize) {
+    let Some(d) = &check.doi else { return };
+    let source = match (d.source, &d.error) {
+        (Some(source), None) => source.describe().to_owned(),
+        (Some(source), Some(why)) => format!("{} ({})", source.describe(), clean(why)),
+        (None, Some(why)) => clean(why),
+        (None, None) => "no answer".to_owned(),
+    };
+    let _ = writeln!(out, "{}{DIM}DOI {} · {source}{DIM:#}", " ".repeat(indent), clean(&d.doi));
 }
 
 fn verdict_text(check: &Check) -> String {
@@ -169,8 +183,9 @@ fn details(out: &mut String, reference: &citecheck::Reference, check: &Check, in
     }
     if matches!(check.title_match, TitleResult::Near | TitleResult::Mismatch) && !check.title_diff.is_empty() {
         let (cited, page) = marked(&check.title_diff);
+        let registered = check.doi.as_ref().is_some_and(|d| d.decides && d.metadata.is_some());
         let _ = writeln!(out, "{pad}cited: {cited}");
-        let _ = writeln!(out, "{pad}page:  {page}");
+        let _ = writeln!(out, "{pad}{}{page}", if registered { "DOI:   " } else { "page:  " });
     } else if let (Some(title), Verdict::Soft404) = (&check.page_title, check.verdict) {
         let _ = writeln!(out, "{pad}page:  {}", fit(title, 90));
     }

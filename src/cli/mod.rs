@@ -235,7 +235,16 @@ fn extract(settings: &Settings) -> ExitCode {
 
 /// Each document's references and structural findings, with the configuration's ignores applied.
 fn extract_all(docs: &[document::Document], settings: &Settings) -> Vec<DocumentReport> {
-    docs.iter().map(|d| DocumentReport::extract_with(d, |r| settings.ignore_reason(&d.path, r))).collect()
+    docs.iter()
+        .map(|d| {
+            let mut report = DocumentReport::extract_with(d, |r| settings.ignore_reason(&d.path, r));
+            if settings.uncited {
+                report.findings.extend(citecheck::uncited::hints(d));
+                report.findings.sort_by_key(|f| (f.span.line, f.span.column, f.rule));
+            }
+            report
+        })
+        .collect()
 }
 
 /// When and how this run happened, as reports record it.

@@ -512,7 +512,7 @@ impl Inner {
             }
             let location = answer.response.headers().get(header::LOCATION);
             if !matches!(status, 301 | 302 | 303 | 307 | 308) || location.is_none() {
-                self.read_body(answer, out).await;
+                self.read_body(answer, out, request).await;
                 return;
             }
             out.redirects.push(Hop { url: current.clone(), status });
@@ -694,11 +694,16 @@ impl Inner {
 
     /// Streams the body until the metadata is complete, a cap is reached, the stream ends or the
     /// attempt's deadline passes, then decodes it.
-    async fn read_body(&self, answer: Answer, out: &mut FetchOutcome) {
+    async fn read_body(&self, answer: Answer, out: &mut FetchOutcome, request: &FetchRequest) {
         let Answer { mut response, _slot, deadline, .. } = answer;
         let opts = &self.options;
         let kind = BodyKind::of(out.content_type.as_deref());
-        let cap = kind.cap(opts);
+        let other = request.other_bytes().unwrap_or(opts.max_other_bytes);
+        let cap = usize::try_from(match kind {
+            BodyKind::Html => opts.max_body_bytes,
+            BodyKind::Text | BodyKind::Binary => other.min(opts.max_body_bytes),
+        })
+        .unwrap_or(usize::MAX);
         let head_cap = usize::try_from(opts.head_scan_bytes.min(opts.max_body_bytes)).unwrap_or(usize::MAX);
         let mut scanner = HeadScanner::default();
         let mut body: Vec<u8> = Vec::new();
