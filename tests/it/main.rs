@@ -4,6 +4,7 @@
 mod check;
 mod config;
 mod determinism;
+mod docx;
 mod expectations;
 mod extract;
 mod faults;

@@ -63,7 +63,9 @@ fn para(text: &str) -> String {
 }
 
 fn note(kind: &str, id: &str, inner: &str) -> String {
-    format!("<w:{kind} w:id=\"{id}\"><w:p><w:r><w:{kind}Ref/></w:r><w:r><w:t xml:space=\"preserve\"> {inner}</w:t></w:r></w:p></w:{kind}>")
+    format!(
+        "<w:{kind} w:id=\"{id}\"><w:p><w:r><w:{kind}Ref/></w:r><w:r><w:t xml:space=\"preserve\"> {inner}</w:t></w:r></w:p></w:{kind}>"
+    )
 }
 
 fn fref(id: &str) -> String {
@@ -212,9 +214,15 @@ fn field_code_hyperlinks_simple_and_complex() {
 
 #[test]
 fn hyperlink_field_codes() {
-    assert_eq!(story::hyperlink_field(r#"HYPERLINK "https://x.example/a b""#).as_deref(), Some("https://x.example/a b"));
+    assert_eq!(
+        story::hyperlink_field(r#"HYPERLINK "https://x.example/a b""#).as_deref(),
+        Some("https://x.example/a b")
+    );
     assert_eq!(story::hyperlink_field("hyperlink https://x.example/ \\o tip").as_deref(), Some("https://x.example/"));
-    assert_eq!(story::hyperlink_field(r#"HYPERLINK \o "tip" "https://x.example/""#).as_deref(), Some("https://x.example/"));
+    assert_eq!(
+        story::hyperlink_field(r#"HYPERLINK \o "tip" "https://x.example/""#).as_deref(),
+        Some("https://x.example/")
+    );
     assert_eq!(story::hyperlink_field(r#"HYPERLINK \l "_Toc12""#), None);
     assert_eq!(story::hyperlink_field("PAGEREF _Toc1"), None);
     assert_eq!(story::hyperlink_field("HYPERLINK \""), None);
@@ -365,10 +373,8 @@ fn detection_by_content_and_by_name() {
 #[test]
 fn the_limits_of_load_options_reach_the_package() {
     let zip = build(&Pkg { body: &para(&"word ".repeat(2000)), ..Pkg::default() });
-    let options = LoadOptions {
-        docx: DocxLimits { max_part_bytes: 1000, ..DocxLimits::default() },
-        ..LoadOptions::default()
-    };
+    let options =
+        LoadOptions { docx: DocxLimits { max_part_bytes: 1000, ..DocxLimits::default() }, ..LoadOptions::default() };
     let err = crate::document::parse_with(Path::new("big.docx"), &zip, &options).unwrap_err();
     assert!(err.to_string().contains("word/document.xml"), "{err}");
     assert!(matches!(err, Error::Docx { problem: DocxError::PartTooLarge { .. }, .. }));
