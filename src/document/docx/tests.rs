@@ -389,9 +389,9 @@ fn every_prefix_and_every_byte_flip_of_a_package_is_an_answer_not_a_panic() {
         let _ = crate::document::parse(Path::new("p.docx"), &zip[..end], None);
     }
     let mut flipped = zip.clone();
-    for i in 0..zip.len() {
-        flipped[i] ^= 0x5A;
+    for (i, &original) in zip.iter().enumerate() {
+        flipped[i] = original ^ 0x5A;
         let _ = crate::document::parse(Path::new("p.docx"), &flipped, None);
-        flipped[i] = zip[i];
+        flipped[i] = original;
     }
 }
