@@ -261,27 +261,29 @@ fn assemble(body: Walked, ref_labels: &[String], parts: Vec<(NoteKind, Walked)>)
         // A custom mark is typed at the start of its note too; a number never is (Word draws it).
         let shown = if custom.contains(key) { label_of.get(key).map(String::as_str).unwrap_or("") } else { "" };
         let mut marked = String::new();
+        let mut ignore = None;
         for (i, line) in lines.iter().enumerate() {
-            if i == 0 {
-                let first = strip_label(line.plain.trim_start(), shown);
-                if !first.is_empty() {
-                    text.push(' ');
-                    text.push_str(first);
-                }
-                marked.push_str(strip_label(line.marked.trim_start(), shown));
-            } else {
-                text.push_str(&line.plain);
-                marked.push(' ');
-                marked.push_str(&line.marked);
+            let plain = if i == 0 { strip_label(line.plain.trim_start(), shown) } else { line.plain.as_str() };
+            if i == 0 && !plain.is_empty() {
+                text.push(' ');
             }
+            text.push_str(plain);
             text.push('\n');
+            // A paragraph of the note that is an ignore directive (hidden text will do) silences
+            // the note, and is no part of its citation.
+            if let Some(reason) = super::ignore_directive(plain) {
+                ignore.get_or_insert(reason);
+                continue;
+            }
+            marked.push(' ');
+            marked.push_str(if i == 0 { strip_label(line.marked.trim_start(), shown) } else { &line.marked });
         }
         if lines.is_empty() {
             text.push('\n');
         }
         let note_text = marked.split_whitespace().collect::<Vec<_>>().join(" ");
         let links: Vec<Link> = note.links.clone();
-        parsed.notes.push(RawNote { label, at, text: note_text, links, ignore: None });
+        parsed.notes.push(RawNote { label, at, text: note_text, links, ignore });
     }
     Rendered { text, parsed }
 }

@@ -380,7 +380,15 @@ impl Walker<'_> {
                 self.in_run = false;
                 self.in_rpr = false;
                 self.in_t = false;
-                self.end_custom_mark();
+                // A custom mark is the text after its reference, in the same run as Word writes
+                // it, or in the next run that has text.
+                let has_text = match (&self.pending_custom, self.paras.last()) {
+                    (Some(p), Some(para)) => para.line.plain.len() > p.start,
+                    _ => false,
+                };
+                if has_text {
+                    self.end_custom_mark();
+                }
             }
             b"rPr" => self.in_rpr = false,
             b"t" => self.in_t = false,

@@ -166,6 +166,13 @@ fn custom_marks_are_the_text_after_the_reference() {
     assert_eq!(doc.text.lines().next(), Some("Claim†1"));
     assert_eq!(doc.markers[0].span.column, 6);
     assert_eq!(doc.markers[1].span.column, 7);
+
+    // The mark in the run after the reference's own.
+    let body = "<w:p><w:r><w:footnoteReference w:customMarkFollows=\"true\" w:id=\"4\"/></w:r><w:r><w:t>‡</w:t></w:r><w:r><w:t xml:space=\"preserve\"> after</w:t></w:r></w:p>";
+    let footnotes = "<w:footnote w:id=\"4\"><w:p><w:r><w:t>Note.</w:t></w:r></w:p></w:footnote>";
+    let doc = read(&Pkg { body, footnotes: Some(footnotes), ..Pkg::default() });
+    assert_eq!(labels(&doc), ["‡"]);
+    assert_eq!(doc.text, "‡ after\n‡ Note.\n");
 }
 
 #[test]
@@ -394,4 +401,18 @@ fn every_prefix_and_every_byte_flip_of_a_package_is_an_answer_not_a_panic() {
         let _ = crate::document::parse(Path::new("p.docx"), &flipped, None);
         flipped[i] = original;
     }
+}
+
+#[test]
+fn a_paragraph_of_a_note_can_silence_it() {
+    let body = format!("<w:p>{}{}</w:p>", fref("1"), fref("2"));
+    let footnotes = format!(
+        "{}{}",
+        r#"<w:footnote w:id="1"><w:p><w:r><w:t>Paywalled report, https://x.example/r</w:t></w:r></w:p><w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>citecheck-ignore: checked against the print edition</w:t></w:r></w:p></w:footnote>"#,
+        note("footnote", "2", "Kept.")
+    );
+    let doc = read(&Pkg { body: &body, footnotes: Some(&footnotes), ..Pkg::default() });
+    assert_eq!(doc.notes[0].ignore.as_deref(), Some("checked against the print edition"));
+    assert_eq!(doc.notes[0].text, "Paywalled report, https://x.example/r");
+    assert_eq!(doc.notes[1].ignore, None);
 }
