@@ -383,12 +383,13 @@ fn settings(xml: &str) -> (NotePr, NotePr) {
     while let Ok(event) = reader.read_event() {
         match event {
             quick_xml::events::Event::Eof => break,
-            quick_xml::events::Event::Start(e) => match e.local_name().as_ref() {
-                b"footnotePr" => current = Some(NoteKind::Footnote),
-                b"endnotePr" => current = Some(NoteKind::Endnote),
-                _ => {}
-            },
-            quick_xml::events::Event::Empty(e) => {
+            quick_xml::events::Event::Start(e) if e.local_name().as_ref() == b"footnotePr" => {
+                current = Some(NoteKind::Footnote);
+            }
+            quick_xml::events::Event::Start(e) if e.local_name().as_ref() == b"endnotePr" => {
+                current = Some(NoteKind::Endnote);
+            }
+            quick_xml::events::Event::Empty(e) | quick_xml::events::Event::Start(e) => {
                 let local = e.local_name();
                 let pr = match current {
                     Some(NoteKind::Footnote) => &mut foot,
