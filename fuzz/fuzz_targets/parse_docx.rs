@@ -48,6 +48,5 @@ fn package(data: &[u8]) -> Vec<u8> {
         }
     }
     let _ = w.finish();
-    drop(w);
     out.into_inner()
 }

@@ -119,7 +119,8 @@ pub struct Document {
     /// Markers in document order.
     pub markers: Vec<Marker>,
     /// Byte ranges of the body prose (the text without note blocks and markers; for HTML, the
-    /// text between tags outside scripts, styles and the head), in order.
+    /// text between tags outside scripts, styles and the head; for Word, the body's paragraphs,
+    /// each with its line end), in order.
     pub body: Vec<Range<usize>>,
     /// Problems met while reading (for instance invalid UTF-8).
     pub findings: Vec<Finding>,
