@@ -39,6 +39,7 @@ fn extract_human_output_names_the_notes_as_word_shows_them() {
     let out = citecheck(["extract", LIBREOFFICE]).run();
     out.code(0)
         .stdout_has("libreoffice-notes.docx · docx · 7 references")
+        .stdout_has("lines are paragraphs")
         .stdout_has("iii")
         .stdout_has("https://www.mea.gov.in/press-releases.htm?dtl/39450")
         .stdout_has("libreoffice-notes.docx:11:1: info[no-url] note * cites no URL");
