@@ -279,6 +279,7 @@ pub(crate) enum InputFormat {
     Text,
     Markdown,
     Html,
+    Docx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -141,6 +141,7 @@ pub(crate) fn settings(
             InputFormat::Text => Format::Text,
             InputFormat::Markdown => Format::Markdown,
             InputFormat::Html => Format::Html,
+            InputFormat::Docx => Format::Docx,
         }),
         max_notes: count(
             input.max_notes,
@@ -148,6 +149,7 @@ pub(crate) fn settings(
             f.max_notes.map(|n| n.get()),
             citecheck::document::DEFAULT_MAX_NOTES,
         )?,
+        ..LoadOptions::default()
     };
 
     let format = pick(output.format, config, &f.format, "format", OutputFormat::Human)?;
