@@ -61,7 +61,7 @@ pub struct Config {
     /// the file's directory).
     #[serde(default)]
     pub paths: Vec<PathBuf>,
-    /// `--input-format`: `text`, `markdown` or `html`.
+    /// `--input-format`: `text`, `markdown`, `html` or `docx`.
     pub input_format: Option<Spanned<String>>,
     /// `--max-document-bytes`.
     pub max_document_bytes: Option<NonZeroU64>,

@@ -19,7 +19,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A directory held no documents of a known format.
-    #[error("{path}: no documents found (looked for .txt, .md, .markdown, .html, .htm)")]
+    #[error("{path}: no documents found (looked for .txt, .md, .markdown, .html, .htm, .docx)")]
     NoDocuments {
         /// The directory.
         path: PathBuf,
@@ -31,10 +31,20 @@ pub enum Error {
         path: PathBuf,
     },
     /// The file looks binary (NUL bytes), so it is not a document citecheck can read.
-    #[error("{path}: this looks like a binary file, not a text, Markdown or HTML document")]
+    #[error("{path}: this looks like a binary file, not a text, Markdown, HTML or Word document")]
     Binary {
         /// The file.
         path: PathBuf,
+    },
+    /// A Word document could not be read: a damaged archive, a part missing, too large or not
+    /// well-formed.
+    #[error("{path}: {problem}")]
+    Docx {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, naming the part.
+        #[source]
+        problem: crate::document::DocxError,
     },
     /// The file is larger than the configured limit.
     #[error("{path}: the file is {size} bytes, over the limit of {limit} bytes (raise it with --max-document-bytes)")]

@@ -294,6 +294,7 @@ pub(crate) enum InputFormat {
     Text,
     Markdown,
     Html,
+    Docx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -147,6 +147,7 @@ pub(crate) fn settings(
             InputFormat::Text => Format::Text,
             InputFormat::Markdown => Format::Markdown,
             InputFormat::Html => Format::Html,
+            InputFormat::Docx => Format::Docx,
         }),
         max_notes: count(
             input.max_notes,
@@ -154,6 +155,7 @@ pub(crate) fn settings(
             f.max_notes.map(|n| n.get()),
             citecheck::document::DEFAULT_MAX_NOTES,
         )?,
+        ..LoadOptions::default()
     };
 
     let format = pick(output.format, config, &f.format, "format", OutputFormat::Human)?;

@@ -31,6 +31,13 @@ fn document(out: &mut String, doc: &DocumentReport) {
         doc.format.as_str(),
         plural(n, "reference", "references")
     );
+    if doc.format == citecheck::document::Format::Docx {
+        // Word has no lines: say what a line is, so a reader can find the spot in Word.
+        let _ = writeln!(
+            out,
+            "  {DIM}lines are paragraphs: the body's in order (table cells included), then the notes{DIM:#}"
+        );
+    }
     if n == 0 {
         let _ = writeln!(out, "  no footnoted references found");
     } else if doc.references.iter().any(|r| r.check.is_some()) {

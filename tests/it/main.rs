@@ -6,6 +6,7 @@ mod cache;
 mod check;
 mod config;
 mod determinism;
+mod docx;
 mod doi;
 mod expectations;
 mod extract;
