@@ -516,19 +516,21 @@ impl Checker {
                 let today = options.today.unwrap_or_else(today);
                 let timestamp = archived::end_of(date.unwrap_or(&today));
                 match archived::memento::timetravel_url(&options.memento_endpoint, cited, &timestamp) {
-                    Err(why) => Err(why),
+                    Err(why) => Err(AskFailure::Failed(why)),
                     Ok(api) => match self.ask(&api).await {
                         Ok(ApiAnswer::NotFound) => Ok(None),
-                        Ok(ApiAnswer::Body(body)) => {
-                            archived::memento::parse_timetravel(&body).map(|all| archived::memento::choose(&all, date))
-                        }
+                        Ok(ApiAnswer::Body(body)) => archived::memento::parse_timetravel(&body)
+                            .map(|all| archived::memento::choose(&all, date))
+                            .map_err(AskFailure::Failed),
                         Err(why) => Err(why),
                     },
                 }
             }
         };
         match listed {
-            Err(why) => Lookup::Failed(why),
+            Err(AskFailure::Failed(why)) => Lookup::Failed(why),
+            // Replaying an archive that holds no lookup: nothing is known, and nothing is said.
+            Err(AskFailure::NotArchived) => Lookup::NotLookedUp("replay".into()),
             Ok(None) => Lookup::Nothing,
             Ok(Some(snapshot)) => self.fetch_snapshot(snapshot).await,
         }
@@ -540,7 +542,7 @@ impl Checker {
         &self,
         cited: &str,
         date: Option<&PartialDate>,
-    ) -> std::result::Result<Option<Snapshot>, String> {
+    ) -> std::result::Result<Option<Snapshot>, AskFailure> {
         use archived::wayback::{Closest, availability_url, parse_availability};
         let endpoint = &self.options.archive.wayback_endpoint;
         let Some(date) = date else {
@@ -560,29 +562,30 @@ impl Checker {
         &self,
         api: &Url,
         parse: fn(&str) -> std::result::Result<Option<Snapshot>, String>,
-    ) -> std::result::Result<Option<Snapshot>, String> {
+    ) -> std::result::Result<Option<Snapshot>, AskFailure> {
         match self.ask(api).await? {
-            ApiAnswer::NotFound => Err("the archive answered HTTP 404".to_owned()),
-            ApiAnswer::Body(body) => parse(&body),
+            ApiAnswer::NotFound => Err(AskFailure::Failed("the archive answered HTTP 404".to_owned())),
+            ApiAnswer::Body(body) => parse(&body).map_err(AskFailure::Failed),
         }
     }
 
     /// One request to an archive's API, through [`obtain`](Self::obtain) like every fetch.
-    async fn ask(&self, api: &Url) -> std::result::Result<ApiAnswer, String> {
+    async fn ask(&self, api: &Url) -> std::result::Result<ApiAnswer, AskFailure> {
         let outcome = self.obtain(api).await;
-        // Under replay, an exchange missing from the archive comes back as an error of its own
-        // kind; it is the place to answer `Lookup::NotLookedUp("replay")` instead of a failure.
-        if let Some(e) = &outcome.error {
-            return Err(e.message.clone());
+        match &outcome.error {
+            Some(e) if e.kind == crate::fetch::FetchErrorKind::NotInArchive => return Err(AskFailure::NotArchived),
+            Some(e) => return Err(AskFailure::Failed(e.message.clone())),
+            None => {}
         }
         match outcome.status {
             Some(404) => return Ok(ApiAnswer::NotFound),
             Some(200..=299) => {}
-            Some(s) => return Err(format!("the archive answered HTTP {s}")),
-            None => return Err("the archive sent no answer".to_owned()),
+            Some(s) => return Err(AskFailure::Failed(format!("the archive answered HTTP {s}"))),
+            None => return Err(AskFailure::Failed("the archive sent no answer".to_owned())),
         }
         if outcome.truncated {
-            return Err(format!("the archive's answer is longer than the {} bytes read", outcome.raw.len()));
+            let why = format!("the archive's answer is longer than the {} bytes read", outcome.raw.len());
+            return Err(AskFailure::Failed(why));
         }
         Ok(ApiAnswer::Body(outcome.body))
     }
@@ -886,6 +889,14 @@ async fn until_stopped<T>(
         }
     }
     results
+}
+
+/// Why an archive API gave no list of copies.
+enum AskFailure {
+    /// The request failed or the answer could not be read.
+    Failed(String),
+    /// Replaying an archive that did not record this lookup.
+    NotArchived,
 }
 
 /// An archive API's answer: a body to parse, or a 404 (TimeTravel's "no copy").

@@ -548,3 +548,23 @@ fn evidence_is_fetched_fresh_past_the_cache_and_replay_leaves_the_cache_alone() 
     out.code(0);
     assert!(!untouched.exists(), "a replay neither reads nor writes the cache");
 }
+
+/// Lookups of archived copies are not in an archive recorded without them: replaying it with
+/// lookups on (as a human report has them) says nothing about them, and invents no failure.
+#[test]
+fn replaying_with_archive_lookups_on_adds_no_noise_for_lookups_not_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let brief = brief(dir.path(), &[("A page that was", "https://news.test/gone")]);
+    let archive = dir.path().join("evidence.warc.gz");
+    {
+        let server = server();
+        check(Some(&server), &["--archive", archive.to_str().unwrap()], &brief).0.code(1);
+    }
+    let (out, report) = check(None, &["--replay", archive.to_str().unwrap(), "--archive-lookup"], &brief);
+    out.code(1);
+    let check = &report["documents"][0]["references"][0]["check"];
+    assert_eq!(check["verdict"], "dead");
+    assert_eq!(check["archived"]["outcome"], "not-looked-up", "{check}");
+    let finding = check["findings"][0]["message"].as_str().unwrap();
+    assert!(!finding.contains("Wayback") && !finding.contains("lookup failed"), "{finding}");
+}
