@@ -398,9 +398,15 @@ fn not_checked(reference: &crate::reference::Reference) -> Check {
     c
 }
 
-/// Page metadata, when the fetch gave an HTML page.
+/// Page metadata, when the fetch gave an HTML page or a PDF.
 fn read_page(outcome: &FetchOutcome) -> Option<PageMeta> {
-    if outcome.error.is_some() || outcome.body.is_empty() {
+    if outcome.error.is_some() {
+        return None;
+    }
+    if outcome.is_pdf() {
+        return Some(page::extract_pdf(&outcome.raw, outcome.truncated));
+    }
+    if outcome.body.is_empty() {
         return None;
     }
     outcome.is_html().then(|| page::extract(&outcome.body, Some(&outcome.final_url)))

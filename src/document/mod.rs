@@ -23,6 +23,8 @@ pub enum Format {
     Markdown,
     /// HTML with `<sup>` markers linking to notes.
     Html,
+    /// PDF, read from its page layout (see [`Document::text`] for the text it is given).
+    Pdf,
 }
 
 impl Format {
@@ -34,6 +36,7 @@ impl Format {
             "md" | "markdown" | "mdown" | "mkd" => Some(Format::Markdown),
             "html" | "htm" | "xhtml" => Some(Format::Html),
             "txt" | "text" => Some(Format::Text),
+            "pdf" => Some(Format::Pdf),
             _ => None,
         }
     }
@@ -57,6 +60,7 @@ impl Format {
             Format::Text => "text",
             Format::Markdown => "markdown",
             Format::Html => "html",
+            Format::Pdf => "pdf",
         }
     }
 }
@@ -107,7 +111,10 @@ pub struct Document {
     pub path: PathBuf,
     /// How it was parsed.
     pub format: Format,
-    /// The decoded text; every span points into it.
+    /// The decoded text; every span points into it. For a PDF, the text rendered from its
+    /// layout: one line per text line, pages separated by a line holding only a form feed
+    /// (`\f`), running headers, footers and page numbers left out, superscript markers as
+    /// superscript digits (`¹²`).
     pub text: String,
     /// Notes in document order.
     pub notes: Vec<Note>,
@@ -117,9 +124,22 @@ pub struct Document {
     pub body: Vec<Range<usize>>,
     /// Problems met while reading (for instance invalid UTF-8).
     pub findings: Vec<Finding>,
+    /// For paged formats (PDF), the byte offset in `text` where each page starts, in order;
+    /// empty otherwise. See [`page_of`](Self::page_of).
+    pub pages: Vec<usize>,
 }
 
 impl Document {
+    /// The 1-based page holding byte `at` of the text, for paged formats (PDF); `None` for the
+    /// others.
+    pub fn page_of(&self, at: usize) -> Option<u32> {
+        if self.pages.is_empty() {
+            return None;
+        }
+        let i = self.pages.partition_point(|&start| start <= at);
+        u32::try_from(i.max(1)).ok()
+    }
+
     /// The body prose reassembled without the note blocks and markers.
     pub fn body_text(&self) -> String {
         let mut out = String::with_capacity(self.text.len());
@@ -159,6 +179,7 @@ pub(crate) struct RawMarker {
 
 mod html;
 mod markdown;
+mod pdf;
 mod text;
 
 /// The default of [`LoadOptions::max_notes`]: far more than any real document has (long reports
@@ -255,11 +276,18 @@ pub struct LoadOptions {
     /// Notes beyond this many are ignored, with a `input-limit` warning naming the first one
     /// left out ([`DEFAULT_MAX_NOTES`] by default).
     pub max_notes: usize,
+    /// How much of a PDF is read, and for how long.
+    pub pdf: crate::pdf::PdfLimits,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { max_bytes: 256 * 1024 * 1024, format: None, max_notes: DEFAULT_MAX_NOTES }
+        LoadOptions {
+            max_bytes: 256 * 1024 * 1024,
+            format: None,
+            max_notes: DEFAULT_MAX_NOTES,
+            pdf: crate::pdf::PdfLimits::default(),
+        }
     }
 }
 
@@ -288,10 +316,17 @@ pub fn parse(path: &Path, bytes: &[u8], format: Option<Format>) -> Result<Docume
 /// the caller that reads the bytes).
 pub fn parse_with(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Document> {
     let format = options.format;
+    let is_pdf = match format {
+        Some(f) => f == Format::Pdf,
+        None => Format::from_path(path) == Some(Format::Pdf) || bytes.starts_with(b"%PDF-"),
+    };
+    if is_pdf {
+        return parse_pdf(path, bytes, options);
+    }
     let (text, decoding) = decode(path, bytes)?;
     let format = format.or_else(|| Format::from_path(path)).unwrap_or_else(|| Format::sniff(&text));
     let mut parsed = match format {
-        Format::Text => text::parse(&text),
+        Format::Text | Format::Pdf => text::parse(&text),
         Format::Markdown => markdown::parse(&text),
         Format::Html => html::parse(&text),
     };
@@ -305,6 +340,57 @@ pub fn parse_with(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Do
     }
     let cut = limit_notes(&mut parsed, options.max_notes);
     let mut doc = assemble(path.to_path_buf(), format, text, parsed, findings);
+    if let Some((total, at)) = cut {
+        let span = Locator::new(&doc.text).span(at.start, at.end);
+        doc.findings.push(Finding::new(
+            Rule::InputLimit,
+            span,
+            format!(
+                "the document has {total} notes; only the first {} are read and the rest are ignored \
+                 (the notes limit)",
+                options.max_notes
+            ),
+        ));
+    }
+    Ok(doc)
+}
+
+/// A PDF document: its layout read into text, notes and markers by `pdf.rs`.
+fn parse_pdf(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Document> {
+    let read =
+        pdf::parse(bytes, options.pdf).map_err(|e| Error::Pdf { path: path.to_path_buf(), message: e.to_string() })?;
+    if read.text.trim().is_empty() {
+        return Err(Error::Pdf {
+            path: path.to_path_buf(),
+            message: "it has no text to read (a scanned PDF needs OCR first)".into(),
+        });
+    }
+    let mut parsed = read.parsed;
+    let mut findings = Vec::new();
+    if read.pages_read < read.page_count {
+        let at = read.text.len();
+        let span = Locator::new(&read.text).span(at, at);
+        findings.push(Finding::new(
+            Rule::InputLimit,
+            span,
+            format!(
+                "the PDF has {} pages; only the first {} were read (the pages limit)",
+                read.page_count, read.pages_read
+            ),
+        ));
+    }
+    if read.glyphs_cut {
+        let at = read.text.len();
+        let span = Locator::new(&read.text).span(at, at);
+        findings.push(Finding::new(
+            Rule::InputLimit,
+            span,
+            format!("the PDF has more than {} characters; the rest was not read", crate::pdf::MAX_GLYPHS),
+        ));
+    }
+    let cut = limit_notes(&mut parsed, options.max_notes);
+    let mut doc = assemble(path.to_path_buf(), Format::Pdf, read.text, parsed, findings);
+    doc.pages = read.pages;
     if let Some((total, at)) = cut {
         let span = Locator::new(&doc.text).span(at.start, at.end);
         doc.findings.push(Finding::new(
@@ -468,7 +554,7 @@ fn assemble(path: PathBuf, format: Format, text: String, parsed: Parsed, finding
     let mut marker_ranges: Vec<Range<usize>> = markers.iter().map(|m| m.span.start..m.span.end).collect();
     marker_ranges.sort_by_key(|r| r.start);
     let body = subtract(&parsed.body, &marker_ranges);
-    Document { path, format, text, notes, markers, body, findings }
+    Document { path, format, text, notes, markers, body, findings, pages: Vec::new() }
 }
 
 /// `ranges` with the `holes` cut out; both sorted by start. The body is prose: the note blocks

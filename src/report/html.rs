@@ -834,6 +834,7 @@ mod tests {
             doi: None,
             repeats: None,
             markers: Vec::new(),
+            page: None,
             ignored: None,
             malformed: Vec::new(),
         }

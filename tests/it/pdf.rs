@@ -1,0 +1,177 @@
+//! PDFs: documents read from their layout (the fixtures LibreOffice made in
+//! `fixtures/docs/pdf/`), and cited PDFs served on loopback (`fixtures/web/pdf.test/`).
+
+use serde_json::Value;
+
+use crate::harness::{citecheck, root};
+use crate::support::{Reply, TestServer};
+
+fn web_pdf(name: &str) -> Vec<u8> {
+    std::fs::read(root().join("fixtures/web/pdf.test").join(name)).expect("fixture PDF")
+}
+
+/// A Markdown brief citing each (title, URL), in a temporary directory.
+fn brief(dir: &tempfile::TempDir, cites: &[(&str, String)]) -> String {
+    let mut text = String::from("# Brief\n\n");
+    for i in 0..cites.len() {
+        text.push_str(&format!("Claim {}.[^{}]\n", i + 1, i + 1));
+    }
+    text.push('\n');
+    for (i, (title, url)) in cites.iter().enumerate() {
+        text.push_str(&format!("[^{}]: Policy Desk, “{title}”, <{url}>\n", i + 1));
+    }
+    let path = dir.path().join("brief.md");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+fn check(extra: &[&str], path: &str) -> (crate::harness::Output, Value) {
+    let mut run =
+        citecheck(["check", "--format", "json", "--allow-private", "--no-progress", "--host-interval", "0ms"]);
+    for a in extra {
+        run = run.arg(a);
+    }
+    run.arg(path).json()
+}
+
+fn references(report: &Value) -> Vec<Value> {
+    report["documents"][0]["references"].as_array().cloned().unwrap_or_default()
+}
+
+fn messages(reference: &Value) -> String {
+    reference["check"]["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| format!("{}: {}", f["rule"].as_str().unwrap_or(""), f["message"].as_str().unwrap_or("")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn cited_pdfs_are_judged_by_their_titles() {
+    let server = TestServer::builder()
+        .route("/report.pdf", Reply::bytes(200, "application/pdf", web_pdf("commission-report.pdf")))
+        .route("/glacial.pdf", Reply::bytes(200, "application/pdf", web_pdf("first-page-title.pdf")))
+        .route("/floods.pdf", Reply::bytes(200, "application/pdf", web_pdf("junk-title.pdf")))
+        // A PDF sent as a download, with no name saying what it is.
+        .route("/download/7", Reply::bytes(200, "application/octet-stream", web_pdf("commission-report.pdf")))
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let path = brief(
+        &dir,
+        &[
+            ("Report of the Permanent Indus Commission 2014–2024", server.url("/report.pdf")),
+            ("Annual Report of the Indus River System Authority", server.url("/report.pdf")),
+            ("Glacial Melt and the Upper Indus Basin", server.url("/glacial.pdf")),
+            ("Flood Preparedness in the Lower Indus", server.url("/floods.pdf")),
+            ("Report of the Permanent Indus Commission 2014-2024", server.url("/download/7")),
+        ],
+    );
+    let (out, report) = check(&[], &path);
+    out.code(1);
+    let refs = references(&report);
+    let verdicts: Vec<&str> = refs.iter().map(|r| r["check"]["verdict"].as_str().unwrap()).collect();
+    assert_eq!(verdicts, ["ok", "title-mismatch", "ok", "ok", "ok"], "{report:#}");
+    // The title comes from the document information dictionary…
+    assert_eq!(refs[0]["check"]["page_title"], "Report of the Permanent Indus Commission 2014–2024");
+    assert_eq!(refs[0]["check"]["title_match"], "match");
+    // …a different one is a mismatch, shown with the PDF's title…
+    assert_eq!(refs[1]["check"]["page_title"], "Report of the Permanent Indus Commission 2014–2024");
+    assert!(messages(&refs[1]).contains("title-mismatch"), "{}", messages(&refs[1]));
+    // …with no title in the metadata, the largest text on the first page is the title…
+    assert_eq!(refs[2]["check"]["page_title"], "Glacial Melt and the Upper Indus Basin");
+    // …and a word processor's junk title gives way to the first page's heading.
+    assert_eq!(refs[3]["check"]["page_title"], "Flood Preparedness in the Lower Indus");
+    assert!(!messages(&refs[3]).contains("Microsoft Word"), "{}", messages(&refs[3]));
+    assert_eq!(refs[4]["check"]["title_match"], "match");
+    for r in &refs {
+        let m = messages(r);
+        assert!(!m.contains("no-page-title"), "note {}: {m}", r["label"]);
+        // The files were made when the fixtures were generated, after the (uncited) dates.
+        assert!(!m.contains("date-differs"), "note {}: {m}", r["label"]);
+    }
+}
+
+#[test]
+fn a_pdf_over_the_limit_or_unreadable_is_reported_not_read() {
+    let big = web_pdf("commission-report.pdf");
+    let mut garbage = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n".to_vec();
+    garbage.extend(std::iter::repeat_n(b'x', 4000));
+    let server = TestServer::builder()
+        .route("/big.pdf", Reply::bytes(200, "application/pdf", big.clone()))
+        .route("/broken.pdf", Reply::bytes(200, "application/pdf", garbage))
+        .route("/empty.pdf", Reply::bytes(200, "application/pdf", Vec::new()))
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let path = brief(
+        &dir,
+        &[
+            ("Report of the Permanent Indus Commission 2014–2024", server.url("/big.pdf")),
+            ("A Broken Report on Rivers", server.url("/broken.pdf")),
+            ("An Empty Report on Rivers", server.url("/empty.pdf")),
+        ],
+    );
+    let (out, report) = check(&["--max-pdf-bytes", "10000"], &path);
+    out.code(0);
+    let refs = references(&report);
+    assert_eq!(refs.len(), 3);
+    for r in &refs {
+        assert_eq!(r["check"]["verdict"], "ok", "the link resolves: {r:#}");
+        assert_eq!(r["check"]["status"], 200);
+    }
+    let big_message = messages(&refs[0]);
+    assert!(
+        big_message.contains("no-page-title")
+            && big_message.contains("larger than the 10000 bytes read")
+            && big_message.contains("--max-pdf-bytes"),
+        "{big_message}"
+    );
+    let broken = messages(&refs[1]);
+    assert!(broken.contains("no-page-title") && broken.contains("PDF"), "{broken}");
+    assert!(messages(&refs[2]).contains("no-page-title"), "{}", messages(&refs[2]));
+    // The whole file under the default limit is read.
+    let (_, report) = check(&[], &path);
+    assert_eq!(references(&report)[0]["check"]["title_match"], "match");
+}
+
+#[test]
+fn pdf_documents_are_extracted_with_pages() {
+    let path = root().join("fixtures/docs/pdf/indus-waters-runover.pdf");
+    let (out, report) = citecheck(["extract", "--format", "json"]).arg(&path).json();
+    out.code(0);
+    let doc = &report["documents"][0];
+    assert_eq!(doc["format"], "pdf");
+    let refs = doc["references"].as_array().unwrap();
+    assert_eq!(refs.len(), 12);
+    let pages: Vec<u64> = refs.iter().map(|r| r["page"].as_u64().unwrap()).collect();
+    assert_eq!(pages, [1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2]);
+    // The human table shows the page beside the line.
+    citecheck(["extract"]).arg(&path).run().code(0).stdout_has("(p. 2)");
+    // A text document has no pages.
+    let (_, report) = citecheck(["extract", "--format", "json", "fixtures/docs/lint/clean.md"]).json();
+    assert!(report["documents"][0]["references"][0].get("page").is_none());
+}
+
+#[test]
+fn unreadable_pdf_documents_stop_with_one_line_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.pdf");
+    std::fs::write(&broken, b"%PDF-1.4\nthis is not a PDF at all\n").unwrap();
+    let out = citecheck(["extract"]).arg(&broken).run();
+    out.code(2).stderr_has("broken.pdf");
+    assert!(out.stderr.contains("PDF"), "{}", out.stderr);
+    assert_eq!(out.stderr.trim().lines().count(), 1, "{}", out.stderr);
+    // Read from standard input, a PDF is recognised by its bytes.
+    let pdf = std::fs::read(root().join("fixtures/docs/pdf/issi-brief-resetting-ties.pdf")).unwrap();
+    let (out, report) = citecheck(["extract", "--format", "json", "-"]).stdin(pdf).json();
+    out.code(0);
+    assert_eq!(report["documents"][0]["format"], "pdf");
+    assert_eq!(report["documents"][0]["references"].as_array().unwrap().len(), 9);
+    // A directory walk picks PDFs up.
+    std::fs::copy(root().join("fixtures/docs/pdf/issi-brief-resetting-ties.pdf"), dir.path().join("a.pdf")).unwrap();
+    std::fs::remove_file(&broken).unwrap();
+    let (out, report) = citecheck(["extract", "--format", "json"]).arg(dir.path()).json();
+    out.code(0);
+    assert_eq!(report["documents"][0]["format"], "pdf");
+}
