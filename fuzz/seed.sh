@@ -22,7 +22,8 @@ seed() { # seed TARGET FILE...
 seed parse_text $(find "$docs" "$root/seeds" -name '*.txt' | sort)
 seed parse_markdown $(find "$docs" -name '*.md' | sort)
 seed parse_html $(find "$docs" -name '*.html' | sort)
-seed page_extract $(find "$web" -type f ! -name '*.http' ! -name '*.py' ! -name '*.md' | sort)
+seed page_extract $(find "$web" -type f ! -name '*.http' ! -name '*.py' ! -name '*.md' ! -name '*.pdf' | sort)
+seed parse_pdf $(find "$docs" "$web" -name '*.pdf' | sort)
 
 # The reference parser reads one note's text: seed it with every line of the fixture documents
 # that cites something (a URL or a quoted title), one per file.

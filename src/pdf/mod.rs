@@ -434,3 +434,91 @@ fn xmp(doc: &pdf_extract::Document) -> Option<String> {
     let content = &content[..content.len().min(MAX_XMP_BYTES)];
     Some(String::from_utf8_lossy(content).into_owned())
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A one-page PDF with its cross-reference table right: `font` is the font dictionary,
+    /// `content` the page's content stream, `info` the information dictionary.
+    pub(crate) fn minimal_pdf(font: &str, content: &str, info: &str) -> Vec<u8> {
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"
+                .to_owned(),
+            font.to_owned(),
+            format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len() + 1),
+            info.to_owned(),
+        ];
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, o) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+        }
+        let xref = out.len();
+        out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+        for o in offsets {
+            out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!("trailer\n<< /Size {} /Root 1 0 R /Info 6 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1)
+                .as_bytes(),
+        );
+        out
+    }
+
+    const HELVETICA: &str = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
+
+    #[test]
+    fn glyphs_metadata_and_positions() {
+        let pdf = minimal_pdf(
+            HELVETICA,
+            "BT /F1 18 Tf 72 720 Td (Annual Review) Tj ET BT /F1 10 Tf 72 700 Td (Body) Tj ET 72 100 m 200 100 l S",
+            "<< /Title (Annual Review) /Author (Trade Unit) /CreationDate (D:20240301) >>",
+        );
+        let read = read(Arc::from(pdf), PdfLimits::default(), Want::Pages(5)).unwrap();
+        assert_eq!(read.page_count, 1);
+        assert_eq!(read.info.title.as_deref(), Some("Annual Review"));
+        assert_eq!(read.info.author.as_deref(), Some("Trade Unit"));
+        let page = &read.pages[0];
+        assert_eq!((page.width, page.height), (612.0, 792.0));
+        let first = &page.glyphs[0];
+        assert_eq!((first.text.as_str(), first.x, first.y, first.size), ("A", 72.0, 72.0, 18.0));
+        assert_eq!(page.rules, [Rule { x0: 72.0, x1: 200.0, y: 692.0 }]);
+    }
+
+    #[test]
+    fn a_panic_in_the_library_is_an_unreadable_file() {
+        // pdf-extract panics on a simple font whose encoding it does not know.
+        let pdf = minimal_pdf(
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /NoSuchEncoding >>",
+            "BT /F1 12 Tf 72 720 Td (x) Tj ET",
+            "<< >>",
+        );
+        match read(Arc::from(pdf), PdfLimits::default(), Want::Pages(1)) {
+            Err(PdfError::Panicked(message)) => assert!(message.contains("encoding"), "{message}"),
+            other => panic!("expected a caught panic, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn time_and_input_are_bounded() {
+        let pdf = minimal_pdf(HELVETICA, "BT /F1 12 Tf 72 720 Td (x) Tj ET", "<< >>");
+        let zero = PdfLimits::default().timeout(Duration::ZERO);
+        assert_eq!(read(Arc::from(pdf.clone()), zero, Want::Pages(1)), Err(PdfError::TimedOut(Duration::ZERO)));
+        assert!(matches!(
+            read(Arc::from(&b"%PDF-"[..]), PdfLimits::default(), Want::Pages(1)),
+            Err(PdfError::Malformed(_))
+        ));
+        assert!(matches!(
+            read(Arc::from(&b"hello"[..]), PdfLimits::default(), Want::Pages(1)),
+            Err(PdfError::Malformed(_))
+        ));
+        // Every prefix of a PDF is an error or a document, never a panic here.
+        for end in 0..pdf.len() {
+            let _ = read(Arc::from(&pdf[..end]), PdfLimits::default(), Want::Pages(1));
+        }
+    }
+}

@@ -6,6 +6,32 @@ use serde_json::Value;
 use crate::harness::{citecheck, root};
 use crate::support::{Reply, TestServer};
 
+/// A one-page PDF whose font makes the PDF library panic (an encoding it does not know), with a
+/// correct cross-reference table so that the library gets as far as the text.
+fn panicking_pdf() -> Vec<u8> {
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"
+            .to_owned(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /NoSuchEncoding >>".to_owned(),
+        "<< /Length 33 >>\nstream\nBT /F1 12 Tf 72 720 Td (x) Tj ET\nendstream".to_owned(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(b"xref\n0 6\n0000000000 65535 f \n");
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes());
+    out
+}
+
 fn web_pdf(name: &str) -> Vec<u8> {
     std::fs::read(root().join("fixtures/web/pdf.test").join(name)).expect("fixture PDF")
 }
@@ -102,6 +128,7 @@ fn a_pdf_over_the_limit_or_unreadable_is_reported_not_read() {
         .route("/big.pdf", Reply::bytes(200, "application/pdf", big.clone()))
         .route("/broken.pdf", Reply::bytes(200, "application/pdf", garbage))
         .route("/empty.pdf", Reply::bytes(200, "application/pdf", Vec::new()))
+        .route("/panics.pdf", Reply::bytes(200, "application/pdf", panicking_pdf()))
         .start();
     let dir = tempfile::tempdir().unwrap();
     let path = brief(
@@ -110,12 +137,13 @@ fn a_pdf_over_the_limit_or_unreadable_is_reported_not_read() {
             ("Report of the Permanent Indus Commission 2014–2024", server.url("/big.pdf")),
             ("A Broken Report on Rivers", server.url("/broken.pdf")),
             ("An Empty Report on Rivers", server.url("/empty.pdf")),
+            ("A Report the Library Fails On", server.url("/panics.pdf")),
         ],
     );
     let (out, report) = check(&["--max-pdf-bytes", "10000"], &path);
     out.code(0);
     let refs = references(&report);
-    assert_eq!(refs.len(), 3);
+    assert_eq!(refs.len(), 4);
     for r in &refs {
         assert_eq!(r["check"]["verdict"], "ok", "the link resolves: {r:#}");
         assert_eq!(r["check"]["status"], 200);
@@ -130,6 +158,9 @@ fn a_pdf_over_the_limit_or_unreadable_is_reported_not_read() {
     let broken = messages(&refs[1]);
     assert!(broken.contains("no-page-title") && broken.contains("PDF"), "{broken}");
     assert!(messages(&refs[2]).contains("no-page-title"), "{}", messages(&refs[2]));
+    let panicked = messages(&refs[3]);
+    assert!(panicked.contains("no-page-title") && panicked.contains("PDF library failed"), "{panicked}");
+    assert!(!out.stderr.contains("panicked"), "the caught panic stays quiet: {}", out.stderr);
     // The whole file under the default limit is read.
     let (_, report) = check(&[], &path);
     assert_eq!(references(&report)[0]["check"]["title_match"], "match");
@@ -146,6 +177,16 @@ fn pdf_documents_are_extracted_with_pages() {
     assert_eq!(refs.len(), 12);
     let pages: Vec<u64> = refs.iter().map(|r| r["page"].as_u64().unwrap()).collect();
     assert_eq!(pages, [1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2]);
+    // Note 5 runs over from page 1 to page 2: one note, its text whole and in order.
+    let five = refs[4]["text"].as_str().unwrap();
+    assert!(five.starts_with("Syed Ali, “Kishanganga"), "{five}");
+    assert!(
+        five.contains("allow India to manipulate the flow of the Jhelum and the Chenab at times that matter"),
+        "{five}"
+    );
+    assert!(five.ends_with("have not been published for three years running."), "{five}");
+    // Note 6 starts after it on page 2, not inside it.
+    assert!(refs[5]["text"].as_str().unwrap().starts_with("Indus River System Authority"));
     // The human table shows the page beside the line.
     citecheck(["extract"]).arg(&path).run().code(0).stdout_has("(p. 2)");
     // A text document has no pages.
@@ -162,6 +203,13 @@ fn unreadable_pdf_documents_stop_with_one_line_naming_the_file() {
     out.code(2).stderr_has("broken.pdf");
     assert!(out.stderr.contains("PDF"), "{}", out.stderr);
     assert_eq!(out.stderr.trim().lines().count(), 1, "{}", out.stderr);
+    // A file the PDF library panics on: the same one line, and no panic message.
+    let panics = dir.path().join("panics.pdf");
+    std::fs::write(&panics, panicking_pdf()).unwrap();
+    let out = citecheck(["extract"]).arg(&panics).run();
+    out.code(2).stderr_has("panics.pdf").stderr_has("the PDF library failed on it");
+    assert_eq!(out.stderr.trim().lines().count(), 1, "{}", out.stderr);
+    std::fs::remove_file(&panics).unwrap();
     // Read from standard input, a PDF is recognised by its bytes.
     let pdf = std::fs::read(root().join("fixtures/docs/pdf/issi-brief-resetting-ties.pdf")).unwrap();
     let (out, report) = citecheck(["extract", "--format", "json", "-"]).stdin(pdf).json();
