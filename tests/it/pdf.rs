@@ -32,6 +32,10 @@ fn panicking_pdf() -> Vec<u8> {
     out
 }
 
+fn formats_pdf(name: &str) -> Vec<u8> {
+    std::fs::read(root().join("fixtures/web/formats.test/2024").join(name)).expect("fixture PDF")
+}
+
 fn web_pdf(name: &str) -> Vec<u8> {
     std::fs::read(root().join("fixtures/web/pdf.test").join(name)).expect("fixture PDF")
 }
@@ -82,6 +86,7 @@ fn cited_pdfs_are_judged_by_their_titles() {
         .route("/floods.pdf", Reply::bytes(200, "application/pdf", web_pdf("junk-title.pdf")))
         // A PDF sent as a download, with no name saying what it is.
         .route("/download/7", Reply::bytes(200, "application/octet-stream", web_pdf("commission-report.pdf")))
+        .route("/revue.pdf", Reply::bytes(200, "application/pdf", formats_pdf("revue-annuelle.pdf")))
         .start();
     let dir = tempfile::tempdir().unwrap();
     let path = brief(
@@ -92,13 +97,15 @@ fn cited_pdfs_are_judged_by_their_titles() {
             ("Glacial Melt and the Upper Indus Basin", server.url("/glacial.pdf")),
             ("Flood Preparedness in the Lower Indus", server.url("/floods.pdf")),
             ("Report of the Permanent Indus Commission 2014-2024", server.url("/download/7")),
+            // A UTF-16BE title with a byte order mark.
+            ("Revue annuelle du commerce frontalier — 2024", server.url("/revue.pdf")),
         ],
     );
     let (out, report) = check(&[], &path);
     out.code(1);
     let refs = references(&report);
     let verdicts: Vec<&str> = refs.iter().map(|r| r["check"]["verdict"].as_str().unwrap()).collect();
-    assert_eq!(verdicts, ["ok", "title-mismatch", "ok", "ok", "ok"], "{report:#}");
+    assert_eq!(verdicts, ["ok", "title-mismatch", "ok", "ok", "ok", "ok"], "{report:#}");
     // The title comes from the document information dictionary…
     assert_eq!(refs[0]["check"]["page_title"], "Report of the Permanent Indus Commission 2014–2024");
     assert_eq!(refs[0]["check"]["title_match"], "match");
@@ -111,6 +118,7 @@ fn cited_pdfs_are_judged_by_their_titles() {
     assert_eq!(refs[3]["check"]["page_title"], "Flood Preparedness in the Lower Indus");
     assert!(!messages(&refs[3]).contains("Microsoft Word"), "{}", messages(&refs[3]));
     assert_eq!(refs[4]["check"]["title_match"], "match");
+    assert_eq!(refs[5]["check"]["page_title"], "Revue annuelle du commerce frontalier — 2024");
     for r in &refs {
         let m = messages(r);
         assert!(!m.contains("no-page-title"), "note {}: {m}", r["label"]);
