@@ -246,6 +246,11 @@ impl Checker {
                         verdict::judge_other_url(&r.reference, &cited, outcome, &mut check);
                     }
                 }
+                if let Some(page) = r.reference.page {
+                    for f in &mut check.findings {
+                        crate::report::mention_page(&mut f.message, page);
+                    }
+                }
                 doc.findings.extend(check.findings.iter().cloned());
                 r.check = Some(check);
             }

@@ -231,3 +231,19 @@ fn unreadable_pdf_documents_stop_with_one_line_naming_the_file() {
     out.code(0);
     assert_eq!(report["documents"][0]["format"], "pdf");
 }
+
+#[test]
+fn findings_in_a_pdf_document_name_their_page() {
+    let server = TestServer::builder().fallback(Reply::status(404)).start();
+    let path = root().join("fixtures/docs/pdf/indus-waters-runover.pdf");
+    let out = citecheck(["check", "--format", "github", "--allow-private", "--no-progress", "--attempts", "1"])
+        .arg("--host-interval")
+        .arg("0ms")
+        .arg("--remap")
+        .arg(format!(r"^https?://([^/]+)/(.*)$ {}/$1/$2", server.base_url()))
+        .arg(&path)
+        .run();
+    out.code(1);
+    assert!(out.stdout.contains("note 1 (page 1): "), "{}", out.stdout);
+    assert!(out.stdout.contains("note 12 (page 2): "), "{}", out.stdout);
+}
