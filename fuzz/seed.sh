@@ -22,6 +22,21 @@ seed() { # seed TARGET FILE...
 seed parse_text $(find "$docs" "$root/seeds" -name '*.txt' | sort)
 seed parse_markdown $(find "$docs" -name '*.md' | sort)
 seed parse_html $(find "$docs" -name '*.html' | sort)
+# parse_docx: whole files (first byte even), and their XML parts joined at "\n----\n" after an
+# odd first byte (the target builds a package around them).
+seed parse_docx $(find "$docs" -name '*.docx' | sort)
+for f in $(find "$docs" -name '*.docx' | sort); do
+    name=$(basename "$f" .docx)
+    python3 - "$f" "$here/corpus/parse_docx/parts-$name" <<'PY'
+import sys, zipfile
+parts = ["word/document.xml", "word/footnotes.xml", "word/endnotes.xml", "word/settings.xml",
+         "word/_rels/footnotes.xml.rels"]
+with zipfile.ZipFile(sys.argv[1]) as z:
+    names = set(z.namelist())
+    pieces = [z.read(p) if p in names else b"" for p in parts]
+open(sys.argv[2], "wb").write(b"\x01" + b"\n----\n".join(pieces))
+PY
+done
 seed page_extract $(find "$web" -type f ! -name '*.http' ! -name '*.py' ! -name '*.md' ! -name '*.pdf' | sort)
 seed parse_pdf $(find "$docs" "$web" -name '*.pdf' | sort)
 

@@ -19,7 +19,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A directory held no documents of a known format.
-    #[error("{path}: no documents found (looked for .txt, .md, .markdown, .html, .htm, .pdf)")]
+    #[error("{path}: no documents found (looked for .txt, .md, .markdown, .html, .htm, .docx, .pdf)")]
     NoDocuments {
         /// The directory.
         path: PathBuf,
@@ -31,7 +31,7 @@ pub enum Error {
         path: PathBuf,
     },
     /// The file looks binary (NUL bytes), so it is not a document citecheck can read.
-    #[error("{path}: this looks like a binary file, not a text, Markdown or HTML document")]
+    #[error("{path}: this looks like a binary file, not a text, Markdown, HTML or Word document")]
     Binary {
         /// The file.
         path: PathBuf,
@@ -43,6 +43,16 @@ pub enum Error {
         path: PathBuf,
         /// What went wrong.
         message: String,
+    },
+    /// A Word document could not be read: a damaged archive, a part missing, too large or not
+    /// well-formed.
+    #[error("{path}: {problem}")]
+    Docx {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, naming the part.
+        #[source]
+        problem: crate::document::DocxError,
     },
     /// The file is larger than the configured limit.
     #[error("{path}: the file is {size} bytes, over the limit of {limit} bytes (raise it with --max-document-bytes)")]
@@ -79,6 +89,16 @@ pub enum Error {
     /// The HTTP client could not be built (for instance a bad CA certificate).
     #[error("could not start the HTTP client: {0}")]
     Client(String),
+    /// The result cache could not be opened, created or read (an unwritable directory, a
+    /// database another process holds too long). A damaged cache file is not an error: it is
+    /// moved aside with a warning and a fresh cache is started.
+    #[error("cache {}: {message}", path.display())]
+    Cache {
+        /// The database file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 /// Shorthand for results whose error is [`Error`].

@@ -94,6 +94,8 @@ rules! {
     InputDecoding = "input-decoding", Warning, "The document was not valid UTF-8 and was decoded with replacements.";
     /// Part of the document was not read because it passed a limit (nesting depth, notes).
     InputLimit = "input-limit", Warning, "Part of the document was not read because it passed a limit.";
+    /// A sentence that makes a checkable claim with no note (`--uncited`).
+    UncitedClaim = "uncited-claim", Info, "A sentence makes a checkable claim (a statistic, a quotation, an attribution, the date of an event) with no note.";
     // --- online checks ---
     /// The URL does not resolve to a page.
     DeadLink = "dead-link", Error, "The cited URL does not resolve (HTTP error, DNS failure, refused connection, timeout).";

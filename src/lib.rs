@@ -20,10 +20,13 @@
 
 #![warn(missing_docs)]
 
+pub mod archived;
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod date;
 pub mod document;
+pub mod doi;
 pub mod error;
 pub mod fetch;
 pub mod finding;
@@ -35,6 +38,7 @@ pub mod reference;
 pub mod report;
 pub mod sanitize;
 pub mod span;
+pub mod uncited;
 pub mod verdict;
 
 pub use date::PartialDate;

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use url::Url;
 
+use crate::archived::ArchivedCopy;
 use crate::fetch::{FetchErrorKind, FetchOutcome, HostPattern};
 use crate::finding::{Finding, Rule};
 use crate::matching::{self, TitleGrade, TitleMatch, WordDiff};
@@ -132,6 +133,14 @@ pub struct Check {
     /// The note's other URLs (an archived copy, a second source): each checked to resolve.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub other_urls: Vec<UrlStatus>,
+    /// For a lost page (`dead`, `soft-404`, `title-mismatch`), the archived copy looked up,
+    /// when lookups are on: evidence next to the verdict, which it never changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<ArchivedCopy>,
+    /// The note's DOI, looked up at the resolver: where its metadata came from and what it
+    /// says (see [`crate::doi`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doi: Option<crate::doi::DoiCheck>,
     /// Findings about this reference (also listed with the document's findings).
     pub findings: Vec<Finding>,
 }
@@ -152,6 +161,8 @@ impl Check {
             page: None,
             error,
             other_urls: Vec::new(),
+            archived: None,
+            doi: None,
             findings: Vec::new(),
         }
     }
@@ -440,7 +451,7 @@ fn grade(reference: &Reference, m: &TitleMatch, check: &mut Check) {
 }
 
 /// "−cited +page" for the words that differ.
-fn diff_words(diff: &[WordDiff]) -> String {
+pub(crate) fn diff_words(diff: &[WordDiff]) -> String {
     let mut missing = Vec::new();
     let mut extra = Vec::new();
     for d in diff {
@@ -615,7 +626,7 @@ fn same_resource(a: &Url, b: &Url) -> bool {
 }
 
 /// Keeps messages readable: long strings are cut at a character boundary.
-fn short(s: &str) -> String {
+pub(crate) fn short(s: &str) -> String {
     const MAX: usize = 120;
     if s.chars().count() <= MAX {
         return s.to_owned();

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use citecheck::archived::ArchiveOutcome;
 use citecheck::matching::WordDiff;
 use citecheck::verdict::{Check, TitleResult, Verdict};
 use citecheck::{DocumentReport, Finding, Report, Severity};
@@ -30,6 +31,13 @@ fn document(out: &mut String, doc: &DocumentReport) {
         doc.format.as_str(),
         plural(n, "reference", "references")
     );
+    if doc.format == citecheck::document::Format::Docx {
+        // Word has no lines: say what a line is, so a reader can find the spot in Word.
+        let _ = writeln!(
+            out,
+            "  {DIM}lines are paragraphs: the body's in order (table cells included), then the notes{DIM:#}"
+        );
+    }
     if n == 0 {
         let _ = writeln!(out, "  no footnoted references found");
     } else if doc.references.iter().any(|r| r.check.is_some()) {
@@ -116,7 +124,9 @@ fn checked(out: &mut String, doc: &DocumentReport) {
             " ".repeat(verdict_w.saturating_sub(text.width())),
             fit(what, 70),
         );
-        details(out, reference, check, 2 + label_w + 2 + 5 + line_w + 2);
+        let indent = 2 + label_w + 2 + 5 + line_w + 2;
+        doi_line(out, check, indent);
+        details(out, reference, check, indent);
     }
 }
 
@@ -126,6 +136,18 @@ fn position(r: &citecheck::Reference) -> String {
         Some(page) => format!("{} (p. {page})", r.span.line),
         None => r.span.line.to_string(),
     }
+}
+
+/// The DOI and where its evidence came from, for every reference whose DOI was looked up.
+fn doi_line(out: &mut String, check: &Check, indent: usize) {
+    let Some(d) = &check.doi else { return };
+    let source = match (d.source, &d.error) {
+        (Some(source), None) => source.describe().to_owned(),
+        (Some(source), Some(why)) => format!("{} ({})", source.describe(), clean(why)),
+        (None, Some(why)) => clean(why),
+        (None, None) => "no answer".to_owned(),
+    };
+    let _ = writeln!(out, "{}{DIM}DOI {} · {source}{DIM:#}", " ".repeat(indent), clean(&d.doi));
 }
 
 fn verdict_text(check: &Check) -> String {
@@ -176,10 +198,24 @@ fn details(out: &mut String, reference: &citecheck::Reference, check: &Check, in
     }
     if matches!(check.title_match, TitleResult::Near | TitleResult::Mismatch) && !check.title_diff.is_empty() {
         let (cited, page) = marked(&check.title_diff);
+        let registered = check.doi.as_ref().is_some_and(|d| d.decides && d.metadata.is_some());
         let _ = writeln!(out, "{pad}cited: {cited}");
-        let _ = writeln!(out, "{pad}page:  {page}");
+        let _ = writeln!(out, "{pad}{}{page}", if registered { "DOI:   " } else { "page:  " });
     } else if let (Some(title), Verdict::Soft404) = (&check.page_title, check.verdict) {
         let _ = writeln!(out, "{pad}page:  {}", fit(title, 90));
+    }
+    if let Some(copy) = &check.archived {
+        let style = match (copy.outcome, copy.title_match) {
+            (ArchiveOutcome::Found, TitleResult::Match | TitleResult::Near) => {
+                Style::new().fg_color(Some(AnsiColor::Green.into()))
+            }
+            (ArchiveOutcome::Found, _) => Style::new(),
+            _ => DIM,
+        };
+        let _ = writeln!(out, "{pad}{style}{}{style:#}", clean(&copy.summary));
+        if let Some(url) = &copy.url {
+            let _ = writeln!(out, "{pad}{DIM}{}{DIM:#}", clean(url));
+        }
     }
 }
 

@@ -25,6 +25,9 @@ pub enum Format {
     Html,
     /// PDF, read from its page layout (see [`Document::text`] for the text it is given).
     Pdf,
+    /// Word (.docx): footnotes and endnotes, read from the package's XML and rendered to text
+    /// one paragraph per line (see [`DocxLimits`] and the positions convention in the README).
+    Docx,
 }
 
 impl Format {
@@ -37,6 +40,7 @@ impl Format {
             "html" | "htm" | "xhtml" => Some(Format::Html),
             "txt" | "text" => Some(Format::Text),
             "pdf" => Some(Format::Pdf),
+            "docx" | "docm" => Some(Format::Docx),
             _ => None,
         }
     }
@@ -61,6 +65,7 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Html => "html",
             Format::Pdf => "pdf",
+            Format::Docx => "docx",
         }
     }
 }
@@ -121,7 +126,8 @@ pub struct Document {
     /// Markers in document order.
     pub markers: Vec<Marker>,
     /// Byte ranges of the body prose (the text without note blocks and markers; for HTML, the
-    /// text between tags outside scripts, styles and the head), in order.
+    /// text between tags outside scripts, styles and the head; for Word, the body's paragraphs,
+    /// each with its line end), in order.
     pub body: Vec<Range<usize>>,
     /// Problems met while reading (for instance invalid UTF-8).
     pub findings: Vec<Finding>,
@@ -178,10 +184,13 @@ pub(crate) struct RawMarker {
     pub(crate) at: Range<usize>,
 }
 
+mod docx;
 mod html;
 mod markdown;
 mod pdf;
 mod text;
+
+pub use docx::{DocxError, DocxLimits};
 
 /// The default of [`LoadOptions::max_notes`]: far more than any real document has (long reports
 /// run to a few thousand notes), few enough that a generated or hostile file cannot turn into
@@ -279,6 +288,8 @@ pub struct LoadOptions {
     pub max_notes: usize,
     /// How much of a PDF is read, and for how long.
     pub pdf: crate::pdf::PdfLimits,
+    /// Bounds on what a Word document's archive may make citecheck inflate.
+    pub docx: DocxLimits,
 }
 
 impl Default for LoadOptions {
@@ -288,6 +299,7 @@ impl Default for LoadOptions {
             format: None,
             max_notes: DEFAULT_MAX_NOTES,
             pdf: crate::pdf::PdfLimits::default(),
+            docx: DocxLimits::default(),
         }
     }
 }
@@ -313,28 +325,44 @@ pub fn parse(path: &Path, bytes: &[u8], format: Option<Format>) -> Result<Docume
     parse_with(path, bytes, &LoadOptions { format, ..LoadOptions::default() })
 }
 
-/// [`parse`] with every setting of `options` (the format and the notes limit; `max_bytes` is for
-/// the caller that reads the bytes).
+/// [`parse`] with every setting of `options` (the format, the notes limit and the .docx bounds;
+/// `max_bytes` is for the caller that reads the bytes). A zip archive holding a Word document is
+/// read as one whatever its name, unless `options.format` says otherwise.
 pub fn parse_with(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Document> {
-    let format = options.format;
-    let is_pdf = match format {
+    let is_pdf = match options.format {
         Some(f) => f == Format::Pdf,
         None => Format::from_path(path) == Some(Format::Pdf) || bytes.starts_with(b"%PDF-"),
     };
     if is_pdf {
         return parse_pdf(path, bytes, options);
     }
-    let (text, decoding) = decode(path, bytes)?;
-    let format = format.or_else(|| Format::from_path(path)).unwrap_or_else(|| Format::sniff(&text));
-    let mut parsed = match format {
-        Format::Text | Format::Pdf => text::parse(&text),
-        Format::Markdown => markdown::parse(&text),
-        Format::Html => html::parse(&text),
+    let docx = match options.format {
+        Some(format) => format == Format::Docx,
+        None => docx::is_docx(bytes) || Format::from_path(path) == Some(Format::Docx),
     };
     let mut findings = Vec::new();
-    if let Some(note) = decoding {
-        findings.push(Finding::new(Rule::InputDecoding, Span::FILE, note));
-    }
+    let (format, text, mut parsed) = if docx {
+        let rendered =
+            docx::parse(bytes, &options.docx).map_err(|problem| Error::Docx { path: path.to_path_buf(), problem })?;
+        if rendered.text.trim().is_empty() {
+            return Err(Error::Empty { path: path.to_path_buf() });
+        }
+        (Format::Docx, rendered.text, rendered.parsed)
+    } else {
+        let (text, decoding) = decode(path, bytes)?;
+        let format = options.format.or_else(|| Format::from_path(path)).unwrap_or_else(|| Format::sniff(&text));
+        let parsed = match format {
+            Format::Text => text::parse(&text),
+            Format::Markdown => markdown::parse(&text),
+            Format::Html => html::parse(&text),
+            // Never met: a .docx and a PDF are read above, and sniffing never answers either.
+            Format::Docx | Format::Pdf => text::parse(&text),
+        };
+        if let Some(note) = decoding {
+            findings.push(Finding::new(Rule::InputDecoding, Span::FILE, note));
+        }
+        (format, text, parsed)
+    };
     if let Some((at, why)) = &parsed.cut {
         let span = Locator::new(&text).span(*at, *at);
         findings.push(Finding::new(Rule::InputLimit, span, format!("{why}; the rest of the document was not read")));

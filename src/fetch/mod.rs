@@ -213,6 +213,23 @@ impl FetchOutcome {
     }
 }
 
+/// The text of body bytes kept without it (the cache keeps only the bytes): decoded again with
+/// the encoding the fetch chose, named by `charset`, exactly as the fetch decoded them. `None`
+/// for an encoding name this build does not know.
+pub(crate) fn decode_again(raw: &[u8], charset: &str, complete: bool) -> Option<String> {
+    // Every encoding's name is also one of its labels, but for the replacement encoding's.
+    let encoding = match charset {
+        "replacement" => encoding_rs::REPLACEMENT,
+        name => encoding_rs::Encoding::for_label(name.as_bytes())?,
+    };
+    // `choose` only ever picks a byte order mark's own encoding when the bytes start with one.
+    let bom_len = match encoding_rs::Encoding::for_bom(raw) {
+        Some((bom, len)) if bom == encoding => len,
+        _ => 0,
+    };
+    Some(charset::decode(raw, encoding, bom_len, complete))
+}
+
 /// Why a fetch produced no usable response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchError {
@@ -441,7 +458,7 @@ impl Inner {
             record_headers(out, &answer.response);
             let location = answer.response.headers().get(header::LOCATION);
             if !matches!(status, 301 | 302 | 303 | 307 | 308) || location.is_none() {
-                self.read_body(answer, out).await;
+                self.read_body(answer, out, request).await;
                 return;
             }
             out.redirects.push(Hop { url: current.clone(), status });
@@ -589,14 +606,15 @@ impl Inner {
 
     /// Streams the body until the metadata is complete, a cap is reached, the stream ends or the
     /// attempt's deadline passes, then decodes it.
-    async fn read_body(&self, answer: Answer, out: &mut FetchOutcome) {
+    async fn read_body(&self, answer: Answer, out: &mut FetchOutcome, request: &FetchRequest) {
         let Answer { mut response, _slot, deadline } = answer;
         let opts = &self.options;
         let mut kind = BodyKind::of(out.content_type.as_deref());
+        let other = request.other_bytes().unwrap_or(opts.max_other_bytes);
         let cap_of = |kind: BodyKind| {
             usize::try_from(match kind {
                 BodyKind::Html => opts.max_body_bytes,
-                BodyKind::Text | BodyKind::Binary => opts.max_other_bytes.min(opts.max_body_bytes),
+                BodyKind::Text | BodyKind::Binary => other.min(opts.max_body_bytes),
                 BodyKind::Pdf => opts.max_pdf_bytes,
             })
             .unwrap_or(usize::MAX)

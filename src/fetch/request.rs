@@ -18,6 +18,7 @@ use crate::Error;
 #[derive(Debug, Clone, Default)]
 pub struct FetchRequest {
     headers: Vec<(HeaderName, HeaderValue)>,
+    other_bytes: Option<u64>,
 }
 
 impl FetchRequest {
@@ -36,6 +37,20 @@ impl FetchRequest {
         self.headers.retain(|(n, _)| *n != name);
         self.headers.push((name, value));
         Ok(self)
+    }
+
+    /// Reads up to this many bytes of an answer that is not HTML, instead of
+    /// [`FetchOptions::max_other_bytes`](super::FetchOptions::max_other_bytes), still never more
+    /// than [`FetchOptions::max_body_bytes`](super::FetchOptions::max_body_bytes): for answers
+    /// read whole, such as a DOI's registered metadata (JSON cut short cannot be parsed).
+    pub fn max_other_bytes(mut self, bytes: u64) -> FetchRequest {
+        self.other_bytes = Some(bytes);
+        self
+    }
+
+    /// The limit set by [`max_other_bytes`](Self::max_other_bytes), if any.
+    pub(crate) fn other_bytes(&self) -> Option<u64> {
+        self.other_bytes
     }
 
     /// The headers added, in the order given.

@@ -220,6 +220,7 @@ fn is_structural(rule: Rule) -> bool {
             | Rule::NoUrl
             | Rule::InputDecoding
             | Rule::InputLimit
+            | Rule::UncitedClaim
     )
 }
 
@@ -264,6 +265,10 @@ fn help(rule: Rule) -> (&'static str, &'static str) {
         Rule::MalformedUrl => (
             "A URL in the note cannot be parsed or uses a scheme other than http or https, so it cannot be followed.",
             "Correct the URL (often a space, a line break or a lost character from PDF conversion).",
+        ),
+        Rule::UncitedClaim => (
+            "A sentence makes a checkable claim (a statistic, a direct quotation, an attribution or the date of an event) but carries no note marker: a reader cannot tell where it comes from. A hint, never an error.",
+            "Add a note citing the source of the claim, or rephrase it if it is the author's own view.",
         ),
         Rule::NoUrl => (
             "The note cites no URL (a book, an interview, a print source), so it cannot be checked online.",

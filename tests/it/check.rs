@@ -92,6 +92,34 @@ fn seed_brief_checks_against_its_cited_pages() {
     assert_eq!(server.hits("/www.pakpips.com/article/8253"), 1);
 }
 
+/// The seed brief written in Word (fixtures/docs/docx, made by pandoc) checks exactly as its
+/// text does: the URLs come from the footnotes' hyperlinks, and findings point at the
+/// paragraph-per-line rendering.
+#[test]
+fn seed_brief_in_word_checks_like_its_text() {
+    let server = fixture_web();
+    let (out, report) = check_json(&server, &[], &["fixtures/docs/docx/resetting-ties.docx"]);
+    out.code(0);
+    assert_eq!(report["documents"][0]["format"], "docx");
+    let refs = refs(&report);
+    assert_eq!(refs.len(), 9);
+    for r in &refs {
+        assert_eq!(r["check"]["verdict"], "ok", "note {}: {}", r["label"], r["check"]);
+    }
+    assert_eq!(refs[5]["check"]["title_match"], "near");
+    let near = report["documents"][0]["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(refs[5]["check"]["findings"].as_array().into_iter().flatten())
+        .find(|f| f["rule"] == "title-near-match")
+        .cloned()
+        .expect("a title-near-match finding");
+    // Note 6 is the sixth footnote, rendered after the 24 body paragraphs.
+    assert_eq!(near["line"], 30, "{near}");
+    assert_eq!(report["summary"]["verdicts"]["ok"], 9);
+}
+
 #[test]
 fn every_verdict_on_the_fixture_web() {
     let server = fixture_web();
@@ -346,7 +374,7 @@ fn human_output_marks_problems_and_strips_escapes() {
             ("Border talks resume", "https://hostile.test/2024/10/border-talks-resume"),
         ],
     );
-    let out = citecheck(["check", "--allow-private", "--no-progress", "--host-interval", "0ms"])
+    let out = citecheck(["check", "--allow-private", "--no-progress", "--host-interval", "0ms", "--no-archive-lookup"])
         .arg("--remap")
         .arg(format!(r"^https?://([^/]+)/(.*)$ {}/$1/$2", server.base_url()))
         .arg(&path)

@@ -1,9 +1,13 @@
 //! The integration tests, in one binary so they share one build: each module tests one area,
 //! network ones against real servers on 127.0.0.1 (see `support`), the binary through `harness`.
 
+mod archived;
+mod cache;
 mod check;
 mod config;
 mod determinism;
+mod docx;
+mod doi;
 mod expectations;
 mod extract;
 mod faults;
@@ -17,3 +21,4 @@ mod properties;
 mod snapshots;
 mod ssrf;
 mod support;
+mod uncited;
