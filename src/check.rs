@@ -432,6 +432,13 @@ impl Checker {
         }
         progress.finish();
         for doc in &mut documents {
+            for r in &mut doc.references {
+                if let (Some(check), Some(page)) = (r.check.as_mut(), r.reference.page) {
+                    for f in &mut check.findings {
+                        crate::report::mention_page(&mut f.message, page);
+                    }
+                }
+            }
             let checked = doc.references.iter().filter_map(|r| r.check.as_ref());
             let findings: Vec<Finding> = checked.flat_map(|c| c.findings.iter().cloned()).collect();
             doc.findings.extend(findings);
@@ -990,9 +997,15 @@ async fn read_in_background(outcome: FetchOutcome) -> (FetchOutcome, Option<Page
     }
 }
 
-/// Page metadata, when the fetch gave an HTML page.
+/// Page metadata, when the fetch gave an HTML page or a PDF.
 fn read_page(outcome: &FetchOutcome) -> Option<PageMeta> {
-    if outcome.error.is_some() || outcome.body.is_empty() {
+    if outcome.error.is_some() {
+        return None;
+    }
+    if outcome.is_pdf() {
+        return Some(page::extract_pdf(&outcome.raw, outcome.truncated));
+    }
+    if outcome.body.is_empty() {
         return None;
     }
     outcome.is_html().then(|| page::extract(&outcome.body, Some(&outcome.final_url)))

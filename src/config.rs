@@ -99,6 +99,8 @@ pub struct Config {
     pub max_body_bytes: Option<NonZeroU64>,
     /// `--max-other-bytes`: how much of a non-HTML answer is read.
     pub max_other_bytes: Option<NonZeroU64>,
+    /// `--max-pdf-bytes`: how much of a cited PDF is read (whole, up to this).
+    pub max_pdf_bytes: Option<NonZeroU64>,
     /// `--url-timeout`: one URL's whole budget, retries and redirects included.
     pub url_timeout: Option<DurationValue>,
     /// `--max-url-length`: longer cited URLs are `invalid-url`.

@@ -19,7 +19,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A directory held no documents of a known format.
-    #[error("{path}: no documents found (looked for .txt, .md, .markdown, .html, .htm, .docx)")]
+    #[error("{path}: no documents found (looked for .txt, .md, .markdown, .html, .htm, .docx, .pdf)")]
     NoDocuments {
         /// The directory.
         path: PathBuf,
@@ -35,6 +35,14 @@ pub enum Error {
     Binary {
         /// The file.
         path: PathBuf,
+    },
+    /// A PDF that cannot be read: malformed, encrypted, too slow, or the PDF library failed on it.
+    #[error("{path}: {message}")]
+    Pdf {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
     },
     /// A Word document could not be read: a damaged archive, a part missing, too large or not
     /// well-formed.

@@ -33,6 +33,7 @@ pub mod finding;
 pub mod lint;
 pub mod matching;
 pub mod page;
+pub mod pdf;
 pub mod reference;
 pub mod report;
 pub mod sanitize;

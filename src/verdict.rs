@@ -343,7 +343,7 @@ pub fn judge(
         add(&mut check, Rule::Soft404, format!("note {}: the page says it is not found{shown}", reference.label));
         return check;
     }
-    let is_html = outcome.is_html();
+    let is_html = outcome.is_readable();
     let host = outcome.final_url.host_str().map(|h| h.trim_start_matches("www.").to_owned());
     let title_match = match (&reference.title, page.is_some() && is_html) {
         (Some(cited_title), true) => {
@@ -376,6 +376,16 @@ pub fn judge(
     }
 
     match (&reference.title, page.is_some() && is_html, title_match) {
+        (_, true, _) if meta.unread.is_some() => add(
+            &mut check,
+            Rule::NoPageTitle,
+            format!(
+                "note {}: the URL serves {}, which was not read ({}): only that the link resolves was checked",
+                reference.label,
+                outcome.content_type.as_deref().unwrap_or("a PDF"),
+                meta.unread.as_deref().unwrap_or_default()
+            ),
+        ),
         (None, _, _) => add(
             &mut check,
             Rule::TitleNotCited,
@@ -571,7 +581,11 @@ fn metadata_findings(
         ));
     }
     if let (Some(cited), Some(page_date)) = (reference.date, meta.date) {
+        // A PDF's date is when the file was made: a later export moves it on, so only a PDF
+        // made before the cited date says the date is wrong.
+        let made_later = meta.kind == crate::page::PageKind::Pdf && page_date.to_string() > cited.to_string();
         match cited.distance_days(&page_date) {
+            _ if made_later => {}
             Some(d) if d <= options.date_tolerance_days => {}
             _ => check.findings.push(Finding::new(
                 Rule::DateDiffers,
@@ -849,5 +863,42 @@ mod tests {
         let c = judge(&r, &o.url, &o, None, &JudgeOptions::default());
         assert_eq!(c.verdict, Verdict::Ok);
         assert_eq!(rules(&c), ["no-page-title"]);
+    }
+
+    fn pdf_page(title: Option<&str>, date: Option<&str>) -> PageMeta {
+        PageMeta {
+            titles: title
+                .map(|t| crate::page::TitleCandidate { source: crate::page::TitleSource::PdfInfo, text: t.into() })
+                .into_iter()
+                .collect(),
+            date: date.and_then(crate::date::PartialDate::parse_iso),
+            kind: crate::page::PageKind::Pdf,
+            ..PageMeta::default()
+        }
+    }
+
+    #[test]
+    fn a_pdf_is_judged_by_its_title_and_made_later_is_no_date_slip() {
+        let mut o = ok("https://www.dawn.com/report.pdf");
+        o.content_type = Some("application/octet-stream".into());
+        o.raw = b"%PDF-1.7".to_vec();
+        o.body.clear();
+        let r = reference(NOTE);
+        let judged = |page: &PageMeta| judge(&r, &o.url, &o, Some(page), &JudgeOptions::default());
+        // Made a year after the cited date (a later export): no date finding.
+        let c = judged(&pdf_page(Some("Peace and progress in the region"), Some("2026-01-05")));
+        assert_eq!((c.verdict, c.title_match), (Verdict::Ok, TitleResult::Match));
+        assert!(rules(&c).is_empty(), "{:?}", rules(&c));
+        // Made before the cited date: the date is wrong.
+        let c = judged(&pdf_page(Some("Peace and progress in the region"), Some("2020-01-05")));
+        assert_eq!(rules(&c), ["date-differs"]);
+        let c = judged(&pdf_page(Some("A different report entirely"), None));
+        assert_eq!(c.verdict, Verdict::TitleMismatch);
+        // A PDF that could not be read: the link resolves, and the reason is given.
+        let unread = PageMeta { unread: Some("the PDF is encrypted".into()), ..pdf_page(None, None) };
+        let c = judged(&unread);
+        assert_eq!(c.verdict, Verdict::Ok);
+        assert_eq!(rules(&c), ["no-page-title"]);
+        assert!(c.findings[0].message.contains("the PDF is encrypted"), "{}", c.findings[0].message);
     }
 }

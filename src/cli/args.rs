@@ -160,10 +160,14 @@ pub(crate) struct NetArgs {
     /// Dates this many days apart or fewer count as the same date [default: 2].
     #[arg(long, value_name = "DAYS")]
     pub(crate) date_tolerance_days: Option<u16>,
-    /// Read at most this many bytes of a response that is not HTML (PDF, images, plain text)
-    /// [default: 65536].
+    /// Read at most this many bytes of a response that is neither HTML nor PDF (images, plain
+    /// text) [default: 65536].
     #[arg(long, value_name = "BYTES")]
     pub(crate) max_other_bytes: Option<u64>,
+    /// Read a cited PDF whole up to this many bytes; a larger one is not read, only its link
+    /// is checked [default: 20971520].
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) max_pdf_bytes: Option<u64>,
     /// Give up on one URL (every attempt, redirect and wait) after this long [default: 60s].
     #[arg(long, value_name = "DURATION")]
     pub(crate) url_timeout: Option<String>,
@@ -294,6 +298,7 @@ pub(crate) enum InputFormat {
     Text,
     Markdown,
     Html,
+    Pdf,
     Docx,
 }
 

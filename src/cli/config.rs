@@ -147,6 +147,7 @@ pub(crate) fn settings(
             InputFormat::Text => Format::Text,
             InputFormat::Markdown => Format::Markdown,
             InputFormat::Html => Format::Html,
+            InputFormat::Pdf => Format::Pdf,
             InputFormat::Docx => Format::Docx,
         }),
         max_notes: count(
@@ -337,6 +338,10 @@ fn check_options(
         Some(n) => positive("--max-other-bytes", n)?,
         None => f.max_other_bytes.map_or(64 * 1024, |n| n.get()),
     };
+    let max_pdf_bytes = match net.max_pdf_bytes {
+        Some(n) => positive("--max-pdf-bytes", n)?,
+        None => f.max_pdf_bytes.map_or(citecheck::fetch::DEFAULT_MAX_PDF_BYTES, |n| n.get()),
+    };
     let url_timeout = time(&net.url_timeout, "--url-timeout", f.url_timeout, Duration::from_secs(60))?;
     if url_timeout.is_zero() {
         return Err(config_error("--url-timeout", "must be longer than zero"));
@@ -359,6 +364,7 @@ fn check_options(
     note("max-redirects", max_redirects.to_string());
     note("max-body-bytes", max_body_bytes.to_string());
     note("max-other-bytes", max_other_bytes.to_string());
+    note("max-pdf-bytes", max_pdf_bytes.to_string());
     note("url-timeout", shown(url_timeout));
     note("max-url-length", max_url_length.to_string());
     note("allow-private", allow_private.to_string());
@@ -373,6 +379,7 @@ fn check_options(
         .max_redirects(max_redirects)
         .max_body_bytes(max_body_bytes)
         .max_other_bytes(max_other_bytes)
+        .max_pdf_bytes(max_pdf_bytes)
         .total_timeout(url_timeout)
         .allow_private(allow_private);
     if let Some(ua) = net.user_agent.clone().or_else(|| f.user_agent.as_ref().map(|u| u.0.clone())) {

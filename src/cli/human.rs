@@ -62,7 +62,7 @@ fn table(out: &mut String, doc: &DocumentReport) {
             let r = &r.reference;
             [
                 clean(&r.label),
-                r.span.line.to_string(),
+                position(r),
                 fit(&r.authors.join("; "), 24),
                 fit(r.title.as_deref().unwrap_or(""), 56),
                 fit(r.container.as_deref().unwrap_or(""), 26),
@@ -107,7 +107,7 @@ fn table(out: &mut String, doc: &DocumentReport) {
 
 fn checked(out: &mut String, doc: &DocumentReport) {
     let label_w = doc.references.iter().map(|r| r.reference.label.width()).max().unwrap_or(1);
-    let line_w = doc.references.iter().map(|r| r.reference.span.line.to_string().len()).max().unwrap_or(1);
+    let line_w = doc.references.iter().map(|r| position(&r.reference).len()).max().unwrap_or(1);
     let verdict_w =
         doc.references.iter().filter_map(|r| r.check.as_ref()).map(|c| verdict_text(c).width()).max().unwrap_or(2);
     for r in &doc.references {
@@ -120,13 +120,21 @@ fn checked(out: &mut String, doc: &DocumentReport) {
             out,
             "  {:>label_w$}  {DIM}line{DIM:#} {:>line_w$}  {style}{text}{style:#}{}  {}",
             clean(&reference.label),
-            reference.span.line,
+            position(reference),
             " ".repeat(verdict_w.saturating_sub(text.width())),
             fit(what, 70),
         );
         let indent = 2 + label_w + 2 + 5 + line_w + 2;
         doi_line(out, check, indent);
         details(out, reference, check, indent);
+    }
+}
+
+/// A reference's line, and its page in a paged document (PDF): `40 (p. 2)`.
+fn position(r: &citecheck::Reference) -> String {
+    match r.page {
+        Some(page) => format!("{} (p. {page})", r.span.line),
+        None => r.span.line.to_string(),
     }
 }
 

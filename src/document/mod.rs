@@ -23,6 +23,8 @@ pub enum Format {
     Markdown,
     /// HTML with `<sup>` markers linking to notes.
     Html,
+    /// PDF, read from its page layout (see [`Document::text`] for the text it is given).
+    Pdf,
     /// Word (.docx): footnotes and endnotes, read from the package's XML and rendered to text
     /// one paragraph per line (see [`DocxLimits`] and the positions convention in the README).
     Docx,
@@ -37,6 +39,7 @@ impl Format {
             "md" | "markdown" | "mdown" | "mkd" => Some(Format::Markdown),
             "html" | "htm" | "xhtml" => Some(Format::Html),
             "txt" | "text" => Some(Format::Text),
+            "pdf" => Some(Format::Pdf),
             "docx" | "docm" => Some(Format::Docx),
             _ => None,
         }
@@ -61,6 +64,7 @@ impl Format {
             Format::Text => "text",
             Format::Markdown => "markdown",
             Format::Html => "html",
+            Format::Pdf => "pdf",
             Format::Docx => "docx",
         }
     }
@@ -112,7 +116,10 @@ pub struct Document {
     pub path: PathBuf,
     /// How it was parsed.
     pub format: Format,
-    /// The decoded text; every span points into it.
+    /// The decoded text; every span points into it. For a PDF, the text rendered from its
+    /// layout: one line per text line, pages separated by a line holding only a form feed
+    /// (`\f`), running headers, footers and page numbers left out, superscript markers as
+    /// superscript digits (`¹²`).
     pub text: String,
     /// Notes in document order.
     pub notes: Vec<Note>,
@@ -124,9 +131,22 @@ pub struct Document {
     pub body: Vec<Range<usize>>,
     /// Problems met while reading (for instance invalid UTF-8).
     pub findings: Vec<Finding>,
+    /// For paged formats (PDF), the byte offset in `text` where each page starts, in order;
+    /// empty otherwise. See [`page_of`](Self::page_of).
+    pub pages: Vec<usize>,
 }
 
 impl Document {
+    /// The 1-based page holding byte `at` of the text, for paged formats (PDF); `None` for the
+    /// others.
+    pub fn page_of(&self, at: usize) -> Option<u32> {
+        if self.pages.is_empty() {
+            return None;
+        }
+        let i = self.pages.partition_point(|&start| start <= at);
+        u32::try_from(i.max(1)).ok()
+    }
+
     /// The body prose reassembled without the note blocks and markers.
     pub fn body_text(&self) -> String {
         let mut out = String::with_capacity(self.text.len());
@@ -167,6 +187,7 @@ pub(crate) struct RawMarker {
 mod docx;
 mod html;
 mod markdown;
+mod pdf;
 mod text;
 
 pub use docx::{DocxError, DocxLimits};
@@ -265,6 +286,8 @@ pub struct LoadOptions {
     /// Notes beyond this many are ignored, with a `input-limit` warning naming the first one
     /// left out ([`DEFAULT_MAX_NOTES`] by default).
     pub max_notes: usize,
+    /// How much of a PDF is read, and for how long.
+    pub pdf: crate::pdf::PdfLimits,
     /// Bounds on what a Word document's archive may make citecheck inflate.
     pub docx: DocxLimits,
 }
@@ -275,6 +298,7 @@ impl Default for LoadOptions {
             max_bytes: 256 * 1024 * 1024,
             format: None,
             max_notes: DEFAULT_MAX_NOTES,
+            pdf: crate::pdf::PdfLimits::default(),
             docx: DocxLimits::default(),
         }
     }
@@ -305,6 +329,13 @@ pub fn parse(path: &Path, bytes: &[u8], format: Option<Format>) -> Result<Docume
 /// `max_bytes` is for the caller that reads the bytes). A zip archive holding a Word document is
 /// read as one whatever its name, unless `options.format` says otherwise.
 pub fn parse_with(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Document> {
+    let is_pdf = match options.format {
+        Some(f) => f == Format::Pdf,
+        None => Format::from_path(path) == Some(Format::Pdf) || bytes.starts_with(b"%PDF-"),
+    };
+    if is_pdf {
+        return parse_pdf(path, bytes, options);
+    }
     let docx = match options.format {
         Some(format) => format == Format::Docx,
         None => docx::is_docx(bytes) || Format::from_path(path) == Some(Format::Docx),
@@ -324,8 +355,8 @@ pub fn parse_with(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Do
             Format::Text => text::parse(&text),
             Format::Markdown => markdown::parse(&text),
             Format::Html => html::parse(&text),
-            // Never met: a .docx is read above, and sniffing never answers Docx.
-            Format::Docx => text::parse(&text),
+            // Never met: a .docx and a PDF are read above, and sniffing never answers either.
+            Format::Docx | Format::Pdf => text::parse(&text),
         };
         if let Some(note) = decoding {
             findings.push(Finding::new(Rule::InputDecoding, Span::FILE, note));
@@ -338,6 +369,57 @@ pub fn parse_with(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Do
     }
     let cut = limit_notes(&mut parsed, options.max_notes);
     let mut doc = assemble(path.to_path_buf(), format, text, parsed, findings);
+    if let Some((total, at)) = cut {
+        let span = Locator::new(&doc.text).span(at.start, at.end);
+        doc.findings.push(Finding::new(
+            Rule::InputLimit,
+            span,
+            format!(
+                "the document has {total} notes; only the first {} are read and the rest are ignored \
+                 (the notes limit)",
+                options.max_notes
+            ),
+        ));
+    }
+    Ok(doc)
+}
+
+/// A PDF document: its layout read into text, notes and markers by `pdf.rs`.
+fn parse_pdf(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Document> {
+    let read =
+        pdf::parse(bytes, options.pdf).map_err(|e| Error::Pdf { path: path.to_path_buf(), message: e.to_string() })?;
+    if read.text.trim().is_empty() {
+        return Err(Error::Pdf {
+            path: path.to_path_buf(),
+            message: "it has no text to read (a scanned PDF needs OCR first)".into(),
+        });
+    }
+    let mut parsed = read.parsed;
+    let mut findings = Vec::new();
+    if read.pages_read < read.page_count {
+        let at = read.text.len();
+        let span = Locator::new(&read.text).span(at, at);
+        findings.push(Finding::new(
+            Rule::InputLimit,
+            span,
+            format!(
+                "the PDF has {} pages; only the first {} were read (the pages limit)",
+                read.page_count, read.pages_read
+            ),
+        ));
+    }
+    if read.glyphs_cut {
+        let at = read.text.len();
+        let span = Locator::new(&read.text).span(at, at);
+        findings.push(Finding::new(
+            Rule::InputLimit,
+            span,
+            format!("the PDF has more than {} characters; the rest was not read", crate::pdf::MAX_GLYPHS),
+        ));
+    }
+    let cut = limit_notes(&mut parsed, options.max_notes);
+    let mut doc = assemble(path.to_path_buf(), Format::Pdf, read.text, parsed, findings);
+    doc.pages = read.pages;
     if let Some((total, at)) = cut {
         let span = Locator::new(&doc.text).span(at.start, at.end);
         doc.findings.push(Finding::new(
@@ -501,7 +583,7 @@ fn assemble(path: PathBuf, format: Format, text: String, parsed: Parsed, finding
     let mut marker_ranges: Vec<Range<usize>> = markers.iter().map(|m| m.span.start..m.span.end).collect();
     marker_ranges.sort_by_key(|r| r.start);
     let body = subtract(&parsed.body, &marker_ranges);
-    Document { path, format, text, notes, markers, body, findings }
+    Document { path, format, text, notes, markers, body, findings, pages: Vec::new() }
 }
 
 /// `ranges` with the `holes` cut out; both sorted by start. The body is prose: the note blocks

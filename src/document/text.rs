@@ -360,7 +360,7 @@ fn is_separator(line: &str) -> bool {
 }
 
 /// Whether a wrapped line continues a URL that the previous line broke (no space between).
-fn joins_without_space(prev: &str, next: &str) -> bool {
+pub(crate) fn joins_without_space(prev: &str, next: &str) -> bool {
     let token = prev.rsplit(char::is_whitespace).next().unwrap_or("");
     let url_like = token.contains("://") || token.starts_with("www.") || token.starts_with("<www.");
     if !url_like {

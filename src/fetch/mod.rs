@@ -63,13 +63,23 @@ use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use tokio::time::Instant;
 use url::{Host, Url};
 
-pub use options::{DEFAULT_ACCEPT_LANGUAGE, DEFAULT_USER_AGENT, FetchOptions, HostOptions, HostPattern, best_match};
+pub use options::{
+    DEFAULT_ACCEPT_LANGUAGE, DEFAULT_MAX_PDF_BYTES, DEFAULT_USER_AGENT, FetchOptions, HostOptions, HostPattern,
+    best_match,
+};
 pub use request::FetchRequest;
 
 use crate::Error;
 use host::{Hosts, Slot};
 use resolve::{BlockedError, DnsError, GuardedResolver};
 use scan::{HeadScanner, Progress};
+
+/// The first bytes of every PDF.
+const PDF_MAGIC: &[u8] = b"%PDF-";
+
+fn is_pdf_type(essence: &str) -> bool {
+    matches!(essence, "application/pdf" | "application/x-pdf" | "application/acrobat" | "text/pdf")
+}
 
 /// What citecheck asks for: HTML first, anything else accepted.
 const ACCEPT: &str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8";
@@ -227,7 +237,19 @@ impl FetchOutcome {
     /// Whether the body is a page to read metadata from: HTML or XHTML, or no content type at all
     /// (servers that forget it serve pages far more often than anything else).
     pub fn is_html(&self) -> bool {
-        self.content_type.as_deref().is_none_or(|c| c.contains("html") || c.contains("xml"))
+        !self.raw.starts_with(PDF_MAGIC)
+            && self.content_type.as_deref().is_none_or(|c| c.contains("html") || c.contains("xml"))
+    }
+
+    /// Whether the body is a PDF: served as one, or starting with `%PDF-` whatever the server
+    /// called it (many send PDFs as `application/octet-stream`).
+    pub fn is_pdf(&self) -> bool {
+        self.content_type.as_deref().is_some_and(is_pdf_type) || self.raw.starts_with(PDF_MAGIC)
+    }
+
+    /// Whether the body is something to read metadata from: an HTML page or a PDF.
+    pub fn is_readable(&self) -> bool {
+        self.is_html() || self.is_pdf()
     }
 
     /// Whether a 2xx response arrived and was read without error.
@@ -697,13 +719,18 @@ impl Inner {
     async fn read_body(&self, answer: Answer, out: &mut FetchOutcome, request: &FetchRequest) {
         let Answer { mut response, _slot, deadline, .. } = answer;
         let opts = &self.options;
-        let kind = BodyKind::of(out.content_type.as_deref());
+        let mut kind = BodyKind::of(out.content_type.as_deref());
         let other = request.other_bytes().unwrap_or(opts.max_other_bytes);
-        let cap = usize::try_from(match kind {
-            BodyKind::Html => opts.max_body_bytes,
-            BodyKind::Text | BodyKind::Binary => other.min(opts.max_body_bytes),
-        })
-        .unwrap_or(usize::MAX);
+        let cap_of = |kind: BodyKind| {
+            usize::try_from(match kind {
+                BodyKind::Html => opts.max_body_bytes,
+                BodyKind::Text | BodyKind::Binary => other.min(opts.max_body_bytes),
+                BodyKind::Pdf => opts.max_pdf_bytes,
+            })
+            .unwrap_or(usize::MAX)
+        };
+        let mut cap = cap_of(kind);
+        let mut sniffed = kind == BodyKind::Pdf;
         let head_cap = usize::try_from(opts.head_scan_bytes.min(opts.max_body_bytes)).unwrap_or(usize::MAX);
         let mut scanner = HeadScanner::default();
         let mut body: Vec<u8> = Vec::new();
@@ -736,6 +763,17 @@ impl Inner {
                 }
                 Ok(Ok(Some(chunk))) => {
                     out.bytes_read = out.bytes_read.saturating_add(chunk.len() as u64);
+                    if !sniffed && body.len() + chunk.len() >= PDF_MAGIC.len() {
+                        // A PDF under another name (octet-stream, no type, even text/html) is
+                        // read as the PDF it is.
+                        sniffed = true;
+                        let mut head = body.clone();
+                        head.extend_from_slice(&chunk[..chunk.len().min(PDF_MAGIC.len())]);
+                        if head.starts_with(PDF_MAGIC) {
+                            kind = BodyKind::Pdf;
+                            cap = cap_of(kind);
+                        }
+                    }
                     let room = cap.saturating_sub(body.len());
                     body.extend_from_slice(&chunk[..chunk.len().min(room)]);
                     if body.len() >= cap {
@@ -754,7 +792,8 @@ impl Inner {
         if !ended && out.error.is_none() {
             ended = stream_has_ended(&mut response, out.bytes_read);
         }
-        out.truncated = !ended;
+        // A chunk that ran past a cap was cut even when the stream itself was read to its end.
+        out.truncated = !ended || (body.len() as u64) < out.bytes_read;
         let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
         set_body(out, body, content_type, ended);
     }
@@ -774,7 +813,9 @@ fn stream_has_ended(response: &mut reqwest::Response, bytes_read: u64) -> bool {
 /// bytes are the whole body (a cut multi-byte sequence at the end is then an error to show).
 /// Shared by the network and by an archive being replayed, so both read text the same way.
 pub(crate) fn set_body(out: &mut FetchOutcome, body: Vec<u8>, content_type: Option<&str>, ended: bool) {
-    if BodyKind::of(out.content_type.as_deref()) != BodyKind::Binary {
+    // A PDF is bytes, whatever its label says (servers send PDFs as octet-stream or even HTML).
+    let pdf = body.starts_with(b"%PDF-");
+    if !pdf && !matches!(BodyKind::of(out.content_type.as_deref()), BodyKind::Binary | BodyKind::Pdf) {
         let header_charset = content_type.and_then(charset_param);
         let tld = out.final_url.domain().and_then(|d| d.trim_end_matches('.').rsplit('.').next());
         let (encoding, bom_len, _) = charset::choose(&body, header_charset, tld);
@@ -796,8 +837,10 @@ pub(crate) enum BodyKind {
     Html,
     /// Other text (plain, JSON, XML): a prefix, decoded.
     Text,
-    /// Anything else (PDF, images, archives): a prefix, not decoded.
+    /// Anything else (images, archives): a prefix, not decoded.
     Binary,
+    /// A PDF: read whole (its metadata is at its end), up to its own cap, not decoded.
+    Pdf,
 }
 
 impl BodyKind {
@@ -806,6 +849,7 @@ impl BodyKind {
         usize::try_from(match self {
             BodyKind::Html => opts.max_body_bytes,
             BodyKind::Text | BodyKind::Binary => opts.max_other_bytes.min(opts.max_body_bytes),
+            BodyKind::Pdf => opts.max_pdf_bytes,
         })
         .unwrap_or(usize::MAX)
     }
@@ -814,6 +858,7 @@ impl BodyKind {
     pub(crate) fn of(essence: Option<&str>) -> BodyKind {
         match essence {
             None | Some("text/html" | "application/xhtml+xml") => BodyKind::Html,
+            Some(t) if is_pdf_type(t) => BodyKind::Pdf,
             Some(t) if t.starts_with("text/") || t.ends_with("+xml") || t.ends_with("+json") => BodyKind::Text,
             Some("application/xml" | "application/json" | "application/javascript") => BodyKind::Text,
             Some(_) => BodyKind::Binary,
@@ -907,6 +952,7 @@ fn validate(o: &FetchOptions) -> Result<(), Error> {
         ("max_body_bytes", o.max_body_bytes),
         ("head_scan_bytes", o.head_scan_bytes),
         ("max_other_bytes", o.max_other_bytes),
+        ("max_pdf_bytes", o.max_pdf_bytes),
     ];
     for (name, n) in sizes {
         if n == 0 {
@@ -1037,7 +1083,7 @@ mod tests {
         assert_eq!(charset_param("text/html; Charset=\"windows-1251\""), Some("windows-1251"));
         assert_eq!(charset_param("text/html;charset=utf-8;q=1"), Some("utf-8"));
         assert_eq!(charset_param("text/html"), None);
-        assert_eq!(BodyKind::of(Some("application/pdf")), BodyKind::Binary);
+        assert_eq!(BodyKind::of(Some("application/pdf")), BodyKind::Pdf);
         assert_eq!(BodyKind::of(Some("text/plain")), BodyKind::Text);
         assert_eq!(BodyKind::of(Some("application/rss+xml")), BodyKind::Text);
         assert_eq!(BodyKind::of(None), BodyKind::Html);

@@ -38,6 +38,7 @@ pub const DEFAULT_ACCEPT_LANGUAGE: &str = "en;q=1.0, *;q=0.5";
 /// | [`max_body_bytes`](Self::max_body_bytes) | 2 MiB (decompressed) |
 /// | [`head_scan_bytes`](Self::head_scan_bytes) | 512 KiB |
 /// | [`max_other_bytes`](Self::max_other_bytes) | 64 KiB, for non-HTML content |
+/// | [`max_pdf_bytes`](Self::max_pdf_bytes) | 20 MiB, for PDFs (read whole) |
 /// | [`attempts`](Self::attempts) | 3 (so up to 2 retries) |
 /// | [`backoff_base`](Self::backoff_base) | 500 ms, doubling, with jitter |
 /// | [`max_backoff`](Self::max_backoff) | 8 s |
@@ -65,6 +66,7 @@ pub struct FetchOptions {
     pub(crate) max_body_bytes: u64,
     pub(crate) head_scan_bytes: u64,
     pub(crate) max_other_bytes: u64,
+    pub(crate) max_pdf_bytes: u64,
     pub(crate) attempts: u32,
     pub(crate) backoff_base: Duration,
     pub(crate) max_backoff: Duration,
@@ -79,6 +81,10 @@ pub struct FetchOptions {
     pub(crate) keep_exchanges: bool,
 }
 
+/// The default of [`FetchOptions::max_pdf_bytes`]: 20 MiB, more than almost any report or
+/// paper, bounded so that a cited book scan or data dump is not downloaded whole.
+pub const DEFAULT_MAX_PDF_BYTES: u64 = 20 * 1024 * 1024;
+
 impl Default for FetchOptions {
     fn default() -> Self {
         FetchOptions {
@@ -91,6 +97,7 @@ impl Default for FetchOptions {
             max_body_bytes: 2 * 1024 * 1024,
             head_scan_bytes: 512 * 1024,
             max_other_bytes: 64 * 1024,
+            max_pdf_bytes: DEFAULT_MAX_PDF_BYTES,
             attempts: 3,
             backoff_base: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
@@ -164,6 +171,14 @@ impl FetchOptions {
     /// The most bytes read from a response that is not HTML (PDF, images, archives…).
     pub fn max_other_bytes(mut self, value: u64) -> Self {
         self.max_other_bytes = value;
+        self
+    }
+
+    /// The most bytes read from a PDF (served as `application/pdf`, or starting with `%PDF-`).
+    /// A PDF is read whole, since its metadata sits at its end; one larger than this is
+    /// reported as not read.
+    pub fn max_pdf_bytes(mut self, value: u64) -> Self {
+        self.max_pdf_bytes = value;
         self
     }
 

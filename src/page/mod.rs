@@ -44,6 +44,12 @@ pub enum TitleSource {
     HtmlTitle,
     /// The first `<h1>`.
     H1,
+    /// A PDF's document information dictionary (`/Title`).
+    PdfInfo,
+    /// A PDF's XMP metadata (`dc:title`).
+    PdfXmp,
+    /// The largest text on a PDF's first page.
+    PdfFirstPage,
 }
 
 /// One title the page gives itself.
@@ -78,6 +84,53 @@ pub struct PageMeta {
     pub doi: Option<String>,
     /// Signs that this is not an ordinary page.
     pub signals: PageSignals,
+    /// What the metadata was read from.
+    pub kind: PageKind,
+    /// Why the document's metadata could not be read, when it could not (a PDF over the size
+    /// limit, a damaged or encrypted PDF): only that the link resolves is then known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread: Option<String>,
+}
+
+/// The kind of document page metadata was read from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    /// An HTML page.
+    #[default]
+    Html,
+    /// A PDF: titles from its metadata and first page; its date is when the file was made.
+    Pdf,
+}
+
+/// How long reading a cited PDF may take.
+const CITED_PDF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Reads a cited PDF's metadata (see [`crate::pdf`]): titles from the document information
+/// dictionary, the XMP packet and the largest text on the first page (junk titles such as
+/// "Microsoft Word - brief.docx" dropped), authors and date from the metadata. Only the first
+/// page's text is read. `truncated` says the bytes are a prefix (the PDF was over the size
+/// limit), which is not read at all since a PDF's cross-reference table is at its end.
+///
+/// Never fails: a PDF that cannot be read gives a [`PageMeta`] whose
+/// [`unread`](PageMeta::unread) says why.
+pub fn extract_pdf(bytes: &[u8], truncated: bool) -> PageMeta {
+    let mut meta = PageMeta { kind: PageKind::Pdf, ..PageMeta::default() };
+    if truncated {
+        meta.unread = Some(format!(
+            "the PDF is larger than the {} bytes read (the --max-pdf-bytes limit), so its metadata was not read",
+            bytes.len()
+        ));
+        return meta;
+    }
+    let limits = crate::pdf::PdfLimits::default().max_pages(1).timeout(CITED_PDF_TIMEOUT);
+    match crate::pdf::read(std::sync::Arc::from(bytes), limits, crate::pdf::Want::Pages(1)) {
+        Ok(pdf) => PageMeta { kind: PageKind::Pdf, ..crate::pdf::meta::page_meta(&pdf) },
+        Err(e) => {
+            meta.unread = Some(e.to_string());
+            meta
+        }
+    }
 }
 
 impl PageMeta {
@@ -160,6 +213,8 @@ pub fn extract(html: &str, url: Option<&Url>) -> PageMeta {
             .and_then(|d| cap(d, MAX_DESCRIPTION_CHARS)),
         doi: doi(&raw),
         signals,
+        kind: PageKind::Html,
+        unread: None,
     }
 }
 

@@ -44,6 +44,9 @@ pub struct Reference {
     pub repeats: Option<String>,
     /// Markers pointing at this note.
     pub markers: Vec<Span>,
+    /// The page the note starts on, for paged documents (PDF).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
     /// Why this reference is ignored (configuration or an inline comment), when it is: an
     /// ignored reference is neither linted nor fetched, and reports show the reason.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,6 +77,7 @@ pub fn references(doc: &Document) -> Vec<Reference> {
             doi: f.doi.clone(),
             repeats: None,
             markers: note.markers.clone(),
+            page: doc.page_of(note.span.start),
             ignored: note.ignore.clone(),
             malformed: f.malformed.clone(),
         };

@@ -829,6 +829,7 @@ mod tests {
             doi: None,
             repeats: None,
             markers: Vec::new(),
+            page: None,
             ignored: None,
             malformed: Vec::new(),
         }

@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::document::{Document, Format};
 use crate::finding::{Finding, Severity};
 use crate::reference::Reference;
+use crate::span::Span;
 use crate::verdict::Check;
 
 /// How a report is rendered into the formats for tools and people.
@@ -140,6 +141,11 @@ impl DocumentReport {
         }
         let mut findings = doc.findings.clone();
         findings.extend(crate::lint::lint(doc, &refs));
+        for f in &mut findings {
+            if let Some(page) = doc.page_of(f.span.start).filter(|_| f.span != Span::FILE) {
+                mention_page(&mut f.message, page);
+            }
+        }
         DocumentReport {
             path: doc.path.display().to_string(),
             format: doc.format,
@@ -147,6 +153,18 @@ impl DocumentReport {
             findings,
         }
     }
+}
+
+/// Names the page in a finding's message, for paged documents (PDF), whose lines and columns
+/// are positions in the rendered text: `note 3: …` → `note 3 (page 2): …`, else `page 2: …`.
+pub(crate) fn mention_page(message: &mut String, page: u32) {
+    if let Some(rest) = message.strip_prefix("note ") {
+        if let Some(colon) = rest.find(": ").filter(|&i| !rest[..i].contains(' ')) {
+            message.insert_str(5 + colon, &format!(" (page {page})"));
+            return;
+        }
+    }
+    message.insert_str(0, &format!("page {page}: "));
 }
 
 /// A reference and, once checked, its verdict.
@@ -275,6 +293,19 @@ mod tests {
     use std::path::Path;
 
     use super::*;
+
+    #[test]
+    fn findings_name_their_page() {
+        let mut m = "note 12: HTTP 404 for x".to_owned();
+        mention_page(&mut m, 3);
+        assert_eq!(m, "note 12 (page 3): HTTP 404 for x");
+        let mut m = "marker 5 has no note".to_owned();
+        mention_page(&mut m, 2);
+        assert_eq!(m, "page 2: marker 5 has no note");
+        let mut m = "note that it: odd".to_owned();
+        mention_page(&mut m, 1);
+        assert_eq!(m, "page 1: note that it: odd");
+    }
 
     #[test]
     fn paths_are_made_relative_to_the_root_with_forward_slashes() {

@@ -187,11 +187,12 @@ fn every_verdict_on_the_fixture_web() {
             "ok",
             Some("canonical-differs"),
         ),
+        // A PDF behind an .html name: read as the PDF it is, its title matched.
         (
             "Annual Review of Border Trade 2024",
             "https://formats.test/2024/annual-review-of-border-trade.html",
             "ok",
-            Some("no-page-title"),
+            None,
         ),
         ("", "https://news.test/2024/04/council-approves-riverton-tram-line#section", "ok", Some("title-not-cited")),
     ];
@@ -213,6 +214,10 @@ fn every_verdict_on_the_fixture_web() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    let pdf =
+        refs.iter().find(|r| r["url"].as_str().is_some_and(|u| u.contains("annual-review-of-border-trade"))).unwrap();
+    assert_eq!(pdf["check"]["title_match"], "match", "{}", pdf["check"]);
+    assert!(rules(pdf).is_empty(), "{:?}", rules(pdf));
     // The tram-line article is cited three times (directly, with a fragment, and as the end of
     // redirects) but its URL is fetched once per distinct URL.
     assert_eq!(server.hits("/news.test/2024/04/council-approves-riverton-tram-line"), 3);

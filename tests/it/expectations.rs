@@ -12,7 +12,7 @@ use crate::harness::root;
 fn documents() -> Vec<PathBuf> {
     let base = root().join("fixtures/docs");
     let mut out = Vec::new();
-    for dir in ["text", "markdown", "html", "docx", "lint", "styles", "edge"] {
+    for dir in ["text", "markdown", "html", "docx", "lint", "styles", "edge", "pdf"] {
         out.extend(document::collect_paths(&[base.join(dir)]).expect("fixture folders exist"));
     }
     out

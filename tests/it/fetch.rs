@@ -375,15 +375,37 @@ async fn chunked_and_close_delimited_bodies_are_read() {
 
 #[tokio::test]
 async fn non_html_content_is_read_only_as_a_prefix() {
-    let pdf = [b"%PDF-1.7\n".to_vec(), vec![0x80; 300_000]].concat();
-    let server = TestServer::builder().route("/paper.pdf", Reply::bytes(200, "application/pdf", pdf)).start();
-    let out = fetch_with(options().max_other_bytes(64 * 1024), &server.url("/paper.pdf")).await;
+    let png = [b"\x89PNG\r\n\x1a\n".to_vec(), vec![0x80; 300_000]].concat();
+    let server = TestServer::builder().route("/chart.png", Reply::bytes(200, "image/png", png)).start();
+    let out = fetch_with(options().max_other_bytes(64 * 1024), &server.url("/chart.png")).await;
     assert_eq!(out.error, None);
-    assert_eq!(out.content_type.as_deref(), Some("application/pdf"));
+    assert_eq!(out.content_type.as_deref(), Some("image/png"));
     assert_eq!(out.raw.len(), 64 * 1024);
-    assert!(out.raw.starts_with(b"%PDF-1.7"));
     assert!(out.truncated);
+    assert!(!out.is_pdf() && !out.is_html());
     assert_eq!((out.body.as_str(), out.charset.as_deref()), ("", None));
+}
+
+#[tokio::test]
+async fn pdfs_are_read_whole_up_to_their_own_cap() {
+    let pdf = [b"%PDF-1.7\n".to_vec(), vec![0x80; 300_000]].concat();
+    let server = TestServer::builder()
+        .route("/paper.pdf", Reply::bytes(200, "application/pdf", pdf.clone()))
+        // Served under another name: the bytes say what it is.
+        .route("/download", Reply::bytes(200, "application/octet-stream", pdf.clone()))
+        .route("/untyped", Reply::bytes(200, "text/html", pdf.clone()))
+        .start();
+    for path in ["/paper.pdf", "/download", "/untyped"] {
+        let out = fetch_with(options().max_other_bytes(64 * 1024), &server.url(path)).await;
+        assert_eq!(out.error, None, "{path}");
+        assert_eq!(out.raw.len(), pdf.len(), "{path}: read whole, past the cap for other content");
+        assert!(!out.truncated, "{path}");
+        assert!(out.is_pdf() && !out.is_html(), "{path}");
+        assert_eq!(out.body, "", "{path}: not decoded as text");
+    }
+    let out = fetch_with(options().max_pdf_bytes(100_000), &server.url("/paper.pdf")).await;
+    assert_eq!(out.raw.len(), 100_000);
+    assert!(out.truncated, "a PDF over its cap is cut, and says so");
 }
 
 #[tokio::test]

@@ -16,6 +16,7 @@ mod formats;
 mod harness;
 mod html_report;
 mod interrupt;
+mod pdf;
 mod properties;
 mod snapshots;
 mod ssrf;
