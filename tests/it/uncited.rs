@@ -1,5 +1,6 @@
 //! `--uncited`: how well the hints do against hand labels (`fixtures/uncited/labels.tsv`, written
-//! before the detector), and the flag on `extract` and `check`.
+//! before the detector; `fixtures/uncited/heldout-labels.tsv`, written for documents it had never
+//! seen), and the flag on `extract` and `check`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -8,14 +9,19 @@ use citecheck::uncited::{ClaimKind, claims, sentences};
 
 use crate::harness::{citecheck, root};
 
+/// The labels the detector was tuned against.
+const TUNED: &str = "fixtures/uncited/labels.tsv";
+/// Labels for documents the detector had never seen when they were written.
+const HELD_OUT: &str = "fixtures/uncited/heldout-labels.tsv";
+
 struct Label {
     path: String,
     snippet: String,
     kinds: BTreeSet<String>,
 }
 
-fn labels() -> Vec<Label> {
-    let text = std::fs::read_to_string(root().join("fixtures/uncited/labels.tsv")).expect("labels");
+fn labels(file: &str) -> Vec<Label> {
+    let text = std::fs::read_to_string(root().join(file)).expect("labels");
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| {
@@ -52,9 +58,29 @@ impl Tally {
     }
 }
 
-/// Per kind and overall (a sentence is flagged or not), over every labelled document.
-fn measure(under: &str) -> (BTreeMap<String, Tally>, Tally, Vec<String>) {
-    let labels: Vec<Label> = labels().into_iter().filter(|l| l.path.starts_with(under)).collect();
+/// What to do where the splitter and the labels disagree about where a sentence ends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Segmentation {
+    /// Every sentence the splitter finds must carry a label: the tuned labels were checked against
+    /// the splitter, so a disagreement there is a regression.
+    Strict,
+    /// Labels written without the splitter: score each labelled sentence once. A fragment with no
+    /// label belongs to the sentence before it (the splitter cut too early), and a sentence holding
+    /// several labels expects all their kinds (it ran two together); both are reported.
+    Lenient,
+}
+
+/// One sentence as scored: what the labels expect and what the detector found in it.
+struct Scored {
+    text: String,
+    expected: BTreeSet<String>,
+    detected: BTreeSet<String>,
+}
+
+/// Per kind and overall (a sentence is flagged or not), over every document in `file` whose path
+/// starts with `under`.
+fn measure(file: &str, under: &str, segmentation: Segmentation) -> (BTreeMap<String, Tally>, Tally, Vec<String>) {
+    let labels: Vec<Label> = labels(file).into_iter().filter(|l| l.path.starts_with(under)).collect();
     let mut by_path: BTreeMap<&str, Vec<&Label>> = BTreeMap::new();
     for l in &labels {
         by_path.entry(l.path.as_str()).or_default().push(l);
@@ -67,21 +93,40 @@ fn measure(under: &str) -> (BTreeMap<String, Tally>, Tally, Vec<String>) {
         let doc = citecheck::document::parse(Path::new(path), &bytes, None).expect("parses");
         let found = claims(&doc);
         let mut used = vec![false; labels.len()];
+        let mut scored: Vec<Scored> = Vec::new();
         for (i, s) in sentences(&doc).iter().enumerate() {
             let text = collapse(&s.text);
-            let Some(li) = labels.iter().position(|l| text.contains(&l.snippet)) else {
-                panic!("{path}: sentence without a label: {text:?}");
-            };
-            for (u, l) in used.iter_mut().zip(labels.iter()) {
-                // A sentence written twice (an address block) has two labels.
-                *u |= l.snippet == labels[li].snippet;
-            }
-            let label = &labels[li];
             let detected: BTreeSet<String> =
                 found.iter().filter(|c| c.sentence == i).map(|c| c.kind.as_str().to_owned()).collect();
+            let matching: Vec<usize> = match segmentation {
+                Segmentation::Strict => labels.iter().position(|l| text.contains(&l.snippet)).into_iter().collect(),
+                Segmentation::Lenient => (0..labels.len()).filter(|&li| text.contains(&labels[li].snippet)).collect(),
+            };
+            if matching.is_empty() {
+                match (segmentation, scored.last_mut()) {
+                    (Segmentation::Lenient, Some(before)) => {
+                        mistakes.push(format!("split: {path}: {text}"));
+                        before.text = format!("{} | {text}", before.text);
+                        before.detected.extend(detected);
+                        continue;
+                    }
+                    _ => panic!("{path}: sentence without a label: {text:?}"),
+                }
+            }
+            for (u, l) in used.iter_mut().zip(labels.iter()) {
+                // A sentence written twice (an address block) has two labels.
+                *u |= matching.iter().any(|&li| l.snippet == labels[li].snippet);
+            }
+            if matching.len() > 1 {
+                mistakes.push(format!("joined: {path}: {text}"));
+            }
+            let expected = matching.iter().flat_map(|&li| labels[li].kinds.iter().cloned()).collect();
+            scored.push(Scored { text, expected, detected });
+        }
+        for Scored { text, expected, detected } in &scored {
             for kind in ClaimKind::ALL.iter().map(|k| k.as_str().to_owned()) {
                 let t = kinds.entry(kind.clone()).or_default();
-                match (detected.contains(&kind), label.kinds.contains(&kind)) {
+                match (detected.contains(&kind), expected.contains(&kind)) {
                     (true, true) => t.tp += 1,
                     (true, false) => {
                         t.fp += 1;
@@ -94,7 +139,7 @@ fn measure(under: &str) -> (BTreeMap<String, Tally>, Tally, Vec<String>) {
                     (false, false) => {}
                 }
             }
-            match (!detected.is_empty(), !label.kinds.is_empty()) {
+            match (!detected.is_empty(), !expected.is_empty()) {
                 (true, true) => overall.tp += 1,
                 (true, false) => overall.fp += 1,
                 (false, true) => overall.fn_ += 1,
@@ -142,10 +187,10 @@ fn table(kinds: &BTreeMap<String, Tally>, overall: &Tally) -> String {
 fn precision_and_recall_against_the_hand_labels() {
     // The seeds were written by others; the fixtures by the detector's author, before it.
     for (part, under) in [("seeds", "seeds/"), ("fixtures", "fixtures/")] {
-        let (kinds, overall, _) = measure(under);
+        let (kinds, overall, _) = measure(TUNED, under, Segmentation::Strict);
         eprintln!("{part}:\n{}", table(&kinds, &overall));
     }
-    let (kinds, overall, mistakes) = measure("");
+    let (kinds, overall, mistakes) = measure(TUNED, "", Segmentation::Strict);
     let table = table(&kinds, &overall);
     eprintln!("all:\n{table}\n{}", mistakes.join("\n"));
     assert!(overall.precision() >= 0.9, "sentence precision below 0.9:\n{table}\n{}", mistakes.join("\n"));
@@ -153,6 +198,22 @@ fn precision_and_recall_against_the_hand_labels() {
         assert!(t.precision() >= 0.85, "{kind} precision below 0.85:\n{table}");
     }
     assert!(overall.recall() >= 0.6, "sentence recall below 0.6:\n{table}");
+}
+
+#[test]
+fn precision_and_recall_on_the_held_out_documents() {
+    // Documents and labels committed before the detector first ran on them; neither may be edited
+    // to suit it. The floors sit just under the figures first measured (docs/uncited.md, "Held
+    // out"): they catch a regression, they are not targets.
+    let (kinds, overall, mistakes) = measure(HELD_OUT, "", Segmentation::Lenient);
+    let table = table(&kinds, &overall);
+    let report = format!("held out:\n{table}\n{}", mistakes.join("\n"));
+    eprintln!("{report}");
+    assert!(overall.precision() >= 0.85, "sentence precision below 0.85: {report}");
+    assert!(overall.recall() >= 0.6, "sentence recall below 0.6: {report}");
+    for (kind, t) in &kinds {
+        assert!(t.precision() >= 0.8, "{kind} precision below 0.8: {report}");
+    }
 }
 
 #[test]
