@@ -27,6 +27,10 @@ pub fn run(options: &HashMap<String, String>) -> Result<(), String> {
     if docs > 1 {
         std::fs::create_dir_all(out).map_err(|e| format!("{out}: {e}"))?;
     }
+    if docs == 1 {
+        std::fs::write(format!("{out}.size.json"), sizes(seed, hosts, scheme, port, refs))
+            .map_err(|e| format!("{out}.size.json: {e}"))?;
+    }
     for d in 0..docs {
         let first = d * per_doc;
         let last = ((d + 1) * per_doc).min(refs);
@@ -74,4 +78,35 @@ fn document(
     s.push_str("\n\n## Notes\n\n");
     s.push_str(&notes);
     s
+}
+
+/// What reading every cited page whole costs: the body bytes of every final response, and the
+/// requests (one per reference, plus one per redirect), as JSON.
+fn sizes(seed: u64, hosts: usize, scheme: &str, port: u16, refs: u64) -> String {
+    let bodies = model::bodies(seed);
+    let (mut bytes, mut requests, mut redirects, mut missing) = (0u64, 0u64, 0u64, 0u64);
+    for i in 0..refs {
+        let (a, _) = cited(seed, hosts, scheme, port, i);
+        let host = (i % hosts as u64) as usize;
+        requests += 1;
+        match a.kind {
+            model::Kind::NotFound => {
+                missing += 1;
+                bytes += model::not_found(&model::site(seed, host), seed).len() as u64;
+            }
+            kind => {
+                if kind == model::Kind::Redirect {
+                    redirects += 1;
+                    requests += 1;
+                }
+                let origin = format!("{scheme}://{}:{port}", host_ip(host));
+                bytes += (model::head(&a, &origin, seed).len()
+                    + model::body_start(&a).len()
+                    + bodies[a.body % bodies.len()].len()) as u64;
+            }
+        }
+    }
+    format!(
+        "{{\"pages\":{refs},\"hosts\":{hosts},\"requests\":{requests},\"redirects\":{redirects},\"not_found\":{missing},\"full_body_bytes\":{bytes}}}\n"
+    )
 }

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Turns the measurements of bench/network.sh into bench/RESULTS.md (Markdown on stdout).
+
+Arguments: OUT_DIR CITECHECK_VERSION LYCHEE_VERSION RTT_MS SETUP_RTTS MAX_WINDOW GLOBAL PER_HOST
+INTERVAL_MS HAS_CACHE
+"""
+
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+out, cc_version, ly_version = sys.argv[1:4]
+rtt_ms, setup_rtts, max_window, glob, per_host, interval_ms, has_cache = map(int, sys.argv[4:11])
+
+runs = [json.loads(line) for line in open(os.path.join(out, "runs.jsonl")) if line.strip()]
+extract_path = os.path.join(out, "extract.jsonl")
+extracts = [json.loads(line) for line in open(extract_path) if line.strip()] if os.path.exists(extract_path) else []
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return ""
+
+
+def median(rows, key):
+    values = [r[key] for r in rows]
+    return statistics.median(values) if values else float("nan")
+
+
+def fmt_s(x):
+    return f"{x:.2f}"
+
+
+def fmt_mb(b):
+    return f"{b / 1e6:.1f}"
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}" if b else "–"
+
+
+def bound(net, refs, hosts, size):
+    """The least time any checker can take at these settings: the per-host interval between
+    request starts, or the round trips the concurrency limits allow (connection set-up once, then
+    one round trip per request), whichever is longer."""
+    requests = size["requests"]
+    per_host_requests = math.ceil(requests / hosts)
+    interval = (per_host_requests - 1) * interval_ms / 1000
+    if net == "flat":
+        return interval, "interval"
+    slots = min(glob, per_host * hosts)
+    rtt = rtt_ms / 1000
+    trips = setup_rtts * rtt + math.ceil(requests / slots) * rtt
+    return (interval, "interval") if interval >= trips else (trips, "round trips")
+
+
+settings = []
+for r in runs:
+    if r["setting"] not in settings:
+        settings.append(r["setting"])
+
+net_names = {
+    "h1": f"HTTP/1.1, {rtt_ms} ms RTT",
+    "h2": f"HTTP/2 (TLS), {rtt_ms} ms RTT",
+    "flat": "HTTP/1.1, no modelled latency",
+}
+p = print
+p("# Network benchmark: citecheck against lychee")
+p()
+p("Written by `bench/network.sh` (see `bench/README.md`); every figure below comes from the same run")
+p("on the same machine. Nothing here is a test: timings on a shared 2-core machine are noisy, so each")
+p("figure is the median of the runs, tools alternating.")
+p()
+p("## Machine and versions")
+p()
+cpu_model = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
+mem_gb = sh("free -g | awk '/Mem:/ {print $2}'")
+load = sh("cat /proc/loadavg").split()[:3]
+p(f"- {platform.system()} {platform.release()}, {sh('nproc')} CPUs ({cpu_model}), {mem_gb} GB RAM")
+p(f"- shared with other jobs: load average {' '.join(load)} when the report was written")
+p(f"- {cc_version}; {ly_version}")
+p(f"- modelled network: {rtt_ms} ms round trip, {setup_rtts} set-up round trips per new connection,")
+p(f"  congestion window 14.6 KB doubling per round trip up to {max_window / 1000:.0f} KB, per connection")
+p(f"- both tools: {glob} requests at once, {per_host} per host, {interval_ms} ms between request starts per host")
+p()
+p("## Commands")
+p()
+p("```sh")
+for name in sorted(os.listdir(out)):
+    if name.startswith("cmd-") and name.endswith(".txt"):
+        cmd = open(os.path.join(out, name)).read().strip().replace(out + "/", "")
+        p(f"# {name[4:-4]}")
+        p(cmd)
+p("```")
+p()
+p("## Checking")
+p()
+p("Wall time is the median; connections, requests and bytes are what the load server counted (body")
+p("bytes: response body bytes it released; full: what reading every final response whole takes).")
+p("`bound` is the politeness or round-trip bound for the setting; `×bound` is citecheck's ratio to it.")
+p()
+p("| network | refs | hosts | tool | wall s | conns | requests | body MB | body/full | RSS MB | CPU s | cc/ly wall | bound s | ×bound |")
+p("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+summary = {}
+for s in settings:
+    if ":cache" in s:
+        continue
+    net, refs, hosts = s.split(":")
+    refs, hosts = int(refs), int(hosts)
+    size_path = os.path.join(out, f"brief-{net}-{refs}-{hosts}.md.size.json")
+    size = json.load(open(size_path))
+    b, why = bound(net, refs, hosts, size)
+    walls = {}
+    for tool in ("citecheck", "lychee"):
+        rows = [r for r in runs if r["setting"] == s and r["tool"] == tool]
+        if not rows:
+            continue
+        wall = median(rows, "wall")
+        walls[tool] = wall
+        body = median(rows, "body_bytes")
+        cols = [
+            net_names.get(net, net), str(refs), str(hosts), tool, fmt_s(wall),
+            f"{median(rows, 'connections'):.0f}", f"{median(rows, 'requests'):.0f}", fmt_mb(body),
+            f"{body / size['full_body_bytes'] * 100:.0f} %", f"{median(rows, 'rss_kb') / 1024:.0f}",
+            f"{median(rows, 'cpu'):.2f}",
+        ]
+        if tool == "citecheck":
+            cols += ["", f"{b:.2f} ({why})", f"{wall / b:.2f}" if b else "–"]
+            summary[s] = dict(wall=wall, bound=b, body=body / size["full_body_bytes"],
+                              conns=median(rows, "connections"), rss=median(rows, "rss_kb") / 1024)
+        else:
+            cols += [ratio(walls.get("citecheck", 0), wall), "", ""]
+            if s in summary:
+                summary[s]["ratio"] = walls.get("citecheck", 0) / wall if wall else None
+        p("| " + " | ".join(cols) + " |")
+p()
+cache_rows = [r for r in runs if ":cache" in r["setting"]]
+p("## Warm rerun with the cache")
+p()
+if has_cache and cache_rows:
+    cold = [r for r in cache_rows if r["setting"].endswith("cache-cold")]
+    warm = [r for r in cache_rows if r["setting"].endswith("cache-warm")]
+    if cold and warm:
+        c, w = cold[0], warm[0]
+        p(f"Setting {c['setting'].rsplit(':', 1)[0]}: cold {c['wall']:.2f} s, {c['requests']} requests;")
+        p(f"warm {w['wall']:.2f} s, {w['requests']} requests: {c['wall'] / w['wall']:.1f}× faster.")
+else:
+    p("Not measured: this build of `citecheck check` has no `--cache` (the SQLite cache is being built")
+    p("on another branch). The script runs this step by itself once `citecheck check --help` shows")
+    p("`--cache`.")
+p()
+p("## Extraction")
+p()
+if extracts:
+    sizes = json.load(open(os.path.join(out, "extract-sizes.json")))
+    p("| corpus | MB | tool | wall s | MB/s | RSS MB | output lines |")
+    p("|---|---:|---|---:|---:|---:|---:|")
+    ext = {}
+    for corpus, label, nbytes in (("big", "one document, 80 000 footnotes", sizes["big_bytes"]),
+                                  ("many", "2 000 documents of 20 KB", sizes["many_bytes"])):
+        for tool in ("citecheck", "lychee"):
+            rows = [r for r in extracts if r["corpus"] == corpus and r["tool"] == tool]
+            if not rows:
+                continue
+            wall = median(rows, "wall")
+            ext[(corpus, tool)] = (wall, nbytes)
+            p(f"| {label} | {fmt_mb(nbytes)} | {tool} | {wall:.2f} | {nbytes / 1e6 / wall:.1f} | "
+              f"{median(rows, 'rss_kb') / 1024:.0f} | {median(rows, 'out_lines'):.0f} |")
+    p()
+    for corpus in ("big", "many"):
+        if (corpus, "citecheck") in ext and (corpus, "lychee") in ext:
+            c, l = ext[(corpus, "citecheck")][0], ext[(corpus, "lychee")][0]
+            p(f"- {corpus}: lychee / citecheck = {l / c:.1f}×")
+    p()
+json.dump(summary, open(os.path.join(out, "summary.json"), "w"), indent=1)
