@@ -9,7 +9,7 @@
 #   MATRIX="1000:1 1000:10 1000:100 10000:100"   references:hosts settings
 #   NETS="h1 h2 flat"               h1: HTTP/1.1, h2: HTTP/2 over TLS, flat: HTTP/1.1, no latency
 #   RTT_MS=50 SETUP_RTTS=2 MAX_WINDOW=640000   the modelled network
-#   EXTRACT=1                       also run the extraction comparison
+#   EXTRACT=1                       also run the extraction comparison (EXTRACT=0 keeps the last one)
 #   LYCHEE_DUMP_TIMEOUT=300         seconds lychee --dump may take on the 40 MB document
 #   CITECHECK=path LYCHEE=path      use these binaries instead of building / installing
 set -euo pipefail
@@ -116,7 +116,8 @@ print(json.dumps(row))
 EOF
 }
 
-: >"$OUT/runs.jsonl"
+# NETS="" keeps the last network measurements (to rerun only the extraction).
+if [[ -n "$NETS" ]]; then : >"$OUT/runs.jsonl"; fi
 for net in $NETS; do
     for m in $MATRIX; do
         refs=${m%%:*} hosts=${m##*:}
@@ -159,8 +160,8 @@ for net in $NETS; do
 done
 
 # --- extraction ---------------------------------------------------------------------------------
-: >"$OUT/extract.jsonl"
 if [[ $EXTRACT == 1 ]]; then
+    : >"$OUT/extract.jsonl"
     big="$OUT/extract-40mb.md"
     many="$OUT/extract-2000"
     [[ -f $big ]] || "$LOADSERVER" brief --refs 80000 --hosts 100 --bytes 36000000 --out "$big"
