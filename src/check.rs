@@ -1,6 +1,7 @@
 //! The checker: the one place with concurrency. It deduplicates cited URLs across every document,
 //! fetches them concurrently (politeness per host lives in the fetcher), reads page metadata,
-//! judges each reference and puts the results back in document order.
+//! judges each reference and puts the results back in document order; then, when asked, looks up
+//! an archived copy of every lost page.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -11,6 +12,9 @@ use futures_util::StreamExt;
 use regex::Regex;
 use url::Url;
 
+use crate::archived::{self, ArchiveService, Lookup, LookupDate, LookupOptions, Snapshot};
+use crate::cache::{Cache, CacheKey, Revalidated};
+use crate::date::PartialDate;
 use crate::error::{Error, Result};
 use crate::fetch::{FetchOptions, FetchOutcome, Fetcher};
 use crate::finding::{Finding, Rule};
@@ -70,6 +74,8 @@ pub struct CheckOptions {
     /// Cited (or remapped) URLs longer than this many bytes are `invalid-url` and not fetched
     /// ([`DEFAULT_MAX_URL_LENGTH`] by default).
     pub max_url_length: usize,
+    /// Whether and where archived copies of lost pages are looked up (off by default).
+    pub archive: LookupOptions,
 }
 
 /// The default of [`CheckOptions::max_url_length`]: the 8,000 bytes HTTP recommends every
@@ -88,6 +94,7 @@ impl Default for CheckOptions {
             exclude: Vec::new(),
             judge: JudgeOptions::default(),
             max_url_length: DEFAULT_MAX_URL_LENGTH,
+            archive: LookupOptions::default(),
         }
     }
 }
@@ -129,6 +136,12 @@ impl CheckOptions {
         self
     }
 
+    /// Sets the archive lookups.
+    pub fn archive(mut self, archive: LookupOptions) -> Self {
+        self.archive = archive;
+        self
+    }
+
     /// Sets the longest URL fetched, in bytes (at least 1).
     pub fn max_url_length(mut self, bytes: usize) -> Self {
         self.max_url_length = bytes.max(1);
@@ -142,6 +155,10 @@ pub trait Progress: Send + Sync {
     fn start(&self, _urls: usize) {}
     /// One URL is done.
     fn done(&self, _url: &Url) {}
+    /// The archive lookups of lost pages begin, this many of them (after every URL is done).
+    fn lookups(&self, _count: usize) {}
+    /// One archive lookup is done, for this cited URL.
+    fn looked_up(&self, _cited: &str) {}
     /// The run is over.
     fn finish(&self) {}
 }
@@ -159,6 +176,7 @@ pub type Interrupt = Pin<Box<dyn Future<Output = ()> + Send>>;
 pub struct Checker {
     fetcher: Fetcher,
     options: CheckOptions,
+    cache: Option<Cache>,
 }
 
 /// A note's further URLs: (index among the unique URLs, the URL as cited).
@@ -183,8 +201,16 @@ enum Plan {
 impl Checker {
     /// A checker with its HTTP client built.
     pub fn new(options: CheckOptions) -> Result<Checker> {
+        options.archive.validate()?;
         let fetcher = Fetcher::new(options.fetch.clone())?;
-        Ok(Checker { fetcher, options })
+        Ok(Checker { fetcher, options, cache: None })
+    }
+
+    /// The same checker answering from `cache` where it can and keeping what it fetches there
+    /// (as the cache's [`CacheOptions`](crate::cache::CacheOptions) say).
+    pub fn with_cache(mut self, cache: Cache) -> Checker {
+        self.cache = Some(cache);
+        self
     }
 
     /// Fetches and judges. Results come back in document order whatever order fetches finish
@@ -226,9 +252,10 @@ impl Checker {
             plans.push(doc_plans);
         }
 
+        let deadline = self.options.deadline.map(|d| tokio::time::Instant::now() + d);
+        let mut stop = Stop { interrupt, fired: false };
         progress.start(unique.len());
-        let results = self.fetch_all(&unique, progress, interrupt).await;
-        progress.finish();
+        let results = self.fetch_all(&unique, progress, &mut stop, deadline).await;
 
         for (doc, plans) in documents.iter_mut().zip(plans) {
             for (r, (plan, extras)) in doc.references.iter_mut().zip(plans) {
@@ -246,12 +273,185 @@ impl Checker {
                         verdict::judge_other_url(&r.reference, &cited, outcome, &mut check);
                     }
                 }
-                doc.findings.extend(check.findings.iter().cloned());
                 r.check = Some(check);
             }
+        }
+        if self.options.archive.enabled {
+            self.archived_copies(&mut documents, progress, &mut stop, deadline).await;
+        }
+        progress.finish();
+        for doc in &mut documents {
+            let checked = doc.references.iter().filter_map(|r| r.check.as_ref());
+            let findings: Vec<Finding> = checked.flat_map(|c| c.findings.iter().cloned()).collect();
+            doc.findings.extend(findings);
             doc.findings.sort_by_key(|f| (f.span.line, f.span.column, f.rule));
         }
         Report::new(documents)
+    }
+
+    /// Looks up an archived copy of every lost page (`dead`, `soft-404`, `title-mismatch`), one
+    /// lookup per cited URL and date however many notes cite them, concurrently and within the
+    /// run's deadline; then sets each check's `archived` and notes the copy in the finding that
+    /// gave the verdict, so that every output format shows it.
+    async fn archived_copies(
+        &self,
+        documents: &mut [DocumentReport],
+        progress: &dyn Progress,
+        stop: &mut Stop,
+        deadline: Option<tokio::time::Instant>,
+    ) {
+        type Key = (String, Option<PartialDate>);
+        let mut keys: Vec<Key> = Vec::new();
+        let mut index: HashMap<Key, usize> = HashMap::new();
+        // (document, reference, key, the note's date)
+        let mut wanted: Vec<(usize, usize, usize, Option<LookupDate>)> = Vec::new();
+        for (d, doc) in documents.iter().enumerate() {
+            for (i, r) in doc.references.iter().enumerate() {
+                let lost = r.check.as_ref().is_some_and(|c| archived::wants_lookup(c.verdict));
+                let Some(cited) = r.reference.url.as_deref().filter(|_| lost) else { continue };
+                let date = archived::lookup_date(&r.reference);
+                let key = (without_fragment(cited), date.map(|d| d.date));
+                let k = *index.entry(key.clone()).or_insert_with(|| {
+                    keys.push(key);
+                    keys.len() - 1
+                });
+                wanted.push((d, i, k, date));
+            }
+        }
+        if wanted.is_empty() {
+            return;
+        }
+        let ended = stop.fired || deadline.is_some_and(|at| tokio::time::Instant::now() >= at);
+        let found: Vec<Option<Lookup>> = if ended {
+            keys.iter().map(|_| None).collect()
+        } else {
+            progress.lookups(keys.len());
+            let lookups = futures_util::stream::iter(keys.iter().enumerate())
+                .map(|(k, (url, date))| async move {
+                    let found = self.look_up(url, date.as_ref()).await;
+                    progress.looked_up(url);
+                    (k, found)
+                })
+                .buffer_unordered(self.options.max_concurrency.max(1));
+            until_stopped(lookups, keys.len(), stop, deadline).await
+        };
+        let service = self.options.archive.service;
+        let unasked = Lookup::NotLookedUp("the run ended first".to_owned());
+        for (d, i, k, date) in wanted {
+            let r = &mut documents[d].references[i];
+            let cited = keys[k].0.as_str();
+            let copy = archived::assess(
+                r.reference.title.as_deref(),
+                cited,
+                service,
+                date,
+                found[k].as_ref().unwrap_or(&unasked),
+            );
+            if let Some(check) = r.check.as_mut() {
+                note_archived(check, &copy);
+                check.archived = Some(copy);
+            }
+        }
+    }
+
+    /// Asks the archive for a copy of `cited` around `date` and fetches it. Never fails: what
+    /// went wrong is in the [`Lookup`].
+    async fn look_up(&self, cited: &str, date: Option<&PartialDate>) -> Lookup {
+        let options = &self.options.archive;
+        let listed = match options.service {
+            ArchiveService::Wayback => self.ask_wayback(cited, date).await,
+            ArchiveService::Memento => {
+                let today = options.today.unwrap_or_else(today);
+                let timestamp = archived::end_of(date.unwrap_or(&today));
+                match archived::memento::timetravel_url(&options.memento_endpoint, cited, &timestamp) {
+                    Err(why) => Err(why),
+                    Ok(api) => match self.ask(&api).await {
+                        Ok(Answer::NotFound) => Ok(None),
+                        Ok(Answer::Body(body)) => {
+                            archived::memento::parse_timetravel(&body).map(|all| archived::memento::choose(&all, date))
+                        }
+                        Err(why) => Err(why),
+                    },
+                }
+            }
+        };
+        match listed {
+            Err(why) => Lookup::Failed(why),
+            Ok(None) => Lookup::Nothing,
+            Ok(Some(snapshot)) => self.fetch_snapshot(snapshot).await,
+        }
+    }
+
+    /// The Wayback copy at or before the note's date, else the first after it; without a date,
+    /// the latest.
+    async fn ask_wayback(
+        &self,
+        cited: &str,
+        date: Option<&PartialDate>,
+    ) -> std::result::Result<Option<Snapshot>, String> {
+        use archived::wayback::{Closest, availability_url, parse_availability};
+        let endpoint = &self.options.archive.wayback_endpoint;
+        let Some(date) = date else {
+            return self.ask_json(&availability_url(endpoint, cited, None), parse_availability).await;
+        };
+        let timestamp = archived::end_of(date);
+        let before = availability_url(endpoint, cited, Some((&timestamp, Closest::Before)));
+        // A server that ignores `closest` answers with the closest copy either side: kept.
+        if let Some(found) = self.ask_json(&before, parse_availability).await? {
+            return Ok(Some(found));
+        }
+        let after = availability_url(endpoint, cited, Some((&timestamp, Closest::After)));
+        self.ask_json(&after, parse_availability).await
+    }
+
+    async fn ask_json(
+        &self,
+        api: &Url,
+        parse: fn(&str) -> std::result::Result<Option<Snapshot>, String>,
+    ) -> std::result::Result<Option<Snapshot>, String> {
+        match self.ask(api).await? {
+            Answer::NotFound => Err("the archive answered HTTP 404".to_owned()),
+            Answer::Body(body) => parse(&body),
+        }
+    }
+
+    /// One request to an archive's API, through [`obtain`](Self::obtain) like every fetch.
+    async fn ask(&self, api: &Url) -> std::result::Result<Answer, String> {
+        let outcome = self.obtain(api).await;
+        // Under replay, an exchange missing from the archive comes back as an error of its own
+        // kind; it is the place to answer `Lookup::NotLookedUp("replay")` instead of a failure.
+        if let Some(e) = &outcome.error {
+            return Err(e.message.clone());
+        }
+        match outcome.status {
+            Some(404) => return Ok(Answer::NotFound),
+            Some(200..=299) => {}
+            Some(s) => return Err(format!("the archive answered HTTP {s}")),
+            None => return Err("the archive sent no answer".to_owned()),
+        }
+        if outcome.truncated {
+            return Err(format!("the archive's answer is longer than the {} bytes read", outcome.raw.len()));
+        }
+        Ok(Answer::Body(outcome.body))
+    }
+
+    /// Fetches a listed copy in its raw form (no archive banner) and reads its page.
+    async fn fetch_snapshot(&self, snapshot: Snapshot) -> Lookup {
+        let Ok(shown) = Url::parse(&snapshot.url) else {
+            let why = format!("{} is not a URL", snapshot.url);
+            return Lookup::Unreadable(snapshot, why);
+        };
+        let raw = archived::wayback::raw_url(&shown);
+        let outcome = self.obtain(&raw).await;
+        match tokio::task::spawn_blocking(move || {
+            let page = read_page(&outcome);
+            (outcome, page)
+        })
+        .await
+        {
+            Ok((outcome, page)) => Lookup::Fetched(snapshot, Box::new(outcome), page.map(Box::new)),
+            Err(_) => Lookup::Unreadable(snapshot, "the page could not be read".to_owned()),
+        }
     }
 
     /// Where a cited URL is fetched from (after `--remap`), or why it is not fetched.
@@ -317,18 +517,54 @@ impl Checker {
     /// Where one URL's answer comes from. The one seam between the checker and the network:
     /// whatever answers a URL without a request (a cache, an archive being replayed) or keeps a
     /// copy of the exchange (an evidence archive) goes here, so the rest of the run is the same.
+    /// Cited URLs, archive API lookups and archived snapshots all come through it.
     async fn obtain(&self, url: &Url) -> FetchOutcome {
-        self.fetcher.fetch(url).await
+        match &self.cache {
+            Some(cache) => self.obtain_cached(cache, url).await,
+            None => self.fetcher.fetch(url).await,
+        }
+    }
+
+    /// A kept answer within its time-to-live; else a conditional GET when the kept one has
+    /// validators (a 304 confirms it); else a fetch. What may be kept is kept. SQLite blocks, so
+    /// every cache call runs off the async workers; a cache that fails is only a warning.
+    async fn obtain_cached(&self, cache: &Cache, url: &Url) -> FetchOutcome {
+        let key = CacheKey::new(url, self.fetcher.options());
+        let lookup = {
+            let (cache, url, key) = (cache.clone(), url.clone(), key.clone());
+            off_thread(move || cache.lookup(&url, &key, std::time::SystemTime::now())).await
+        };
+        let outcome = match lookup.unwrap_or(crate::cache::Lookup::Miss) {
+            crate::cache::Lookup::Fresh(outcome) => return *outcome,
+            crate::cache::Lookup::Stale(stale) => {
+                let fresh = self.fetcher.fetch_with(url, stale.request()).await;
+                match stale.revalidated(fresh) {
+                    Revalidated::NotModified(outcome) => {
+                        let (cache, kept) = (cache.clone(), outcome.clone());
+                        off_thread(move || cache.confirm(&key, &kept, std::time::SystemTime::now())).await;
+                        return *outcome;
+                    }
+                    Revalidated::Changed(outcome) => *outcome,
+                    Revalidated::Refetch => self.fetcher.fetch(url).await,
+                }
+            }
+            crate::cache::Lookup::Miss => self.fetcher.fetch(url).await,
+        };
+        if crate::cache::is_cacheable(&outcome) && cache.options().current_mode().writes() {
+            let (cache, kept) = (cache.clone(), outcome.clone());
+            off_thread(move || cache.store(&key, &kept, std::time::SystemTime::now())).await;
+        }
+        outcome
     }
 
     async fn fetch_all(
         &self,
         urls: &[Url],
         progress: &dyn Progress,
-        interrupt: Option<Interrupt>,
+        stop: &mut Stop,
+        deadline: Option<tokio::time::Instant>,
     ) -> Vec<Option<(FetchOutcome, Option<PageMeta>)>> {
-        let mut results: Vec<Option<(FetchOutcome, Option<PageMeta>)>> = (0..urls.len()).map(|_| None).collect();
-        let mut stream = futures_util::stream::iter(urls.iter().enumerate())
+        let stream = futures_util::stream::iter(urls.iter().enumerate())
             .map(|(i, url)| async move {
                 let outcome = self.obtain(url).await;
                 // Parsing a page is CPU work: off the async workers, so it never stalls the other
@@ -350,37 +586,123 @@ impl Checker {
                     }
                 };
                 progress.done(url);
-                (i, outcome, page)
+                (i, (outcome, page))
             })
             .buffer_unordered(self.options.max_concurrency.max(1));
-        let deadline = self.options.deadline.map(|d| tokio::time::Instant::now() + d);
-        let sleep = async {
-            match deadline {
-                Some(at) => tokio::time::sleep_until(at).await,
-                None => std::future::pending().await,
-            }
-        };
-        let stop = async {
-            match interrupt {
-                Some(fut) => fut.await,
-                None => std::future::pending().await,
-            }
-        };
-        tokio::pin!(sleep);
-        tokio::pin!(stop);
-        loop {
-            tokio::select! {
-                biased;
-                () = &mut stop => break,
-                () = &mut sleep => break,
-                next = stream.next() => match next {
-                    Some((i, outcome, page)) => results[i] = Some((outcome, page)),
-                    None => break,
-                },
-            }
-        }
-        results
+        until_stopped(stream, urls.len(), stop, deadline).await
     }
+}
+
+/// What ends a run early: the caller's interrupt (Ctrl-C), remembered once it has fired so that
+/// a later phase does not start.
+struct Stop {
+    interrupt: Option<Interrupt>,
+    fired: bool,
+}
+
+impl Stop {
+    async fn wait(&mut self) {
+        match self.interrupt.as_mut() {
+            Some(fut) => {
+                fut.await;
+                self.interrupt = None;
+                self.fired = true;
+            }
+            None => std::future::pending().await,
+        }
+    }
+}
+
+/// Collects a stream's `(index, value)` results into their places until it ends, the deadline
+/// passes or the run is interrupted; what did not arrive stays `None`.
+async fn until_stopped<T>(
+    stream: impl futures_util::Stream<Item = (usize, T)>,
+    len: usize,
+    stop: &mut Stop,
+    deadline: Option<tokio::time::Instant>,
+) -> Vec<Option<T>> {
+    let mut results: Vec<Option<T>> = (0..len).map(|_| None).collect();
+    if stop.fired {
+        return results;
+    }
+    let sleep = async {
+        match deadline {
+            Some(at) => tokio::time::sleep_until(at).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(sleep);
+    tokio::pin!(stream);
+    loop {
+        tokio::select! {
+            biased;
+            () = stop.wait() => break,
+            () = &mut sleep => break,
+            next = stream.next() => match next {
+                Some((i, value)) => {
+                    if let Some(slot) = results.get_mut(i) {
+                        *slot = Some(value);
+                    }
+                }
+                None => break,
+            },
+        }
+    }
+    results
+}
+
+/// An archive API's answer: a body to parse, or a 404 (TimeTravel's "no copy").
+enum Answer {
+    Body(String),
+    NotFound,
+}
+
+/// Today's date by the system clock.
+fn today() -> PartialDate {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let iso = crate::date::rfc3339(i64::try_from(secs).unwrap_or(0));
+    PartialDate::parse_iso(&iso[..10]).unwrap_or(PartialDate { year: 2000, month: None, day: None })
+}
+
+/// A cited URL as archives index it: without its `#fragment`.
+fn without_fragment(cited: &str) -> String {
+    match Url::parse(cited) {
+        Ok(mut url) => {
+            url.set_fragment(None);
+            url.to_string()
+        }
+        Err(_) => cited.split('#').next().unwrap_or(cited).to_owned(),
+    }
+}
+
+/// Adds the archived copy to the finding that gave the verdict, for the formats that show only
+/// findings (SARIF, JUnit, GitHub): "…; Wayback Machine: archived 2025-03-20 (…), title
+/// matches: http://web.archive.org/web/…".
+fn note_archived(check: &mut Check, copy: &archived::ArchivedCopy) {
+    // A lookup not made (replay, the run's end) says nothing about the citation: no noise.
+    if copy.outcome == archived::ArchiveOutcome::NotLookedUp {
+        return;
+    }
+    let rule = match check.verdict {
+        Verdict::Dead => Rule::DeadLink,
+        Verdict::Soft404 => Rule::Soft404,
+        Verdict::TitleMismatch => Rule::TitleMismatch,
+        _ => return,
+    };
+    let service = match copy.service {
+        ArchiveService::Wayback => "Wayback Machine",
+        ArchiveService::Memento => "Memento TimeTravel",
+    };
+    if let Some(f) = check.findings.iter_mut().find(|f| f.rule == rule) {
+        let at = copy.url.as_deref().map(|u| format!(": {u}")).unwrap_or_default();
+        f.message = format!("{}; {service}: {}{at}", f.message, copy.summary);
+    }
+}
+
+/// Runs blocking work (SQLite) on the blocking pool; `None` if it could not finish (a panic, a
+/// runtime shutting down).
+async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    tokio::task::spawn_blocking(work).await.ok()
 }
 
 /// Why a URL over the length limit is not fetched: nothing before the check looks at lengths.

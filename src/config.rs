@@ -126,6 +126,21 @@ pub struct Config {
     pub ca_cert: Vec<PathBuf>,
     /// `--date-tolerance-days`: dates this many days apart are the same date.
     pub date_tolerance_days: Option<u16>,
+    /// `--cache PATH`: the result cache's database (relative to the file's directory).
+    pub cache: Option<PathBuf>,
+    /// `--no-cache`: neither use nor fill the result cache.
+    pub no_cache: Option<bool>,
+    /// `--cache-ttl`: how long a cached answer is used without asking the server again.
+    pub cache_ttl: Option<TtlValue>,
+    /// `--archive-lookup` (`true`) or `--no-archive-lookup` (`false`): look up archived copies
+    /// of lost pages (by default, only when a report for people is produced).
+    pub archive_lookup: Option<bool>,
+    /// `--archive-service`: `wayback` or `memento`.
+    pub archive_service: Option<Spanned<String>>,
+    /// `--wayback-endpoint`: the Wayback availability API's URL.
+    pub wayback_endpoint: Option<Spanned<String>>,
+    /// `--memento-endpoint`: the TimeTravel JSON API's URL.
+    pub memento_endpoint: Option<Spanned<String>>,
     /// Per-host settings, keyed by [`HostPattern`] (`www.example.com`, `*.example.com`,
     /// `127.0.0.1:8080`).
     #[serde(default)]
@@ -153,6 +168,8 @@ pub struct HostConfig {
     /// Statuses judged like a 200 when this host answers them (a 403 to robots, say).
     #[serde(default)]
     pub accept_status: Vec<StatusCode>,
+    /// How long a cached answer from this host is used without asking it again.
+    pub cache_ttl: Option<TtlValue>,
 }
 
 impl HostConfig {
@@ -432,22 +449,72 @@ fn normalise(path: &Path) -> PathBuf {
 
 /// `250ms`, `1.5s`, `2m`, `1h`; a bare number is seconds. At most a day.
 pub fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
+    parse_within(s, MAX_DURATION, "at most a day")
+}
+
+/// The longest time-to-live a cached answer may have.
+const MAX_TTL: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+
+/// A cache time-to-live: the syntax of [`parse_duration`], plus days (`7d`), up to a year.
+pub fn parse_ttl(s: &str) -> std::result::Result<Duration, String> {
+    parse_within(s, MAX_TTL, "at most 365 days")
+}
+
+fn parse_within(s: &str, max: Duration, bound: &str) -> std::result::Result<Duration, String> {
     let s = s.trim();
     let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
     let (number, unit) = s.split_at(split);
     let value: f64 = number.parse().map_err(|_| format!("{s:?} is not a duration (try 250ms, 10s, 5m)"))?;
+    let days = max > MAX_DURATION;
     let scale = match unit.trim() {
         "ms" => 0.001,
         "" | "s" | "sec" | "secs" => 1.0,
         "m" | "min" | "mins" => 60.0,
         "h" => 3600.0,
+        "d" if days => 86_400.0,
+        other if days => return Err(format!("unknown unit {other:?} in {s:?} (use ms, s, m, h or d)")),
         other => return Err(format!("unknown unit {other:?} in {s:?} (use ms, s, m or h)")),
     };
-    seconds(value * scale).ok_or_else(|| format!("{s:?} is out of range (at most a day)"))
+    seconds_within(value * scale, max).ok_or_else(|| format!("{s:?} is out of range ({bound})"))
 }
 
 fn seconds(secs: f64) -> Option<Duration> {
-    (secs.is_finite() && (0.0..=MAX_DURATION.as_secs_f64()).contains(&secs)).then(|| Duration::from_secs_f64(secs))
+    seconds_within(secs, MAX_DURATION)
+}
+
+fn seconds_within(secs: f64, max: Duration) -> Option<Duration> {
+    (secs.is_finite() && (0.0..=max.as_secs_f64()).contains(&secs)).then(|| Duration::from_secs_f64(secs))
+}
+
+/// A cache time-to-live: `"1d"`, `"6h"`, `"30m"`, or a number of seconds; at most a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TtlValue(pub Duration);
+
+impl<'de> Deserialize<'de> for TtlValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct TtlVisitor;
+        impl Visitor<'_> for TtlVisitor {
+            type Value = TtlValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a duration such as \"1d\", \"6h\" or \"30m\", or a number of seconds")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<TtlValue, E> {
+                parse_ttl(v).map(TtlValue).map_err(E::custom)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<TtlValue, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<TtlValue, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<TtlValue, E> {
+                seconds_within(v, MAX_TTL)
+                    .map(TtlValue)
+                    .ok_or_else(|| E::custom(format!("{v} seconds is out of range (0 to 365 days)")))
+            }
+        }
+        d.deserialize_any(TtlVisitor)
+    }
 }
 
 /// A duration: a string such as `"250ms"` or `"2m"`, or a number of seconds.
@@ -888,6 +955,15 @@ reason = "  known  dead;   archived "
         assert!(parse_duration("5y").is_err());
         assert!(parse_duration("99999h").is_err());
         assert!(Config::parse("timeout = -1\n").is_err());
+        // Time-to-live: days too, up to a year; timeouts still stop at a day.
+        assert_eq!(parse_ttl("7d"), Ok(Duration::from_secs(7 * 86_400)));
+        assert_eq!(parse_ttl("0"), Ok(Duration::ZERO));
+        assert!(parse_ttl("400d").unwrap_err().contains("365 days"));
+        assert!(parse_duration("1d").unwrap_err().contains("use ms, s, m or h"));
+        let c = Config::parse("cache-ttl = \"12h\"\n[hosts.\"news.test\"]\ncache-ttl = 60\n").unwrap();
+        assert_eq!(c.cache_ttl, Some(TtlValue(Duration::from_secs(43_200))));
+        assert_eq!(c.hosts.values().next().unwrap().cache_ttl, Some(TtlValue(Duration::from_secs(60))));
+        assert!(Config::parse("cache-ttl = \"forever\"\n").is_err());
     }
 
     #[test]

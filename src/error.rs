@@ -71,6 +71,16 @@ pub enum Error {
     /// The HTTP client could not be built (for instance a bad CA certificate).
     #[error("could not start the HTTP client: {0}")]
     Client(String),
+    /// The result cache could not be opened, created or read (an unwritable directory, a
+    /// database another process holds too long). A damaged cache file is not an error: it is
+    /// moved aside with a warning and a fresh cache is started.
+    #[error("cache {}: {message}", path.display())]
+    Cache {
+        /// The database file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 /// Shorthand for results whose error is [`Error`].

@@ -20,6 +20,8 @@
 
 #![warn(missing_docs)]
 
+pub mod archived;
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod date;

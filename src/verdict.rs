@@ -4,6 +4,7 @@
 use serde::Serialize;
 use url::Url;
 
+use crate::archived::ArchivedCopy;
 use crate::fetch::{FetchErrorKind, FetchOutcome, HostPattern};
 use crate::finding::{Finding, Rule};
 use crate::matching::{self, TitleGrade, TitleMatch, WordDiff};
@@ -132,6 +133,10 @@ pub struct Check {
     /// The note's other URLs (an archived copy, a second source): each checked to resolve.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub other_urls: Vec<UrlStatus>,
+    /// For a lost page (`dead`, `soft-404`, `title-mismatch`), the archived copy looked up,
+    /// when lookups are on: evidence next to the verdict, which it never changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<ArchivedCopy>,
     /// Findings about this reference (also listed with the document's findings).
     pub findings: Vec<Finding>,
 }
@@ -152,6 +157,7 @@ impl Check {
             page: None,
             error,
             other_urls: Vec::new(),
+            archived: None,
             findings: Vec::new(),
         }
     }

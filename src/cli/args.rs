@@ -39,6 +39,11 @@ pub(crate) enum Command {
     Extract(ExtractArgs),
     /// Extract, then fetch every cited URL and judge each reference.
     Check(Box<CheckArgs>),
+    /// Show when references changed verdict or page title between recorded `check` runs.
+    #[command(
+        after_help = "Every `check` that uses the cache records its verdicts there; this reads them back.\nExamples: citecheck history briefs/   ·   citecheck history --format json --all"
+    )]
+    History(HistoryArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Install, for example: citecheck completions bash > ~/.local/share/bash-completion/completions/citecheck"
@@ -53,7 +58,7 @@ pub(crate) enum Command {
     Man {
         /// The command whose page to print (citecheck-extract(1), citecheck-check(1)) instead
         /// of citecheck(1).
-        #[arg(value_name = "COMMAND", value_parser = ["extract", "check"])]
+        #[arg(value_name = "COMMAND", value_parser = ["extract", "check", "history"])]
         command: Option<String>,
     },
 }
@@ -66,9 +71,57 @@ pub(crate) struct CheckArgs {
     pub(crate) output: OutputArgs,
     #[command(flatten)]
     pub(crate) net: NetArgs,
+    #[command(flatten)]
+    pub(crate) cache: CacheArgs,
     /// Never show the progress bar (it is shown only on a terminal, and never under CI).
     #[arg(long)]
     pub(crate) no_progress: bool,
+    #[command(flatten)]
+    pub(crate) archive: ArchiveArgs,
+}
+
+/// The environment variable naming the cache database, below `--cache` and above the
+/// configuration file's `cache`.
+pub(crate) const CACHE_ENV: &str = "CITECHECK_CACHE";
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Cache")]
+pub(crate) struct CacheArgs {
+    /// The result cache's database [default: $CITECHECK_CACHE, else citecheck.toml's `cache`,
+    /// else citecheck/cache.sqlite3 in the platform's cache directory].
+    #[arg(long, value_name = "PATH", conflicts_with = "no_cache")]
+    pub(crate) cache: Option<PathBuf>,
+    /// Neither use nor fill the result cache, and record no history.
+    #[arg(long)]
+    pub(crate) no_cache: bool,
+    /// Use a cached answer without asking the server for this long, e.g. 6h, 7d; after it a
+    /// conditional request asks whether the page changed [default: 1d].
+    #[arg(long, value_name = "DURATION")]
+    pub(crate) cache_ttl: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct HistoryArgs {
+    /// Only documents at or under this file or directory.
+    #[arg(value_name = "PATH")]
+    pub(crate) path: Option<PathBuf>,
+    /// The cache database to read [default: as for `check`].
+    #[arg(long, value_name = "PATH")]
+    pub(crate) cache: Option<PathBuf>,
+    /// Output format [default: human].
+    #[arg(long, short = 'f', value_enum, default_value = "human", hide_default_value = true)]
+    pub(crate) format: HistoryFormat,
+    /// List every reference recorded, not only those that changed.
+    #[arg(long)]
+    pub(crate) all: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum HistoryFormat {
+    /// A table per document, for a person at a terminal.
+    Human,
+    /// The history as JSON.
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -137,6 +190,36 @@ pub(crate) struct NetArgs {
     /// Trust this PEM certificate as a root, in addition to the built-in roots (repeatable).
     #[arg(long, value_name = "PATH")]
     pub(crate) ca_cert: Vec<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Archived copies")]
+pub(crate) struct ArchiveArgs {
+    /// Look up an archived copy of every dead, soft-404 or retitled page, and check its title
+    /// [default: on when a human or HTML report is produced, off for CI formats].
+    #[arg(long, overrides_with = "no_archive_lookup")]
+    pub(crate) archive_lookup: bool,
+    /// Do not look up archived copies.
+    #[arg(long, overrides_with = "archive_lookup")]
+    pub(crate) no_archive_lookup: bool,
+    /// Where to look them up [default: wayback].
+    #[arg(long, value_enum, value_name = "SERVICE")]
+    pub(crate) archive_service: Option<ArchiveServiceArg>,
+    /// The Wayback Machine availability API [default: https://archive.org/wayback/available].
+    #[arg(long, value_name = "URL")]
+    pub(crate) wayback_endpoint: Option<String>,
+    /// The Memento TimeTravel JSON API, before `/<datetime>/<url>`
+    /// [default: https://timetravel.mementoweb.org/api/json].
+    #[arg(long, value_name = "URL")]
+    pub(crate) memento_endpoint: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ArchiveServiceArg {
+    /// The Internet Archive's Wayback Machine.
+    Wayback,
+    /// Memento TimeTravel: many web archives at once.
+    Memento,
 }
 
 #[derive(Debug, Args)]

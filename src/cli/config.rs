@@ -11,7 +11,10 @@ use std::time::Duration;
 
 use clap::ValueEnum;
 use regex::Regex;
+use url::Url;
 
+use citecheck::archived::{ArchiveService, LookupOptions};
+use citecheck::cache::CacheOptions;
 use citecheck::check::{CheckOptions, Remap};
 use citecheck::config::{self as file, ConfigFile, IgnoreRule, Spanned};
 use citecheck::document::{Format, LoadOptions};
@@ -20,7 +23,10 @@ use citecheck::report::RenderOptions;
 use citecheck::verdict::JudgeOptions;
 use citecheck::{Error, Result};
 
-use super::args::{Cli, ColorWhen, FailOn, InputArgs, InputFormat, NetArgs, OutputArgs, OutputFormat};
+use super::args::{
+    ArchiveArgs, ArchiveServiceArg, CACHE_ENV, CacheArgs, Cli, ColorWhen, FailOn, InputArgs, InputFormat, NetArgs,
+    OutputArgs, OutputFormat,
+};
 
 /// One `--report FORMAT=PATH`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +56,15 @@ pub(crate) struct Settings {
     pub(crate) started: Option<String>,
     /// For `check` only.
     pub(crate) check: Option<CheckOptions>,
+    /// For `check` only, unless the cache is off.
+    pub(crate) cache: Option<CacheSettings>,
+}
+
+/// Where the result cache is and how it behaves.
+#[derive(Debug, Clone)]
+pub(crate) struct CacheSettings {
+    pub(crate) path: PathBuf,
+    pub(crate) options: CacheOptions,
 }
 
 /// The configuration file that applies: `--config PATH`, else the first `citecheck.toml` from
@@ -87,7 +102,7 @@ pub(crate) fn settings(
     cli: &Cli,
     input: &InputArgs,
     output: &OutputArgs,
-    check: Option<(&NetArgs, bool)>,
+    check: Option<(&NetArgs, &CacheArgs, &ArchiveArgs, bool)>,
     config: Option<&ConfigFile>,
     cwd: &Path,
 ) -> Result<Settings> {
@@ -157,10 +172,19 @@ pub(crate) fn settings(
     };
     let render = RenderOptions { root: Some(absolute(cwd, &root)), ..RenderOptions::default() };
 
-    let no_progress = check.is_some_and(|(_, flag)| flag) || f.no_progress.unwrap_or(false);
-    let check = match check {
-        Some((net, _)) => Some(check_options(net, f, config, &mut record)?),
-        None => None,
+    let no_progress = check.is_some_and(|(_, _, _, flag)| flag) || f.no_progress.unwrap_or(false);
+    // Archived copies are evidence for a person reading the report; CI formats go without.
+    let for_people = |f: OutputFormat| matches!(f, OutputFormat::Human | OutputFormat::Html);
+    let read_by_people = for_people(format) || reports.iter().any(|r| for_people(r.format));
+    let (check, cache) = match check {
+        Some((net, cache_args, archive, _)) => {
+            let mut options = check_options(net, f, config, &mut record)?;
+            let cache = cache_settings(cache_args, f, config, &mut record)?;
+            let today = started.as_deref().and_then(|t| citecheck::PartialDate::parse_iso(t.get(..10)?));
+            options.archive = lookup_options(archive, f, config, read_by_people, today, &mut record)?;
+            (Some(options), cache)
+        }
+        None => (None, None),
     };
     Ok(Settings {
         started,
@@ -177,7 +201,54 @@ pub(crate) fn settings(
         cwd: cwd.to_path_buf(),
         record,
         check,
+        cache,
     })
+}
+
+/// The cache database: `--cache`, else `$CITECHECK_CACHE`, else the file's `cache`, else the
+/// platform's cache directory (`None` when it has none).
+pub(crate) fn cache_path(flag: Option<&Path>, config: Option<&ConfigFile>) -> Option<PathBuf> {
+    if let Some(p) = flag {
+        return Some(p.to_path_buf());
+    }
+    if let Some(p) = std::env::var_os(CACHE_ENV).filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    if let Some(c) = config
+        && let Some(p) = &c.config.cache
+    {
+        return Some(c.resolve(p));
+    }
+    citecheck::cache::default_path()
+}
+
+/// Whether and how the cache is used: `--no-cache` wins, then `--cache`, then the file's
+/// `no-cache`. The environment only chooses where the cache is, never whether.
+fn cache_settings(
+    args: &CacheArgs,
+    f: &file::Config,
+    config: Option<&ConfigFile>,
+    record: &mut Vec<(String, String)>,
+) -> Result<Option<CacheSettings>> {
+    let ttl = match &args.cache_ttl {
+        Some(s) => file::parse_ttl(s).map_err(|m| config_error("--cache-ttl", m))?,
+        None => f.cache_ttl.map_or(citecheck::cache::DEFAULT_TTL, |t| t.0),
+    };
+    let enabled = !args.no_cache && (args.cache.is_some() || !f.no_cache.unwrap_or(false));
+    let path = if enabled { cache_path(args.cache.as_deref(), config) } else { None };
+    let Some(path) = path else {
+        let why = if enabled { "off (no cache directory)" } else { "off" };
+        record.push(("cache".to_owned(), why.to_owned()));
+        return Ok(None);
+    };
+    record.push(("cache-ttl".to_owned(), shown(ttl)));
+    let mut options = CacheOptions::default().ttl(ttl);
+    for (key, host) in &f.hosts {
+        if let Some(t) = host.cache_ttl {
+            options = options.host_ttl(key.0.clone(), t.0);
+        }
+    }
+    Ok(Some(CacheSettings { path, options }))
 }
 
 impl Settings {
@@ -302,6 +373,9 @@ fn check_options(
             let names: Vec<&str> = options.headers.iter().map(|(n, _)| n.as_str()).collect();
             facts.push(format!("headers {}", names.join(", ")));
         }
+        if let Some(ttl) = host.cache_ttl {
+            facts.push(format!("cache-ttl {}", shown(ttl.0)));
+        }
         let codes: Vec<u16> = host.accept_status.iter().map(|c| c.0).collect();
         if !codes.is_empty() {
             let list: Vec<String> = codes.iter().map(u16::to_string).collect();
@@ -341,6 +415,66 @@ fn check_options(
         note("include", p.0.as_str().to_owned());
         options = options.include(p.0.clone());
     }
+    Ok(options)
+}
+
+/// Archive lookups: the flags over the file over the default (on when people read the report).
+/// `today` (the run's recorded date) fixes the date undated TimeTravel lookups ask about, so a
+/// run with `--timestamp` makes the same requests every time.
+fn lookup_options(
+    args: &ArchiveArgs,
+    f: &file::Config,
+    config: Option<&ConfigFile>,
+    read_by_people: bool,
+    today: Option<citecheck::PartialDate>,
+    record: &mut Vec<(String, String)>,
+) -> Result<LookupOptions> {
+    let enabled = if args.archive_lookup {
+        true
+    } else if args.no_archive_lookup {
+        false
+    } else {
+        f.archive_lookup.unwrap_or(read_by_people)
+    };
+    let service =
+        match pick(args.archive_service, config, &f.archive_service, "archive-service", ArchiveServiceArg::Wayback)? {
+            ArchiveServiceArg::Wayback => ArchiveService::Wayback,
+            ArchiveServiceArg::Memento => ArchiveService::Memento,
+        };
+    let mut options = LookupOptions::new().enabled(enabled).service(service);
+    if let Some(t) = today {
+        options = options.today(t);
+    }
+    let endpoint = |flag: &Option<String>, value: &Option<Spanned<String>>, key: &str| -> Result<Option<Url>> {
+        let parse = |text: &str| -> std::result::Result<Url, String> {
+            let url = Url::parse(text.trim()).map_err(|e| format!("{text:?} is not a URL ({e})"))?;
+            if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+                return Err(format!("{text:?} is not an http(s) URL"));
+            }
+            Ok(url)
+        };
+        match (flag, value) {
+            (Some(text), _) => parse(text).map(Some).map_err(|m| config_error(&format!("--{key}"), m)),
+            (None, Some(v)) => parse(v.get_ref()).map(Some).map_err(|m| at(config, v.span(), key, m)),
+            (None, None) => Ok(None),
+        }
+    };
+    if let Some(url) = endpoint(&args.wayback_endpoint, &f.wayback_endpoint, "wayback-endpoint")? {
+        options = options.wayback_endpoint(url);
+    }
+    if let Some(url) = endpoint(&args.memento_endpoint, &f.memento_endpoint, "memento-endpoint")? {
+        options = options.memento_endpoint(url);
+    }
+    let shown = if !enabled {
+        "off".to_owned()
+    } else {
+        let endpoint = match service {
+            ArchiveService::Wayback => &options.wayback_endpoint,
+            ArchiveService::Memento => &options.memento_endpoint,
+        };
+        format!("{service} ({endpoint})")
+    };
+    record.push(("archive-lookup".to_owned(), shown));
     Ok(options)
 }
 
@@ -461,11 +595,15 @@ fn absolute(cwd: &Path, path: &Path) -> PathBuf {
     if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) }
 }
 
-/// `250ms`, `10s`, `5m` — as a person would write it back.
+/// `250ms`, `10s`, `5m`, `6h`, `7d` — as a person would write it back.
 fn shown(d: Duration) -> String {
     let ms = d.as_millis();
     if ms == 0 {
         "0ms".to_owned()
+    } else if ms % 86_400_000 == 0 {
+        format!("{}d", ms / 86_400_000)
+    } else if ms % 3_600_000 == 0 {
+        format!("{}h", ms / 3_600_000)
     } else if ms % 60_000 == 0 {
         format!("{}m", ms / 60_000)
     } else if ms % 1000 == 0 {
@@ -501,6 +639,8 @@ mod tests {
         assert_eq!(shown(Duration::from_millis(250)), "250ms");
         assert_eq!(shown(Duration::from_secs(20)), "20s");
         assert_eq!(shown(Duration::from_secs(300)), "5m");
+        assert_eq!(shown(Duration::from_secs(7200)), "2h");
+        assert_eq!(shown(Duration::from_secs(86_400)), "1d");
         assert_eq!(shown(Duration::ZERO), "0ms");
     }
 }

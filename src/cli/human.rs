@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use citecheck::archived::ArchiveOutcome;
 use citecheck::matching::WordDiff;
 use citecheck::verdict::{Check, TitleResult, Verdict};
 use citecheck::{DocumentReport, Finding, Report, Severity};
@@ -172,6 +173,19 @@ fn details(out: &mut String, reference: &citecheck::Reference, check: &Check, in
         let _ = writeln!(out, "{pad}page:  {page}");
     } else if let (Some(title), Verdict::Soft404) = (&check.page_title, check.verdict) {
         let _ = writeln!(out, "{pad}page:  {}", fit(title, 90));
+    }
+    if let Some(copy) = &check.archived {
+        let style = match (copy.outcome, copy.title_match) {
+            (ArchiveOutcome::Found, TitleResult::Match | TitleResult::Near) => {
+                Style::new().fg_color(Some(AnsiColor::Green.into()))
+            }
+            (ArchiveOutcome::Found, _) => Style::new(),
+            _ => DIM,
+        };
+        let _ = writeln!(out, "{pad}{style}{}{style:#}", clean(&copy.summary));
+        if let Some(url) = &copy.url {
+            let _ = writeln!(out, "{pad}{DIM}{}{DIM:#}", clean(url));
+        }
     }
 }
 

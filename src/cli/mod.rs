@@ -3,6 +3,7 @@
 mod args;
 mod config;
 mod exit;
+mod history;
 mod human;
 mod output;
 mod progress;
@@ -15,6 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{CommandFactory, Parser};
 
+use citecheck::cache::{Cache, RunRecord};
 use citecheck::document::{self, LoadOptions};
 use citecheck::{DocumentReport, Error, Report};
 
@@ -35,8 +37,10 @@ pub(crate) fn run() -> ExitCode {
         Command::Man { command } => man(command.as_deref()),
         Command::Extract(args) => with_settings(&cli, &args.input, &args.output, None, |s| extract(&s)),
         Command::Check(args) => {
-            with_settings(&cli, &args.input, &args.output, Some((&args.net, args.no_progress)), |s| check(&s))
+            let check_args = Some((&args.net, &args.cache, &args.archive, args.no_progress));
+            with_settings(&cli, &args.input, &args.output, check_args, |s| check(&s))
         }
+        Command::History(args) => history::run(&cli, args),
     }
 }
 
@@ -46,7 +50,7 @@ fn with_settings(
     cli: &Cli,
     input: &InputArgs,
     output: &OutputArgs,
-    net: Option<(&args::NetArgs, bool)>,
+    net: Option<(&args::NetArgs, &args::CacheArgs, &args::ArchiveArgs, bool)>,
     body: impl FnOnce(Settings) -> ExitCode,
 ) -> ExitCode {
     let cwd = match std::env::current_dir() {
@@ -90,7 +94,11 @@ fn man(command: Option<&str>) -> ExitCode {
         None => cli,
         Some(name) => match cli.find_subcommand(name) {
             Some(sub) => {
-                let full = if name == "check" { "citecheck-check" } else { "citecheck-extract" };
+                let full = match name {
+                    "check" => "citecheck-check",
+                    "history" => "citecheck-history",
+                    _ => "citecheck-extract",
+                };
                 sub.clone().name(full).version(env!("CARGO_PKG_VERSION"))
             }
             None => {
@@ -117,13 +125,24 @@ fn check(settings: &Settings) -> ExitCode {
     let Some(options) = settings.check.clone() else {
         return ExitCode::from(exit::USAGE);
     };
-    let checker = match citecheck::check::Checker::new(options) {
+    let mut checker = match citecheck::check::Checker::new(options) {
         Ok(c) => c,
         Err(e) => {
             error(&e.to_string());
             return ExitCode::from(exit::USAGE);
         }
     };
+    // A cache that cannot be opened costs speed, never the run.
+    let cache = settings.cache.as_ref().and_then(|c| match Cache::open(&c.path, c.options.clone()) {
+        Ok(cache) => Some(cache),
+        Err(e) => {
+            warning(&format!("{e}; running without the cache"));
+            None
+        }
+    });
+    if let Some(cache) = &cache {
+        checker = checker.with_cache(cache.clone());
+    }
     let (docs, input_errors) = load_all(&settings.paths, &settings.load);
     if input_errors && docs.is_empty() {
         return ExitCode::from(exit::USAGE);
@@ -156,6 +175,21 @@ fn check(settings: &Settings) -> ExitCode {
     // Fetches still under way when interrupted are dropped with the runtime; do not wait long.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     let report = report.with_run(run);
+    if let Some(cache) = &cache {
+        cache.record_run(&RunRecord::from_report(&report, &settings.cwd));
+        cache.prune(std::time::SystemTime::now());
+        for w in cache.take_warnings() {
+            warning(&w.message);
+        }
+        // A link fixed since it was cached still shows its old answer: say how to ask again.
+        let stats = cache.stats();
+        if stats.fresh > 0 && report.worst() == Some(citecheck::Severity::Error) {
+            note(&format!(
+                "{} answered from the cache without a request; --cache-ttl 0 asks every server again",
+                if stats.fresh == 1 { "1 URL was".to_owned() } else { format!("{} URLs were", stats.fresh) }
+            ));
+        }
+    }
     let written = emit(&report, settings);
     if !written {
         return ExitCode::from(exit::USAGE);
@@ -290,6 +324,16 @@ fn emit(report: &Report, settings: &Settings) -> bool {
         }
     }
     ok
+}
+
+fn note(message: &str) {
+    let style = anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Cyan.into()));
+    let _ = writeln!(anstream::stderr(), "{style}citecheck: note:{style:#} {}", human::clean(message));
+}
+
+fn warning(message: &str) {
+    let style = anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Yellow.into())).bold();
+    let _ = writeln!(anstream::stderr(), "{style}citecheck: warning:{style:#} {}", human::clean(message));
 }
 
 fn error(message: &str) {

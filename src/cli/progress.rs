@@ -36,6 +36,21 @@ impl Progress for Bar {
         self.0.set_message(url.host_str().unwrap_or("").to_owned());
     }
 
+    fn lookups(&self, count: usize) {
+        let style = ProgressStyle::with_template("{spinner} {pos}/{len} archived copies {bar:30} {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        self.0.set_style(style);
+        self.0.set_position(0);
+        self.0.set_length(count as u64);
+        self.0.set_message("");
+    }
+
+    fn looked_up(&self, cited: &str) {
+        self.0.inc(1);
+        let host = Url::parse(cited).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_default();
+        self.0.set_message(host);
+    }
+
     fn finish(&self) {
         self.0.finish_and_clear();
     }

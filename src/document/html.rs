@@ -128,9 +128,95 @@ fn parse_bounded(text: &str) -> Parsed {
     }
     // The prose is what comes before the first note (notes sit at the end in every exporter).
     let body_end = notes.iter().map(|n| n.at.start).min().unwrap_or(text.len());
-    #[allow(clippy::single_range_in_vec_init)] // one body range, deliberately
-    let body = vec![0..body_end];
+    let body = prose_ranges(text, body_end);
     Parsed { notes, markers: raw_markers, body, cut: None }
+}
+
+/// Elements whose content is never prose a reader sees.
+const NOT_PROSE: [&str; 7] = ["script", "style", "head", "template", "noscript", "svg", "math"];
+
+/// The byte ranges of the text between tags in `text[..end]`, leaving out markup, comments and
+/// the content of [`NOT_PROSE`] elements, each trimmed of white space. Positions then point into
+/// the source, so a finding about the prose (an unsourced claim, say) lands on its line. Entities
+/// are left as written. One forward scan: linear in the input whatever the markup.
+fn prose_ranges(text: &str, end: usize) -> Vec<Range<usize>> {
+    let bytes = &text.as_bytes()[..end.min(text.len())];
+    let mut out = Vec::new();
+    let mut push = |from: usize, to: usize| {
+        let piece = &bytes[from..to];
+        let lead = piece.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let trail = piece[lead..].iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
+        if lead + trail < piece.len() {
+            out.push(from + lead..to - trail);
+        }
+    };
+    let mut at = 0;
+    let mut text_from = 0;
+    while let Some(offset) = memchr::memchr(b'<', &bytes[at..]) {
+        let lt = at + offset;
+        let next = bytes.get(lt + 1).copied().unwrap_or(b' ');
+        if !(next.is_ascii_alphabetic() || matches!(next, b'/' | b'!' | b'?')) {
+            at = lt + 1; // a bare '<' in prose
+            continue;
+        }
+        push(text_from, lt);
+        let after = if bytes[lt..].starts_with(b"<!--") {
+            find(bytes, lt + 4, b"-->").map_or(bytes.len(), |i| i + 3)
+        } else {
+            let close = tag_end(bytes, lt + 1);
+            let name_start = lt + 1;
+            let name_len =
+                bytes[name_start..close.min(bytes.len())].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+            let name = &bytes[name_start..name_start + name_len];
+            let self_closing = close > 0 && bytes.get(close - 1) == Some(&b'/');
+            match NOT_PROSE.iter().find(|n| n.as_bytes().eq_ignore_ascii_case(name)) {
+                Some(skip) if !self_closing => closing_tag_end(bytes, close, skip),
+                _ => (close + 1).min(bytes.len()),
+            }
+        };
+        at = after;
+        text_from = after;
+    }
+    push(text_from.min(bytes.len()), bytes.len());
+    out
+}
+
+/// The index of the `>` closing the tag whose name starts at `from`, or the end of the input.
+/// A quote opens a value only right after `=`, as in HTML: an apostrophe in an unquoted value
+/// must not swallow the rest of the page.
+fn tag_end(bytes: &[u8], from: usize) -> usize {
+    let mut quote = None;
+    let mut last = b' ';
+    for (i, &b) in bytes.iter().enumerate().skip(from) {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if (b == b'"' || b == b'\'') && last == b'=' => quote = Some(b),
+            None if b == b'>' => return i,
+            None => {}
+        }
+        if !b.is_ascii_whitespace() {
+            last = b;
+        }
+    }
+    bytes.len()
+}
+
+/// Just past the `</name ...>` that ends an element starting before `from`, or the end.
+fn closing_tag_end(bytes: &[u8], from: usize, name: &str) -> usize {
+    let mut at = from;
+    while let Some(i) = find(bytes, at, b"</") {
+        let rest = &bytes[i + 2..];
+        if rest.len() >= name.len() && rest[..name.len()].eq_ignore_ascii_case(name.as_bytes()) {
+            return (tag_end(bytes, i + 2) + 1).min(bytes.len());
+        }
+        at = i + 2;
+    }
+    bytes.len()
+}
+
+fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(bytes.get(from..)?, needle).map(|i| from + i)
 }
 
 /// The reason of a `<!-- citecheck-ignore: reason -->` comment inside the note element, or right
@@ -560,5 +646,28 @@ mod tests {
             assert!(note.at.start <= note.at.end && note.at.end <= text.len(), "{:?}", note.at);
         }
         assert!(parsed.notes.iter().any(|n| n.text.starts_with("First note")), "{:?}", parsed.notes);
+    }
+
+    fn prose(html: &str) -> Vec<&str> {
+        prose_ranges(html, html.len()).into_iter().map(|r| &html[r]).collect()
+    }
+
+    #[test]
+    fn prose_is_the_text_between_tags_with_positions_in_the_source() {
+        let html = "<html><head><title>T</title><style>p{}</style></head>\n<body><p>Over 3,000 people <em>fled</em>.</p>\n<!-- a <p>comment</p> --><script>var a = '<p>';</script><p title=\"a>b\">Next.</p></body>";
+        assert_eq!(prose(html), ["Over 3,000 people", "fled", ".", "Next."]);
+        let first = prose_ranges(html, html.len())[0].clone();
+        assert_eq!(&html[first], "Over 3,000 people");
+        // A bare '<' is prose; an unclosed comment or script ends the prose, without a panic.
+        assert_eq!(prose("<p>a < b</p>"), ["a < b"]);
+        assert_eq!(prose("<a title=it's>x</a> <b>y</b>"), ["x", "y"]);
+        assert_eq!(prose("<a title = 'a>b'>x</a>"), ["x"]);
+        assert_eq!(prose("<p>a</p><!-- never closed"), ["a"]);
+        assert_eq!(prose("<p>a</p><script>never closed"), ["a"]);
+        assert_eq!(prose("<svg/><p>b</p>"), ["b"]);
+        assert_eq!(prose("<p"), Vec::<&str>::new());
+        // The end bound (the first note) is respected.
+        let cut = "<p>body</p><ol><li id=fn1>note</li></ol>";
+        assert_eq!(prose_ranges(cut, 11).into_iter().map(|r| &cut[r]).collect::<Vec<_>>(), ["body"]);
     }
 }

@@ -113,7 +113,8 @@ pub struct Document {
     pub notes: Vec<Note>,
     /// Markers in document order.
     pub markers: Vec<Marker>,
-    /// Byte ranges of the body prose (the text without note blocks and markers), in order.
+    /// Byte ranges of the body prose (the text without note blocks and markers; for HTML, the
+    /// text between tags outside scripts, styles and the head), in order.
     pub body: Vec<Range<usize>>,
     /// Problems met while reading (for instance invalid UTF-8).
     pub findings: Vec<Finding>,

@@ -191,6 +191,23 @@ impl FetchOutcome {
     }
 }
 
+/// The text of body bytes kept without it (the cache keeps only the bytes): decoded again with
+/// the encoding the fetch chose, named by `charset`, exactly as the fetch decoded them. `None`
+/// for an encoding name this build does not know.
+pub(crate) fn decode_again(raw: &[u8], charset: &str, complete: bool) -> Option<String> {
+    // Every encoding's name is also one of its labels, but for the replacement encoding's.
+    let encoding = match charset {
+        "replacement" => encoding_rs::REPLACEMENT,
+        name => encoding_rs::Encoding::for_label(name.as_bytes())?,
+    };
+    // `choose` only ever picks a byte order mark's own encoding when the bytes start with one.
+    let bom_len = match encoding_rs::Encoding::for_bom(raw) {
+        Some((bom, len)) if bom == encoding => len,
+        _ => 0,
+    };
+    Some(charset::decode(raw, encoding, bom_len, complete))
+}
+
 /// Why a fetch produced no usable response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchError {

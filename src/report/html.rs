@@ -526,20 +526,6 @@ fn cited(h: &mut Html, r: &ReferenceReport) {
     h.raw("</td>\n");
 }
 
-/// A copy of the cited page in a web archive. Nothing finds one yet (archive lookups come
-/// later); [`archived_copy`] is the one place to fill in, and the report shows nothing until
-/// it returns a copy.
-struct ArchivedCopy<'a> {
-    /// The archived copy's address.
-    url: &'a str,
-    /// When the archive captured it (RFC 3339 or a date).
-    captured: Option<&'a str>,
-}
-
-fn archived_copy(_check: &Check) -> Option<ArchivedCopy<'_>> {
-    None
-}
-
 fn found(h: &mut Html, report: &Report, r: &ReferenceReport) {
     h.raw("<td class=\"found\">");
     let Some(c) = &r.check else {
@@ -624,15 +610,24 @@ fn found(h: &mut Html, report: &Report, r: &ReferenceReport) {
         h.text(e);
         h.raw("</p>");
     }
-    if let Some(copy) = archived_copy(c) {
-        h.raw("<p class=\"archived url\"><span class=\"field\">archived copy</span>");
-        link(h, copy.url);
-        if let Some(at) = copy.captured {
-            h.raw(" <span class=\"muted\">captured ");
-            h.text(at);
-            h.raw("</span>");
-        }
+    if let Some(copy) = &c.archived {
+        // A copy that still carries the cited title is the good news of a lost page.
+        let good = copy.outcome == crate::archived::ArchiveOutcome::Found
+            && matches!(copy.title_match, TitleResult::Match | TitleResult::Near);
+        let class = if good { "archived good" } else { "archived" };
+        let _ = write!(h.0, "<p class=\"{class}\" dir=\"auto\"><span class=\"field\">archived copy</span>");
+        h.text(&copy.summary);
         h.raw("</p>");
+        if let Some(url) = &copy.url {
+            h.raw("<p class=\"archived-url url\">");
+            link(h, url);
+            if let Some(at) = copy.captured {
+                h.raw(" <span class=\"muted\">captured ");
+                h.text(&at.to_string());
+                h.raw("</span>");
+            }
+            h.raw("</p>");
+        }
     }
     if c.status.is_some() || c.error.is_some() {
         h.raw("<p class=\"evidence\">evidence as of ");
@@ -951,7 +946,27 @@ mod tests {
         assert!(html.contains("<time datetime=\"2025-03-24T10:05:00Z\">2025-03-24 10:05:00 UTC</time>"));
         assert!(html.contains("rel=\"noopener noreferrer\""));
         assert!(html.contains("<code>title-near-match</code>"));
-        assert!(!html.contains("archived copy"), "no archive lookup yet, so nothing is shown");
+        assert!(!html.contains("archived copy"), "no archived copy was looked up, so nothing is shown");
+    }
+
+    #[test]
+    fn an_archived_copy_is_shown_escaped_beside_the_evidence() {
+        use crate::archived::{self, ArchiveService, Capture, DateBasis, Lookup, LookupDate, Snapshot};
+        let r = reference("3", Some("Mayor resigns"), Some("https://news.test/gone"));
+        let mut c = Check::without_fetch(Verdict::Dead, Some("HTTP 404".into()));
+        c.status = Some(404);
+        let snapshot = Snapshot {
+            url: "http://web.archive.org/web/20250320101200/https://news.test/gone".into(),
+            captured: Capture::from_wayback("20250320101200").unwrap(),
+        };
+        let date = LookupDate { date: crate::PartialDate::ymd(2025, 3, 24).unwrap(), basis: DateBasis::Accessed };
+        let lookup = Lookup::Unreadable(snapshot, "<b>HTTP 502</b>".into());
+        c.archived =
+            Some(archived::assess(None, "https://news.test/gone", ArchiveService::Wayback, Some(date), &lookup));
+        let html = render(&report(vec![checked(r, c)], Vec::new()), &RenderOptions::default());
+        assert!(html.contains("<p class=\"archived\" dir=\"auto\"><span class=\"field\">archived copy</span>archived 2025-03-20 (before the access date), but the copy does not load: &lt;b&gt;HTTP 502&lt;/b&gt;"), "{html}");
+        assert!(html.contains("href=\"http://web.archive.org/web/20250320101200/https://news.test/gone\""));
+        assert!(html.contains("captured 2025-03-20T10:12:00Z"));
     }
 
     #[test]

@@ -140,7 +140,12 @@ fn row(out: &mut String, r: &ReferenceReport, worst: Option<Severity>) {
         (Some(why), _) => format!("ignored: {}", escape(&shorten(why, 80))),
         (None, Some(c)) => {
             let near = if c.title_match == TitleResult::Near { " (near title)" } else { "" };
-            format!("{}{near}", c.verdict)
+            // GitHub and GitLab render a `<br>` in a table cell; the rest is escaped text.
+            let archived = c.archived.as_ref().map_or_else(String::new, |copy| {
+                let at = copy.url.as_deref().map(|u| format!(" ({})", link_as(u, "copy"))).unwrap_or_default();
+                format!("<br>{}{at}", escape(&shorten(&copy.summary, 160)))
+            });
+            format!("{}{near}{archived}", c.verdict)
         }
         (None, None) => "extracted".to_owned(),
     };
@@ -176,7 +181,12 @@ fn row(out: &mut String, r: &ReferenceReport, worst: Option<Severity>) {
 fn link(url: &str) -> String {
     // The scheme is noise in a narrow column; the link keeps it.
     let bare = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or(url);
-    let shown = escape(&shorten(bare, 60));
+    link_as(url, bare)
+}
+
+/// [`link`] with other text shown (escaped) in place of the URL.
+fn link_as(url: &str, text: &str) -> String {
+    let shown = escape(&shorten(text, 60));
     match url::Url::parse(url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => {
             // The parser has encoded spaces, quotes and angle brackets; what is left that Markdown

@@ -341,7 +341,7 @@ fn human_output_marks_problems_and_strips_escapes() {
             ("Border talks resume", "https://hostile.test/2024/10/border-talks-resume"),
         ],
     );
-    let out = citecheck(["check", "--allow-private", "--no-progress", "--host-interval", "0ms"])
+    let out = citecheck(["check", "--allow-private", "--no-progress", "--host-interval", "0ms", "--no-archive-lookup"])
         .arg("--remap")
         .arg(format!(r"^https?://([^/]+)/(.*)$ {}/$1/$2", server.base_url()))
         .arg(&path)

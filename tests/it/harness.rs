@@ -14,6 +14,9 @@ pub fn root() -> PathBuf {
 pub struct Run {
     cmd: Command,
     stdin: Option<Vec<u8>>,
+    /// Where this run's result cache lives: every run gets its own, so no test reads another's
+    /// answers or the user's real cache. Tests of the cache pass `--cache PATH` to share one.
+    _cache_dir: tempfile::TempDir,
 }
 
 /// What a finished run gave.
@@ -34,7 +37,9 @@ where
     // Reproducible output: the report's time is fixed (snapshots compare it).
     cmd.env("SOURCE_DATE_EPOCH", "1742808600");
     cmd.timeout(std::time::Duration::from_secs(60));
-    Run { cmd, stdin: None }
+    let cache_dir = tempfile::tempdir().expect("a temporary directory");
+    cmd.env("CITECHECK_CACHE", cache_dir.path().join("cache.sqlite3"));
+    Run { cmd, stdin: None, _cache_dir: cache_dir }
 }
 
 impl Run {
@@ -46,6 +51,12 @@ impl Run {
     /// Runs from `dir` instead of the repository root.
     pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
         self.cmd.env(key, value);
+        self
+    }
+
+    /// Removes a variable from the run's environment.
+    pub fn env_remove(mut self, key: &str) -> Self {
+        self.cmd.env_remove(key);
         self
     }
 

@@ -54,6 +54,8 @@ fn ctrl_c_writes_the_report_with_the_rest_not_checked_and_exits_130() {
         .args(["--timeout", "60s", "--deadline", "5m", &file])
         .env("SOURCE_DATE_EPOCH", "1742808600")
         .env("NO_COLOR", "1")
+        // Never the user's own cache (see harness.rs).
+        .env("CITECHECK_CACHE", dir.path().join("cache.sqlite3"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -107,6 +109,8 @@ fn ctrl_c_with_human_output_still_prints_the_summary() {
         .arg(format!(r"^https?://([^/]+)/(.*)$ {}/$1/$2", server.base_url()))
         .arg(&file)
         .env("NO_COLOR", "1")
+        // Never the user's own cache (see harness.rs).
+        .env("CITECHECK_CACHE", dir.path().join("cache.sqlite3"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -1,6 +1,8 @@
 //! The integration tests, in one binary so they share one build: each module tests one area,
 //! network ones against real servers on 127.0.0.1 (see `support`), the binary through `harness`.
 
+mod archived;
+mod cache;
 mod check;
 mod config;
 mod determinism;

@@ -185,6 +185,7 @@ fn fetched_text_never_reaches_the_terminal_raw() {
     let file = brief(&dir, "hostile.md", &cites);
     for color in ["never", "always"] {
         let out = citecheck(["check", "--allow-private", "--no-progress", "--host-interval", "0ms", "--color", color])
+            .arg("--no-archive-lookup")
             .arg("--remap")
             .arg(format!(r"^https?://([^/]+)/(.*)$ {}/$1/$2", server.base_url()))
             .arg(&file)
