@@ -106,7 +106,7 @@ measure() {
     t1=$(date +%s.%N)
     local s
     s=$(stats __stats)
-    read -r rss user sys <"$OUT/time.txt"
+    read -r rss user sys < <(tail -n1 "$OUT/time.txt")
     python3 - "$name" "$t0" "$t1" "$rss" "$user" "$sys" "$s" "$SETTING" >>"$OUT/runs.jsonl" <<'EOF'
 import json, sys
 name, t0, t1, rss, user, sys_, stats, setting = sys.argv[1:]
@@ -169,7 +169,7 @@ if [[ $EXTRACT == 1 ]]; then
     extract_measure() {
         local name=$1 corpus=$2; shift 2
         /usr/bin/time -f '%e %M %U %S' -o "$OUT/time.txt" "$@" >"$OUT/stdout.txt" 2>"$OUT/stderr.txt" || true
-        read -r wall rss user sys <"$OUT/time.txt"
+        read -r wall rss user sys < <(tail -n1 "$OUT/time.txt")
         local lines
         lines=$(grep -c . "$OUT/stdout.txt" || true)
         printf '{"tool":"%s","corpus":"%s","wall":%s,"rss_kb":%s,"cpu":%s,"out_lines":%s}\n' \

@@ -742,6 +742,10 @@ impl Inner {
                 drain(&mut response, deadline).await;
             }
         }
+        // The connection goes back to the pool before the host's slot frees, so the next request
+        // to the host finds it idle instead of opening another.
+        drop(response);
+        drop(_slot);
     }
 }
 
