@@ -93,10 +93,17 @@ p("## Commands")
 p()
 p("```sh")
 for name in sorted(os.listdir(out)):
-    if name.startswith("cmd-") and name.endswith(".txt"):
-        cmd = open(os.path.join(out, name)).read().strip().replace(out + "/", "")
+    if name.startswith("cmd-") and name.endswith(".txt") and name[4:-4].split("-", 1)[-1] in settings:
+        words = open(os.path.join(out, name)).read().strip().replace(out + "/", "").split(" ")
+        # The binaries by name, not by where this machine keeps them.
+        words[0] = os.path.basename(words[0])
         p(f"# {name[4:-4]}")
-        p(cmd)
+        p(" ".join(words))
+p("# extraction")
+p("citecheck extract --no-config --format json --max-notes 200000 extract-40mb.md")
+p("citecheck extract --no-config --format json extract-2000/")
+p("lychee --dump extract-40mb.md")
+p("lychee --dump extract-2000/")
 p("```")
 p()
 p("## Checking")
@@ -151,9 +158,9 @@ if has_cache and cache_rows:
         p(f"Setting {c['setting'].rsplit(':', 1)[0]}: cold {c['wall']:.2f} s, {c['requests']} requests;")
         p(f"warm {w['wall']:.2f} s, {w['requests']} requests: {c['wall'] / w['wall']:.1f}× faster.")
 else:
-    p("Not measured: this build of `citecheck check` has no `--cache` (the SQLite cache is being built")
-    p("on another branch). The script runs this step by itself once `citecheck check --help` shows")
-    p("`--cache`.")
+    p("Not measured: the benchmarked build of `citecheck check` has no `--cache` (it predates the")
+    p("merge of the SQLite result cache). The script runs this step by itself (a cold, then a warm run")
+    p("with `--cache`, on the first setting over HTTP/2) whenever `citecheck check --help` shows `--cache`.")
 p()
 p("## Extraction")
 p()

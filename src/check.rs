@@ -570,7 +570,12 @@ impl Checker {
                 // Parsing a page is CPU work: off the async workers, so it never stalls the other
                 // fetches or the deadline.
                 let (outcome, page) = match tokio::task::spawn_blocking(move || {
+                    let mut outcome = outcome;
                     let page = read_page(&outcome);
+                    // Judging needs the page's metadata, not its text: at 10 000 references the
+                    // kept prefixes were most of the run's memory.
+                    outcome.body = String::new();
+                    outcome.raw = Vec::new();
                     (outcome, page)
                 })
                 .await
