@@ -787,7 +787,15 @@ impl Checker {
                 let answer = match job {
                     Job::Page(url) => {
                         let outcome = self.obtain(url).await;
-                        let (outcome, page) = read_in_background(outcome).await;
+                        let (mut outcome, page) = read_in_background(outcome).await;
+                        if !self.options.evidence {
+                            // Judging needs the page's metadata, not its text: at 10 000
+                            // references the kept prefixes were most of the run's memory. The
+                            // first bytes stay: they tell a PDF from a page.
+                            outcome.body = String::new();
+                            outcome.raw.truncate(8);
+                            outcome.raw.shrink_to_fit();
+                        }
                         Answer::Page(outcome, page)
                     }
                     Job::Doi(url) => Answer::Doi(self.lookup_doi(url).await),

@@ -162,11 +162,16 @@ pub(crate) fn open_read_only(path: &Path) -> Result<Connection, OpenError> {
 
 /// Whether the open file is a citecheck cache this build can use (or an empty file to make one).
 fn check(conn: &Connection) -> Result<(), OpenError> {
-    let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
-    let version: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    // Reading the schema is what finds most damage (a truncated file, a garbled first page).
-    let tables: i64 =
-        conn.query_row("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'", [], |r| r.get(0))?;
+    // One statement, so one snapshot: read one at a time, another run creating the cache at the
+    // same moment could be seen half way (no version yet, but its tables), which reads as a
+    // foreign file. Reading the schema is also what finds most damage (a truncated file).
+    let (app, version, tables): (i32, i32, i64) = conn.query_row(
+        "SELECT (SELECT application_id FROM pragma_application_id()), \
+                (SELECT user_version FROM pragma_user_version()), \
+                (SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%')",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     if app == 0 && version == 0 {
         return if tables == 0 {
             Ok(())

@@ -5,6 +5,7 @@
 //! Hosts are keyed by `host:port`, so two servers on one machine are two hosts.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -28,7 +29,16 @@ pub(crate) struct Hosts {
 struct Host {
     permits: Arc<Semaphore>,
     timing: Mutex<Timing>,
+    /// The furthest byte at which one of the host's pages had given its metadata (0: none yet).
+    head_end: AtomicU64,
+    /// How the host answered a `Range`: [`RANGES_UNKNOWN`], [`RANGES_HONOURED`] or
+    /// [`RANGES_IGNORED`].
+    ranges: AtomicU8,
 }
+
+const RANGES_UNKNOWN: u8 = 0;
+const RANGES_HONOURED: u8 = 1;
+const RANGES_IGNORED: u8 = 2;
 
 #[derive(Debug)]
 struct Timing {
@@ -62,6 +72,8 @@ impl Hosts {
                 Arc::new(Host {
                     permits: Arc::new(Semaphore::new(concurrency.max(1))),
                     timing: Mutex::new(Timing { interval, next_start: None }),
+                    head_end: AtomicU64::new(0),
+                    ranges: AtomicU8::new(RANGES_UNKNOWN),
                 })
             })
             .clone()
@@ -90,6 +102,39 @@ impl Hosts {
         };
         tokio::time::sleep_until(start).await;
         Slot { _permit: permit }
+    }
+
+    /// Records where a page of `key` had given its metadata, so later requests to it can ask for
+    /// about that much.
+    pub(crate) fn head_seen(&self, key: &str, end: u64) {
+        let map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(host) = map.get(key) {
+            host.head_end.fetch_max(end, Ordering::Relaxed);
+        }
+    }
+
+    /// The furthest metadata end seen on `key`, if any page of it was read. Never creates the
+    /// host's state (its limits are fixed by its first request).
+    pub(crate) fn head_hint(&self, key: &str) -> Option<u64> {
+        let map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
+        map.get(key).map(|h| h.head_end.load(Ordering::Relaxed)).filter(|&e| e > 0)
+    }
+
+    /// Records whether `key` answered a page asked for with `Range` with `206` (honoured) or
+    /// with the whole page (ignored). The first answer sticks.
+    pub(crate) fn ranges_answered(&self, key: &str, honoured: bool) {
+        let map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(host) = map.get(key) {
+            let v = if honoured { RANGES_HONOURED } else { RANGES_IGNORED };
+            let _ = host.ranges.compare_exchange(RANGES_UNKNOWN, v, Ordering::Relaxed, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether `key` is known to send whole pages whatever the `Range`: then asking is pointless,
+    /// and costs the compression a ranged request gives up.
+    pub(crate) fn ignores_ranges(&self, key: &str) -> bool {
+        let map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
+        map.get(key).is_some_and(|h| h.ranges.load(Ordering::Relaxed) == RANGES_IGNORED)
     }
 
     /// Records that `key` asked to slow down: its interval doubles (at least

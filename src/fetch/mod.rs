@@ -514,13 +514,23 @@ impl Inner {
     async fn run(&self, out: &mut FetchOutcome, request: &FetchRequest, clock: &Budget) {
         let mut current = out.url.clone();
         let mut seen = HashSet::from([without_fragment(&current)]);
+        // A caller's own Range is sent as it is, never replaced by ours.
+        // Nor when an evidence archive is kept: it wants each page whole, as the server sends it.
+        let mut ranged = self.options.range_bytes > 0
+            && !self.options.keep_exchanges
+            && !request.headers().iter().any(|(name, _)| *name == header::RANGE);
         loop {
             out.final_url = current.clone();
             if let Err(e) = self.check_target(&current, !out.redirects.is_empty()) {
                 out.error = Some(e);
                 return;
             }
-            let answer = match self.send(&current, out, request, clock).await {
+            let ask = (ranged && !self.hosts.ignores_ranges(&host_key(&current))).then(|| RangeAsk {
+                from: 0,
+                to: Some(self.range_size(&current) - 1),
+                if_range: None,
+            });
+            let answer = match self.send(&current, out, request, clock, ask.as_ref()).await {
                 Ok(a) => a,
                 Err(e) => {
                     out.error = Some(e);
@@ -528,13 +538,23 @@ impl Inner {
                 }
             };
             let status = answer.response.status().as_u16();
+            let bad_range = status == 416
+                || (status == 206 && content_range(answer.response.headers()).is_none_or(|r| r.start != 0));
+            if ask.is_some() && bad_range {
+                // The server could not serve the range it was asked for: ask for the whole page.
+                ranged = false;
+                continue;
+            }
+            if ask.is_some() && matches!(status, 200 | 206) {
+                self.hosts.ranges_answered(&host_key(&current), status == 206);
+            }
             record_headers(out, &answer.response);
             if let Some(sent) = &answer.sent {
                 out.exchanges.push(self.exchange(&current, sent, &answer.response));
             }
             let location = answer.response.headers().get(header::LOCATION);
             if !matches!(status, 301 | 302 | 303 | 307 | 308) || location.is_none() {
-                self.read_body(answer, out, request).await;
+                self.read_response(answer, out, request, clock, ask.is_some()).await;
                 return;
             }
             out.redirects.push(Hop { url: current.clone(), status });
@@ -617,6 +637,7 @@ impl Inner {
         out: &mut FetchOutcome,
         request: &FetchRequest,
         clock: &Budget,
+        range: Option<&RangeAsk>,
     ) -> Result<Answer, FetchError> {
         let key = host_key(url);
         let opts = &self.options;
@@ -624,7 +645,10 @@ impl Inner {
         let own = options::best_match_index(&opts.hosts, url);
         let concurrency = own.and_then(|i| opts.hosts[i].1.concurrency).unwrap_or(opts.host_concurrency);
         let interval = own.and_then(|i| opts.hosts[i].1.interval).unwrap_or(opts.host_interval);
-        let headers = request.apply(own.and_then(|i| self.host_headers.get(i)).cloned().unwrap_or_default());
+        let mut headers = request.apply(own.and_then(|i| self.host_headers.get(i)).cloned().unwrap_or_default());
+        if let Some(range) = range {
+            range.apply(&mut headers);
+        }
         let sent = |h: &HeaderMap| opts.keep_exchanges.then(|| h.clone());
         let mut attempt = 0;
         loop {
@@ -714,27 +738,95 @@ impl Inner {
         retry::backoff(self.options.backoff_base, self.options.max_backoff, failed, fastrand::f64())
     }
 
-    /// Streams the body until the metadata is complete, a cap is reached, the stream ends or the
-    /// attempt's deadline passes, then decodes it.
-    async fn read_body(&self, answer: Answer, out: &mut FetchOutcome, request: &FetchRequest) {
+    /// How many bytes to ask `url` for: [`FetchOptions::range_bytes`] until one of the host's
+    /// pages has been read, then a margin over the longest head seen there (a site's pages share
+    /// a template), never less than 16 KiB.
+    fn range_size(&self, url: &Url) -> u64 {
+        let max = self.options.range_bytes.max(1);
+        match self.hosts.head_hint(&host_key(url)) {
+            None => max,
+            Some(end) => {
+                end.saturating_add(end / 4).saturating_add(2048).next_multiple_of(8192).max(16 * 1024).min(max)
+            }
+        }
+    }
+
+    /// Reads the body of the final response (and, for a ranged answer that ended before the
+    /// metadata, the rest of the page with one more request), then decodes it.
+    async fn read_response(
+        &self,
+        answer: Answer,
+        out: &mut FetchOutcome,
+        request: &FetchRequest,
+        clock: &Budget,
+        asked_range: bool,
+    ) {
+        let opts = &self.options;
+        let headers = answer.response.headers();
+        let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let validator = if_range_validator(headers);
+        let mut span = if asked_range && answer.response.status() == reqwest::StatusCode::PARTIAL_CONTENT {
+            content_range(headers)
+        } else {
+            None
+        };
+        let other = request.other_bytes().unwrap_or(opts.max_other_bytes);
+        let mut reading = Reading::new(BodyKind::of(out.content_type.as_deref()), opts, other);
+        self.read_body(answer, out, &mut reading).await;
+        if let Some(range) = span
+            && out.error.is_none()
+            && reading.ended
+            && reading.wants_more()
+            && range.total.is_some_and(|t| range.end.saturating_add(1) < t)
+        {
+            // The head is longer than the range: ask for the rest of the same page.
+            let (attempts, status) = (out.attempts, out.status);
+            let from = range.end + 1;
+            let ask = RangeAsk { from, to: None, if_range: validator };
+            let url = out.final_url.clone();
+            match self.send(&url, out, request, clock, Some(&ask)).await {
+                Ok(next) if next.response.status() == reqwest::StatusCode::PARTIAL_CONTENT => {
+                    match content_range(next.response.headers()) {
+                        Some(r) if r.start == from => {
+                            span = Some(r);
+                            self.read_body(next, out, &mut reading).await;
+                        }
+                        _ => reading.ended = false,
+                    }
+                }
+                Ok(next) if next.response.status() == reqwest::StatusCode::OK => {
+                    // The page changed (If-Range failed) or the range was ignored: start again.
+                    record_headers(out, &next.response);
+                    span = None;
+                    reading.restart();
+                    self.read_body(next, out, &mut reading).await;
+                }
+                // What was read stays; the page is just known to be cut short.
+                _ => reading.ended = false,
+            }
+            out.attempts = attempts;
+            if out.status != Some(200) {
+                out.status = status;
+            }
+        }
+        if let Some(end) = reading.scanner.metadata_end() {
+            self.hosts.head_seen(&host_key(&out.final_url), end as u64);
+        }
+        let whole = span.is_none_or(|r| r.total.is_some_and(|t| r.end.saturating_add(1) >= t));
+        // A chunk that ran past a cap was cut even when the stream itself was read to its end.
+        out.truncated = !(reading.ended && whole) || reading.cut;
+        let ended = !out.truncated;
+        set_body(out, reading.body, content_type.as_deref(), ended);
+    }
+
+    /// Streams one response's body into `reading` until the metadata is complete, a cap is
+    /// reached, the stream ends or the attempt's deadline passes. Over HTTP/1.1 a short known
+    /// remainder is then read and dropped, so the connection goes back to the pool.
+    async fn read_body(&self, answer: Answer, out: &mut FetchOutcome, reading: &mut Reading) {
         let Answer { mut response, _slot, deadline, .. } = answer;
         let opts = &self.options;
-        let mut kind = BodyKind::of(out.content_type.as_deref());
-        let other = request.other_bytes().unwrap_or(opts.max_other_bytes);
-        let cap_of = |kind: BodyKind| {
-            usize::try_from(match kind {
-                BodyKind::Html => opts.max_body_bytes,
-                BodyKind::Text | BodyKind::Binary => other.min(opts.max_body_bytes),
-                BodyKind::Pdf => opts.max_pdf_bytes,
-            })
-            .unwrap_or(usize::MAX)
-        };
-        let mut cap = cap_of(kind);
-        let mut sniffed = kind == BodyKind::Pdf;
-        let head_cap = usize::try_from(opts.head_scan_bytes.min(opts.max_body_bytes)).unwrap_or(usize::MAX);
-        let mut scanner = HeadScanner::default();
-        let mut body: Vec<u8> = Vec::new();
-        let mut ended = false;
+        let mut got: u64 = 0;
+        let mut stopped_early = false;
         loop {
             match tokio::time::timeout_at(deadline, response.chunk()).await {
                 Err(_) => {
@@ -758,45 +850,173 @@ impl Inner {
                     break;
                 }
                 Ok(Ok(None)) => {
-                    ended = true;
+                    reading.ended = true;
                     break;
                 }
                 Ok(Ok(Some(chunk))) => {
+                    got = got.saturating_add(chunk.len() as u64);
                     out.bytes_read = out.bytes_read.saturating_add(chunk.len() as u64);
-                    if !sniffed && body.len() + chunk.len() >= PDF_MAGIC.len() {
-                        // A PDF under another name (octet-stream, no type, even text/html) is
-                        // read as the PDF it is.
-                        sniffed = true;
-                        let mut head = body.clone();
-                        head.extend_from_slice(&chunk[..chunk.len().min(PDF_MAGIC.len())]);
-                        if head.starts_with(PDF_MAGIC) {
-                            kind = BodyKind::Pdf;
-                            cap = cap_of(kind);
-                        }
-                    }
-                    let room = cap.saturating_sub(body.len());
-                    body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                    if body.len() >= cap {
+                    if reading.push(&chunk) {
+                        stopped_early = true;
                         break;
-                    }
-                    // An evidence archive keeps the page, not just its head: read on to the end.
-                    if kind == BodyKind::Html && !opts.keep_exchanges {
-                        scanner.feed(&body);
-                        if scanner.progress(body.len(), head_cap) == Progress::Done {
-                            break;
-                        }
                     }
                 }
             }
         }
-        if !ended && out.error.is_none() {
-            ended = stream_has_ended(&mut response, out.bytes_read);
+        if stopped_early {
+            reading.ended = stream_has_ended(&mut response, got);
+            let remainder = response.content_length().map(|len| len.saturating_sub(got));
+            let http1 = response.version() < reqwest::Version::HTTP_2;
+            if !reading.ended && http1 && remainder.is_some_and(|r| r <= opts.drain_bytes) {
+                drain(&mut response, deadline).await;
+            }
         }
-        // A chunk that ran past a cap was cut even when the stream itself was read to its end.
-        out.truncated = !ended || (body.len() as u64) < out.bytes_read;
-        let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-        set_body(out, body, content_type, ended);
+        // The connection goes back to the pool before the host's slot frees, so the next request
+        // to the host finds it idle instead of opening another.
+        drop(response);
+        drop(_slot);
     }
+}
+
+/// Reads what is left of a response and drops it, until its end or `deadline`, so that hyper
+/// can reuse the connection. Failing here costs nothing but the connection.
+async fn drain(response: &mut reqwest::Response, deadline: Instant) {
+    while let Ok(Ok(Some(_))) = tokio::time::timeout_at(deadline, response.chunk()).await {}
+}
+
+/// A body being read, over one or (for a ranged page) two responses.
+struct Reading {
+    kind: BodyKind,
+    cap: usize,
+    head_cap: usize,
+    scanner: HeadScanner,
+    body: Vec<u8>,
+    /// Whether the last response's body was received whole.
+    ended: bool,
+    /// Whether a chunk ran past the cap (the body is cut even if the stream ended).
+    cut: bool,
+    /// Whether the first bytes were looked at for a PDF under another name.
+    sniffed: bool,
+    /// Read pages whole, not only their head (an evidence archive keeps the page).
+    whole_pages: bool,
+    pdf_cap: usize,
+}
+
+impl Reading {
+    /// `other`: the most bytes of non-HTML, non-PDF content (a request may ask for more).
+    fn new(kind: BodyKind, opts: &FetchOptions, other: u64) -> Reading {
+        let cap = usize::try_from(match kind {
+            BodyKind::Html => opts.max_body_bytes,
+            BodyKind::Text | BodyKind::Binary => other.min(opts.max_body_bytes),
+            BodyKind::Pdf => opts.max_pdf_bytes,
+        })
+        .unwrap_or(usize::MAX);
+        let head_cap = usize::try_from(opts.head_scan_bytes.min(opts.max_body_bytes)).unwrap_or(usize::MAX);
+        Reading {
+            kind,
+            cap,
+            head_cap,
+            scanner: HeadScanner::default(),
+            body: Vec::new(),
+            ended: false,
+            cut: false,
+            sniffed: kind == BodyKind::Pdf,
+            whole_pages: opts.keep_exchanges,
+            pdf_cap: usize::try_from(opts.max_pdf_bytes).unwrap_or(usize::MAX),
+        }
+    }
+
+    /// Keeps what fits of `chunk`; true once reading can stop (a cap, or the metadata is read).
+    fn push(&mut self, chunk: &[u8]) -> bool {
+        if !self.sniffed && self.body.len() + chunk.len() >= PDF_MAGIC.len() {
+            // A PDF under another name (octet-stream, no type, even text/html) is read as the
+            // PDF it is.
+            self.sniffed = true;
+            let mut head = self.body.clone();
+            head.extend_from_slice(&chunk[..chunk.len().min(PDF_MAGIC.len())]);
+            if head.starts_with(PDF_MAGIC) {
+                self.kind = BodyKind::Pdf;
+                self.cap = self.pdf_cap;
+            }
+        }
+        let room = self.cap.saturating_sub(self.body.len());
+        self.cut |= chunk.len() > room;
+        self.body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if self.body.len() >= self.cap {
+            return true;
+        }
+        if self.kind == BodyKind::Html && !self.whole_pages {
+            self.scanner.feed(&self.body);
+            return self.scanner.progress(self.body.len(), self.head_cap) == Progress::Done;
+        }
+        false
+    }
+
+    /// Whether more of the page would be read if there were more.
+    fn wants_more(&self) -> bool {
+        self.body.len() < self.cap
+            && (self.kind != BodyKind::Html || self.scanner.progress(self.body.len(), self.head_cap) == Progress::More)
+    }
+
+    fn restart(&mut self) {
+        self.body.clear();
+        self.scanner = HeadScanner::default();
+        self.ended = false;
+        self.cut = false;
+    }
+}
+
+/// One `Range` request: bytes `from` to `to` (inclusive; open-ended without), guarded by a
+/// validator of the part already read.
+#[derive(Debug, Clone)]
+struct RangeAsk {
+    from: u64,
+    to: Option<u64>,
+    if_range: Option<HeaderValue>,
+}
+
+impl RangeAsk {
+    fn apply(&self, headers: &mut HeaderMap) {
+        let spec = match self.to {
+            Some(to) => format!("bytes={}-{to}", self.from),
+            None => format!("bytes={}-", self.from),
+        };
+        if let Ok(v) = HeaderValue::from_str(&spec) {
+            headers.insert(header::RANGE, v);
+            // A prefix of a compressed stream cannot be inflated to its end.
+            headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("identity"));
+        }
+        if let Some(v) = &self.if_range {
+            headers.insert(header::IF_RANGE, v.clone());
+        }
+    }
+}
+
+/// A `Content-Range: bytes START-END/TOTAL` (TOTAL may be `*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ContentRange {
+    start: u64,
+    end: u64,
+    total: Option<u64>,
+}
+
+fn content_range(headers: &HeaderMap) -> Option<ContentRange> {
+    let v = headers.get(header::CONTENT_RANGE)?.to_str().ok()?.trim();
+    let rest = v.strip_prefix("bytes")?.trim_start();
+    let (span, total) = rest.split_once('/')?;
+    let (start, end) = span.trim().split_once('-')?;
+    let (start, end): (u64, u64) = (start.trim().parse().ok()?, end.trim().parse().ok()?);
+    let total = match total.trim() {
+        "*" => None,
+        t => Some(t.parse().ok()?),
+    };
+    (start <= end && total.is_none_or(|t| end < t)).then_some(ContentRange { start, end, total })
+}
+
+/// What `If-Range` can carry: a strong `ETag`, else `Last-Modified` (RFC 9110, section 13.1.5).
+fn if_range_validator(headers: &HeaderMap) -> Option<HeaderValue> {
+    let etag = headers.get(header::ETAG).filter(|v| v.as_bytes().starts_with(b"\""));
+    etag.or_else(|| headers.get(header::LAST_MODIFIED)).cloned()
 }
 
 /// Whether a body that reading stopped early on has in fact been received whole: its announced

@@ -39,6 +39,8 @@ pub const DEFAULT_ACCEPT_LANGUAGE: &str = "en;q=1.0, *;q=0.5";
 /// | [`head_scan_bytes`](Self::head_scan_bytes) | 512 KiB |
 /// | [`max_other_bytes`](Self::max_other_bytes) | 64 KiB, for non-HTML content |
 /// | [`max_pdf_bytes`](Self::max_pdf_bytes) | 20 MiB, for PDFs (read whole) |
+/// | [`range_bytes`](Self::range_bytes) | 64 KiB asked for with `Range` at most, fewer once a host's heads are known |
+/// | [`drain_bytes`](Self::drain_bytes) | 64 KiB read past the head to keep an HTTP/1.1 connection |
 /// | [`attempts`](Self::attempts) | 3 (so up to 2 retries) |
 /// | [`backoff_base`](Self::backoff_base) | 500 ms, doubling, with jitter |
 /// | [`max_backoff`](Self::max_backoff) | 8 s |
@@ -67,6 +69,8 @@ pub struct FetchOptions {
     pub(crate) head_scan_bytes: u64,
     pub(crate) max_other_bytes: u64,
     pub(crate) max_pdf_bytes: u64,
+    pub(crate) range_bytes: u64,
+    pub(crate) drain_bytes: u64,
     pub(crate) attempts: u32,
     pub(crate) backoff_base: Duration,
     pub(crate) max_backoff: Duration,
@@ -98,6 +102,8 @@ impl Default for FetchOptions {
             head_scan_bytes: 512 * 1024,
             max_other_bytes: 64 * 1024,
             max_pdf_bytes: DEFAULT_MAX_PDF_BYTES,
+            range_bytes: 64 * 1024,
+            drain_bytes: 64 * 1024,
             attempts: 3,
             backoff_base: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
@@ -179,6 +185,31 @@ impl FetchOptions {
     /// reported as not read.
     pub fn max_pdf_bytes(mut self, value: u64) -> Self {
         self.max_pdf_bytes = value;
+        self
+    }
+
+    /// Ask for only the first bytes of each page (`Range: bytes=0-N`), since the metadata is at
+    /// the top: at most this many, and once a host's pages have been read, a little more than its
+    /// longest head so far. A server that honours it sends a short `206` that ends where reading
+    /// would have stopped, so an HTTP/1.1 connection stays usable for the next request; one that
+    /// ignores it sends the whole page as usual. A head longer than the range is read on with a
+    /// second request for the rest (`If-Range` guards against a page that changed in between).
+    /// Ranged requests ask for no compression, since a prefix of a compressed stream cannot be
+    /// decoded; so a host that answered one with the whole page is asked without `Range` (and
+    /// with compression) from then on. Zero never sends `Range`; a [`FetchRequest`](super::FetchRequest) with its own
+    /// `Range` header is sent as it is.
+    pub fn range_bytes(mut self, value: u64) -> Self {
+        self.range_bytes = value;
+        self
+    }
+
+    /// Over HTTP/1.1, once the metadata is read, how many bytes of the body that remain are
+    /// still read (and dropped) so that the connection can carry the next request, rather than
+    /// being closed. Reading a short remainder costs less than opening a connection (TCP and TLS
+    /// set-up round trips). A longer or unknown remainder closes the connection; over HTTP/2 the
+    /// stream is cancelled instead and the connection always stays. Zero never drains.
+    pub fn drain_bytes(mut self, value: u64) -> Self {
+        self.drain_bytes = value;
         self
     }
 

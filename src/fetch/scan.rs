@@ -46,6 +46,14 @@ impl HeadScanner {
         self.scanned = body.len();
     }
 
+    /// Where the metadata ended (the end of a titled head, else the first `</h1>`), once known.
+    pub(crate) fn metadata_end(&self) -> Option<usize> {
+        match (self.title, self.head_end) {
+            (Some(t), Some(h)) if t < h => Some(h),
+            _ => self.h1_end,
+        }
+    }
+
     /// Whether reading can stop, given how many bytes were read and the head-scan cap: after the
     /// end of the head when a title came before it; else after the first `</h1>`; else, once the
     /// head has ended without a title, when the head-scan cap is reached.

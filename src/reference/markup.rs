@@ -51,7 +51,16 @@ pub(crate) fn normalize(text: &str, max: usize) -> String {
     }
     let mut out = String::with_capacity(end);
     let mut space = false;
-    for c in text[..end].nfc() {
+    let text = &text[..end];
+    // Most notes are already NFC (all ASCII ones are): the quick check spares the composing
+    // iterator, which was a tenth of extraction time.
+    let chars: Box<dyn Iterator<Item = char>> =
+        if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+            Box::new(text.chars())
+        } else {
+            Box::new(text.nfc())
+        };
+    for c in chars {
         let c = match c {
             '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => continue,
             '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => continue,

@@ -428,3 +428,21 @@ fn waiting_in_a_polite_host_queue_does_not_eat_a_urls_time_budget() {
     let verdicts: Vec<&str> = refs(&report).iter().map(|r| r["check"]["verdict"].as_str().unwrap()).collect();
     assert_eq!(verdicts, ["ok"; 6]);
 }
+
+#[test]
+fn a_page_answered_206_to_a_range_is_judged_like_a_200() {
+    let mut page = String::from(
+        "<!doctype html><html><head><title>Council approves tram line | The Daily Ledger</title></head><body>",
+    );
+    page.push_str(&"<p>Text.</p>\n".repeat(20_000));
+    let server = TestServer::builder().route("/ledger.test/tram", Reply::ranged_html(page)).start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = brief(&dir, "ranged.md", &[("Council approves tram line", "https://ledger.test/tram")]);
+    let (out, report) = check_json(&server, &[], &[&file]);
+    out.code(0);
+    let refs = refs(&report);
+    assert_eq!(refs[0]["check"]["verdict"], "ok", "{}", refs[0]["check"]);
+    assert_eq!(refs[0]["check"]["title_match"], "match");
+    assert_eq!(refs[0]["check"]["status"], 206);
+    assert!(server.requests()[0].header("range").is_some());
+}

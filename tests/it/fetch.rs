@@ -354,11 +354,18 @@ async fn a_body_shorter_than_its_length_is_a_body_error() {
 #[tokio::test]
 async fn gzip_bodies_are_decompressed() {
     let server = TestServer::builder().fixtures("fixtures/web").start();
-    let out = fetch(&server, "/fetch.test/gzip.html").await;
-    assert_eq!(out.error, None);
-    assert!(out.body.contains("<title>Compressed page</title>"), "{}", out.body);
-    let request = &server.requests()[0];
-    assert!(request.header("accept-encoding").is_some_and(|v| v.contains("gzip")));
+    let fetcher = Fetcher::new(options()).unwrap();
+    for _ in 0..2 {
+        let out = fetcher.fetch(&server.parsed_url("/fetch.test/gzip.html")).await;
+        assert_eq!(out.error, None);
+        assert!(out.body.contains("<title>Compressed page</title>"), "{}", out.body);
+    }
+    // The first request asks for a range, uncompressed; the server sent the whole page, so the
+    // host is asked without Range, and with compression, from then on.
+    let requests = server.requests();
+    assert_eq!(requests[0].header("accept-encoding"), Some("identity"));
+    assert_eq!(requests[1].header("range"), None);
+    assert!(requests[1].header("accept-encoding").is_some_and(|v| v.contains("gzip")));
 }
 
 #[tokio::test]
@@ -632,4 +639,146 @@ async fn request_headers_are_sent_on_every_hop_and_replace_defaults() {
     for r in &requests {
         assert_eq!(r.header("accept"), Some("application/vnd.citationstyles.csl+json"), "{}", r.path);
     }
+}
+
+/// A page whose head (with its title) is `head` bytes long and whose whole is `total` bytes.
+fn sized_page(head: usize, total: usize) -> String {
+    let mut page = String::from("<!doctype html><html><head><title>Sized page</title><script>");
+    while page.len() + 30 < head {
+        page.push_str("var a=1;");
+    }
+    page.push_str("</script></head><body>");
+    while page.len() + 20 < total {
+        page.push_str("<p>Body text.</p>\n");
+    }
+    page.push_str("</body></html>");
+    page
+}
+
+#[tokio::test]
+async fn a_short_remainder_is_drained_so_the_connection_is_reused() {
+    let page = sized_page(2_000, 50_000);
+    // Sent in pieces, so the head is read while the rest is still on its way.
+    let reply = Reply::ok_html(page).trickle(4 * 1024, Duration::from_millis(2));
+    let server = TestServer::builder().fallback(reply).start();
+    let fetcher = Fetcher::new(options().range_bytes(0)).unwrap();
+    for path in ["/1", "/2", "/3", "/4"] {
+        let out = fetcher.fetch(&server.parsed_url(path)).await;
+        assert!(out.is_success(), "{:?}", out.error);
+        assert!(out.truncated, "only the head is kept");
+        assert!(out.body.contains("Sized page") && !out.body.contains("</html>"));
+    }
+    assert_eq!(server.connections(), 1, "each remainder should have been drained, not the connection dropped");
+    for r in server.requests() {
+        assert_eq!(r.header("range"), None, "range_bytes(0) never sends Range");
+    }
+}
+
+#[tokio::test]
+async fn a_long_remainder_closes_the_connection_instead() {
+    let page = sized_page(2_000, 400_000);
+    let server = TestServer::builder().fallback(Reply::ok_html(page)).start();
+    let fetcher = Fetcher::new(options().range_bytes(0).drain_bytes(64 * 1024)).unwrap();
+    for path in ["/1", "/2", "/3"] {
+        let out = fetcher.fetch(&server.parsed_url(path)).await;
+        assert!(out.is_success() && out.truncated);
+        assert!(out.bytes_read < 200_000, "read {} bytes", out.bytes_read);
+    }
+    assert_eq!(server.connections(), 3);
+}
+
+#[tokio::test]
+async fn a_range_asks_for_a_prefix_and_keeps_the_connection() {
+    let page = sized_page(3_000, 300_000);
+    let server = TestServer::builder().fallback(Reply::ranged_html(page)).start();
+    let fetcher = Fetcher::new(options()).unwrap();
+    for path in ["/1", "/2", "/3"] {
+        let out = fetcher.fetch(&server.parsed_url(path)).await;
+        assert_eq!(out.error, None);
+        assert_eq!(out.status, Some(206));
+        assert!(out.is_success());
+        assert!(out.truncated, "a prefix of a longer page");
+        assert!(out.body.contains("<title>Sized page</title>"));
+        assert!(out.bytes_read <= 64 * 1024, "read {} bytes", out.bytes_read);
+    }
+    assert_eq!(server.connections(), 1);
+    let requests = server.requests();
+    // The first asks for the default 64 KiB; once the host's heads are known, a little more than
+    // the longest so far (never under 16 KiB).
+    assert_eq!(requests[0].header("range"), Some("bytes=0-65535"));
+    assert_eq!(requests[1].header("range"), Some("bytes=0-16383"));
+    assert_eq!(requests[0].header("accept-encoding"), Some("identity"), "a prefix of gzip cannot be inflated");
+}
+
+#[tokio::test]
+async fn a_head_longer_than_the_range_is_read_on_with_a_second_request() {
+    let page = sized_page(100_000, 300_000);
+    let server = TestServer::builder().route("/long-head", Reply::ranged_html(page)).start();
+    let out = fetch_with(options().range_bytes(32 * 1024), &server.url("/long-head")).await;
+    assert_eq!(out.error, None);
+    assert_eq!(out.status, Some(206));
+    assert!(out.body.contains("</head>"), "the whole head was read");
+    assert!(out.truncated);
+    assert!(out.raw.len() > 100_000 && out.bytes_read < 200_000, "{} / {}", out.raw.len(), out.bytes_read);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].header("range"), Some("bytes=0-32767"));
+    assert_eq!(requests[1].header("range"), Some("bytes=32768-"));
+    assert_eq!(requests[1].header("if-range"), Some("\"v1\""), "guarded against a page that changed");
+}
+
+#[tokio::test]
+async fn a_page_read_whole_through_a_range_is_not_truncated() {
+    let page = sized_page(1_000, 5_000);
+    let server = TestServer::builder().route("/small", Reply::ranged_html(page.clone())).start();
+    let out = fetch(&server, "/small").await;
+    assert_eq!(out.status, Some(206));
+    assert!(!out.truncated, "the range covered the whole page");
+    assert_eq!(out.body, page);
+}
+
+#[tokio::test]
+async fn an_unsatisfiable_or_odd_range_is_asked_again_without_one() {
+    let server = TestServer::builder()
+        .route("/empty", Reply::ranged_html(""))
+        .route(
+            "/odd",
+            Reply::from_fn(|req| match req.header("range") {
+                Some(_) => Reply::html(206, "tle>x</title>").header("Content-Range", "bytes 5-17/18"),
+                None => Reply::ok_html("<title>x</title>"),
+            }),
+        )
+        .start();
+    let empty = fetch(&server, "/empty").await;
+    assert_eq!((empty.status, empty.error.clone()), (Some(200), None));
+    assert!(!empty.truncated);
+    let requests = server.requests_for("/empty");
+    assert_eq!(requests.len(), 2, "a 416, then the page without Range");
+    assert!(requests[0].header("range").is_some() && requests[1].header("range").is_none());
+    let odd = fetch(&server, "/odd").await;
+    assert_eq!(odd.status, Some(200));
+    assert_eq!(odd.body, "<title>x</title>");
+    assert_eq!(server.requests_for("/odd").len(), 2);
+}
+
+#[tokio::test]
+async fn a_callers_own_range_is_sent_as_it_is() {
+    let server = TestServer::builder().route("/p", Reply::ranged_html(sized_page(500, 10_000))).start();
+    let fetcher = Fetcher::new(options()).unwrap();
+    let request = citecheck::fetch::FetchRequest::new().header("Range", "bytes=0-99").unwrap();
+    let out = fetcher.fetch_with(&server.parsed_url("/p"), &request).await;
+    assert_eq!(out.status, Some(206));
+    assert_eq!(out.raw.len(), 100);
+    assert_eq!(server.requests()[0].header("range"), Some("bytes=0-99"));
+}
+
+#[tokio::test]
+async fn a_host_that_ignores_ranges_is_asked_without_them() {
+    let server = TestServer::builder().fallback(Reply::ok_html(sized_page(500, 10_000))).start();
+    let fetcher = Fetcher::new(options()).unwrap();
+    for path in ["/1", "/2", "/3"] {
+        assert_eq!(fetcher.fetch(&server.parsed_url(path)).await.status, Some(200));
+    }
+    let ranged: Vec<bool> = server.requests().iter().map(|r| r.header("range").is_some()).collect();
+    assert_eq!(ranged, [true, false, false]);
 }

@@ -132,6 +132,31 @@ impl Reply {
         Reply::status(status).header("Location", location)
     }
 
+    /// An HTML page served as a server that honours `Range` serves it: a single byte range
+    /// (`bytes=A-B`, `bytes=A-`) gets `206` with `Content-Range`, a range past the end `416`,
+    /// anything else the whole page with `200`. Every reply carries `ETag: "v1"`.
+    pub fn ranged_html(page: impl Into<String>) -> Reply {
+        let page: String = page.into();
+        Reply::from_fn(move |req| {
+            let total = page.len();
+            let range = req.header("range").and_then(|r| r.strip_prefix("bytes=")).and_then(|r| r.split_once('-'));
+            let Some((from, to)) = range.and_then(|(a, b)| {
+                let from: usize = a.trim().parse().ok()?;
+                let to: usize = if b.trim().is_empty() { usize::MAX } else { b.trim().parse().ok()? };
+                (from <= to).then_some((from, to))
+            }) else {
+                return Reply::ok_html(page.clone()).header("ETag", "\"v1\"");
+            };
+            if from >= total {
+                return Reply::bytes(416, "", Vec::new()).header("Content-Range", &format!("bytes */{total}"));
+            }
+            let to = to.min(total - 1);
+            Reply::bytes(206, "text/html; charset=utf-8", page.as_bytes()[from..=to].to_vec())
+                .header("Content-Range", &format!("bytes {from}-{to}/{total}"))
+                .header("ETag", "\"v1\"")
+        })
+    }
+
     /// The replies in turn, one per request; the last one repeats.
     pub fn sequence(replies: impl IntoIterator<Item = Reply>) -> Reply {
         let replies: Vec<Reply> = replies.into_iter().collect();
