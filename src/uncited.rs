@@ -98,6 +98,8 @@ impl Body {
         let runs = runs(doc);
         let mut text = String::new();
         let mut map = Vec::new();
+        // The body offset where each run ends.
+        let mut ends: Vec<usize> = Vec::new();
         let mut prev_end: Option<usize> = None;
         for r in &runs {
             let Some(piece) = doc.text.get(r.clone()) else { continue };
@@ -110,15 +112,17 @@ impl Body {
             }
             map.push((text.len(), r.start));
             text.push_str(piece);
+            ends.push(text.len());
             prev_end = Some(r.end);
         }
-        // A marker sits where the next run of text begins.
+        // A marker sits where the run of text before it ends: with the sentence it follows, not
+        // the next one (in HTML no space may separate "claim.<sup>1</sup>" from "Next").
         let markers = doc
             .markers
             .iter()
             .map(|m| {
                 let i = map.partition_point(|&(_, o)| o < m.span.start);
-                map.get(i).map_or(text.len(), |&(b, _)| b)
+                if i == 0 { 0 } else { ends.get(i - 1).copied().unwrap_or(text.len()) }
             })
             .collect();
         Body { text, map, markers }
@@ -373,6 +377,13 @@ fn paragraphs(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// Whether the sentence `r` (whose successor starts at `until`) owns a marker at body offset `m`:
+/// markers sit at the end of the text before them, so one at a sentence's very start belongs to
+/// the sentence before (a marker before any text belongs to none).
+fn owns(r: &std::ops::Range<usize>, until: usize, m: usize) -> bool {
+    m > r.start && m <= until.max(r.end)
+}
+
 /// The sentences of a document's body, each with whether a marker sits in it.
 pub fn sentences(doc: &Document) -> Vec<Sentence> {
     let body = Body::of(doc);
@@ -380,7 +391,7 @@ pub fn sentences(doc: &Document) -> Vec<Sentence> {
     let mut out = Vec::with_capacity(ranges.len());
     for (i, r) in ranges.iter().enumerate() {
         let until = ranges.get(i + 1).map_or(body.text.len(), |n| n.start);
-        let marked = body.markers.iter().any(|&m| m >= r.start && m <= until.max(r.end));
+        let marked = body.markers.iter().any(|&m| owns(r, until, m));
         out.push(Sentence { text: body.text[r.clone()].to_owned(), start: body.original(r.start), marked });
     }
     out
@@ -394,7 +405,7 @@ pub fn claims(doc: &Document) -> Vec<Claim> {
     let mut out = Vec::new();
     for (i, r) in ranges.iter().enumerate() {
         let until = ranges.get(i + 1).map_or(body.text.len(), |n| n.start);
-        if body.markers.iter().any(|&m| m >= r.start && m <= until.max(r.end)) {
+        if body.markers.iter().any(|&m| owns(r, until, m)) {
             continue;
         }
         let sentence = &body.text[r.clone()];

@@ -172,6 +172,21 @@ fn html_bodies_and_headings() {
 }
 
 #[test]
+fn a_marker_sources_the_sentence_before_it_not_the_next() {
+    // In HTML nothing need separate the marker from the next sentence's text.
+    let html = "<p>Exports fell by 12% in 2024.<sup><a href=\"#fn1\" id=\"r1\">1</a></sup>Imports rose by 9% the same year.</p>\
+                <ol class=\"footnotes\"><li id=\"fn1\">Trade data. <a href=\"#r1\">↩</a></li></ol>";
+    let d = doc("t.html", html);
+    let marked: Vec<(String, bool)> = sentences(&d).into_iter().map(|s| (s.text, s.marked)).collect();
+    assert_eq!(
+        marked,
+        [("Exports fell by 12% in 2024.".to_owned(), true), ("Imports rose by 9% the same year.".to_owned(), false)]
+    );
+    let phrases: Vec<String> = claims(&d).into_iter().map(|c| c.phrase).collect();
+    assert_eq!(phrases, ["9%"]);
+}
+
+#[test]
 fn never_panics_on_odd_input() {
     for text in ["“", "\"\"\"", ". . .", "1.", "“unclosed quote that runs on and on. And on.", "Rs", "%"] {
         let d = doc("t.txt", text);
