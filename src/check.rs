@@ -604,16 +604,8 @@ impl Checker {
             return Lookup::Unreadable(snapshot, why);
         };
         let raw = archived::wayback::raw_url(&shown);
-        let outcome = self.obtain(&raw).await;
-        match tokio::task::spawn_blocking(move || {
-            let page = read_page(&outcome);
-            (outcome, page)
-        })
-        .await
-        {
-            Ok((outcome, page)) => Lookup::Fetched(snapshot, Box::new(outcome), page.map(Box::new)),
-            Err(_) => Lookup::Unreadable(snapshot, "the page could not be read".to_owned()),
-        }
+        let (outcome, page) = read_in_background(self.obtain(&raw).await).await;
+        Lookup::Fetched(snapshot, Box::new(outcome), page.map(Box::new))
     }
 
     /// Where a cited URL is fetched from (after `--remap`), or why it is not fetched.

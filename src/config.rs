@@ -434,17 +434,19 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 /// `path` (as given on the command line, relative to `cwd`) relative to `base`, `/`-separated,
 /// after resolving `.` and `..` by their names; `None` when it is not under `base`.
 pub fn relative_path(base: &Path, cwd: &Path, path: &Path) -> Option<String> {
-    let absolute = |p: &Path| normalise(&if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) });
-    let full = absolute(path);
-    let base = absolute(base);
+    let full = absolute(cwd, path);
+    let base = absolute(cwd, base);
     let rest = full.strip_prefix(&base).ok()?;
     let parts: Vec<String> = rest.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     Some(parts.join("/"))
 }
 
-fn normalise(path: &Path) -> PathBuf {
+/// `path` made absolute against `base`, with `.` and `..` resolved by name (the file system is
+/// not asked: the file need not exist, and symbolic links are not followed).
+pub fn absolute(base: &Path, path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() { path.to_path_buf() } else { base.join(path) };
     let mut out = PathBuf::new();
-    for c in path.components() {
+    for c in joined.components() {
         match c {
             Component::CurDir => {}
             Component::ParentDir => {

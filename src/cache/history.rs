@@ -3,11 +3,12 @@
 //! from it for `citecheck history`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, TransactionBehavior, params};
 use serde::Serialize;
 
+use crate::config::absolute;
 use crate::report::Report;
 use crate::verdict::Verdict;
 
@@ -94,22 +95,6 @@ impl RunRecord {
             documents,
         }
     }
-}
-
-/// `path` made absolute against `base`, with `.` and `..` resolved by name.
-pub fn absolute(base: &Path, path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() { path.to_path_buf() } else { base.join(path) };
-    let mut out = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// The state of a reference worth comparing between runs.

@@ -51,7 +51,6 @@ use crate::fetch::{FetchOutcome, FetchRequest, HostPattern, best_match};
 
 pub use history::{
     Change, DocumentRecord, Event, History, HistoryQuery, ReferenceHistory, ReferenceRecord, RunRecord, RunSummary,
-    absolute,
 };
 pub use policy::{Revalidated, conditional_request, is_cacheable, is_fresh, revalidated};
 pub use store::CacheKey;

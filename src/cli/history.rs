@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
 
-use citecheck::cache::{Cache, Change, Event, History, HistoryQuery, ReferenceHistory, absolute};
+use citecheck::cache::{Cache, Change, Event, History, HistoryQuery, ReferenceHistory};
+use citecheck::config::absolute;
 
 use super::args::{Cli, ColorWhen, HistoryArgs, HistoryFormat};
 use super::{config, error, exit, human};

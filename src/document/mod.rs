@@ -341,7 +341,7 @@ pub fn parse_with(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Do
         None => docx::is_docx(bytes) || Format::from_path(path) == Some(Format::Docx),
     };
     let mut findings = Vec::new();
-    let (format, text, mut parsed) = if docx {
+    let (format, text, parsed) = if docx {
         let rendered =
             docx::parse(bytes, &options.docx).map_err(|problem| Error::Docx { path: path.to_path_buf(), problem })?;
         if rendered.text.trim().is_empty() {
@@ -367,21 +367,7 @@ pub fn parse_with(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Do
         let span = Locator::new(&text).span(*at, *at);
         findings.push(Finding::new(Rule::InputLimit, span, format!("{why}; the rest of the document was not read")));
     }
-    let cut = limit_notes(&mut parsed, options.max_notes);
-    let mut doc = assemble(path.to_path_buf(), format, text, parsed, findings);
-    if let Some((total, at)) = cut {
-        let span = Locator::new(&doc.text).span(at.start, at.end);
-        doc.findings.push(Finding::new(
-            Rule::InputLimit,
-            span,
-            format!(
-                "the document has {total} notes; only the first {} are read and the rest are ignored \
-                 (the notes limit)",
-                options.max_notes
-            ),
-        ));
-    }
-    Ok(doc)
+    Ok(assemble_limited(path, format, text, parsed, findings, options.max_notes))
 }
 
 /// A PDF document: its layout read into text, notes and markers by `pdf.rs`.
@@ -394,7 +380,7 @@ fn parse_pdf(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Documen
             message: "it has no text to read (a scanned PDF needs OCR first)".into(),
         });
     }
-    let mut parsed = read.parsed;
+    let parsed = read.parsed;
     let mut findings = Vec::new();
     if read.pages_read < read.page_count {
         let at = read.text.len();
@@ -417,22 +403,35 @@ fn parse_pdf(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Documen
             format!("the PDF has more than {} characters; the rest was not read", crate::pdf::MAX_GLYPHS),
         ));
     }
-    let cut = limit_notes(&mut parsed, options.max_notes);
-    let mut doc = assemble(path.to_path_buf(), Format::Pdf, read.text, parsed, findings);
+    let mut doc = assemble_limited(path, Format::Pdf, read.text, parsed, findings, options.max_notes);
     doc.pages = read.pages;
+    Ok(doc)
+}
+
+/// [`assemble`] after keeping the first `max_notes` notes, with an `input-limit` warning at the
+/// first note left out when any was.
+fn assemble_limited(
+    path: &Path,
+    format: Format,
+    text: String,
+    mut parsed: Parsed,
+    findings: Vec<Finding>,
+    max_notes: usize,
+) -> Document {
+    let cut = limit_notes(&mut parsed, max_notes);
+    let mut doc = assemble(path.to_path_buf(), format, text, parsed, findings);
     if let Some((total, at)) = cut {
         let span = Locator::new(&doc.text).span(at.start, at.end);
         doc.findings.push(Finding::new(
             Rule::InputLimit,
             span,
             format!(
-                "the document has {total} notes; only the first {} are read and the rest are ignored \
-                 (the notes limit)",
-                options.max_notes
+                "the document has {total} notes; only the first {max_notes} are read and the rest are ignored \
+                 (the notes limit)"
             ),
         ));
     }
-    Ok(doc)
+    doc
 }
 
 /// Keeps the first `max` notes, and drops the markers that point only at notes left out (so the
