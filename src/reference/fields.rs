@@ -155,7 +155,7 @@ fn collect_urls(text: &str, hits: &[Hit], links: &[Link], f: &mut Fields) {
         })
         .collect();
     let hrefs: Vec<&str> = links.iter().take(MAX_LINKS).map(|l| l.href.trim()).collect();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen = Seen::default();
     let mut seen_malformed: HashSet<String> = HashSet::new();
     let mut malformed = |f: &mut Fields, text: String, reason: String| {
         if seen_malformed.insert(text.clone()) {
@@ -184,9 +184,27 @@ fn collect_urls(text: &str, hits: &[Hit], links: &[Link], f: &mut Fields) {
 /// Most HTML links of one note considered (a note with more is not a citation).
 const MAX_LINKS: usize = 256;
 
-fn push_url(f: &mut Fields, seen: &mut HashSet<String>, u: String) {
-    let key = ::url::Url::parse(&u).map_or_else(|_| u.clone(), |p| p.as_str().to_owned());
-    if seen.insert(key) {
+/// The URLs of a note already kept, by their parsed (normalised) form. Most notes cite one URL:
+/// keys are only computed once a second one comes, so that the first is never parsed again.
+#[derive(Default)]
+struct Seen {
+    keys: HashSet<String>,
+}
+
+fn url_key(u: &str) -> String {
+    ::url::Url::parse(u).map_or_else(|_| u.to_owned(), |p| p.as_str().to_owned())
+}
+
+fn push_url(f: &mut Fields, seen: &mut Seen, u: String) {
+    if f.urls.is_empty() {
+        f.urls.push(u);
+        return;
+    }
+    if seen.keys.is_empty() {
+        // The one URL kept so far.
+        seen.keys.extend(f.urls.iter().map(|k| url_key(k)));
+    }
+    if seen.keys.insert(url_key(&u)) {
         f.urls.push(u);
     }
 }

@@ -20,6 +20,11 @@ static OP_CIT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+// What every match of OP_CIT contains, without its word boundaries and captures: a search
+// the DFA answers, so that notes with "cit" in another word ("City", "cited") skip OP_CIT,
+// whose lazy author group sends the search to the backtracker.
+static OP_CIT_WORDS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)(?:op|loc)\.?\s*cit").expect("static regex"));
+
 static LOCATOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:pp?\.|paras?\.?|paragraph|at\b|§|ch(?:ap)?\.|chapter|sec(?:tion)?\.?|fn\.?|n\.|notes?\b|col\.|vol\.|[0-9]|[ivxlc]+\b)")
         .expect("static regex")
@@ -36,6 +41,9 @@ pub(crate) fn detect(text: &str) -> Option<Repeat> {
     }
     if let Some(c) = IBID.captures(text) {
         return Some(Repeat::Ibid { pinpoint: pinpoint(c.name("rest").map_or("", |m| m.as_str())) });
+    }
+    if !OP_CIT_WORDS.is_match(text) {
+        return None;
     }
     let c = OP_CIT.captures(text)?;
     let author = c.name("author").map_or("", |m| m.as_str());

@@ -70,25 +70,19 @@ pub(crate) fn scan(text: &str) -> Vec<Hit> {
     let mut hits = Vec::new();
     let mut pos = 0;
     while pos < text.len() {
-        // `find_at` runs on the DFA; the captures (the slow part) are read only at a match.
-        let Some(found) = START.find_at(text, pos) else { break };
-        let Some(caps) = START.captures_at(text, found.start()) else { break };
-        let Some(m) = caps.get(0) else { break };
+        // `find_at` runs on the DFA; which alternative matched is read from the match itself
+        // (a capture search would run the backtracker over START's large NFA for every URL).
+        let Some(m) = START.find_at(text, pos) else { break };
         let next = next_char(text, m.start());
         // A failed candidate may say where its would-be URL ends: nothing inside that run is
         // tried again, which keeps the scan linear on runs such as "www.a,www.a,www.a,…".
-        let hit = if caps.name("md").is_some() {
-            markdown_link(text, m.start(), m.end()).ok_or(next)
-        } else if caps.name("angle").is_some() {
-            angle(text, m.start()).ok_or(next)
-        } else if caps.name("dom").is_some() {
-            domain_path(text, m.start(), false)
-        } else if caps.name("www").is_some() {
-            domain_path(text, m.start(), true)
-        } else if caps.name("doi").is_some() {
-            bare_doi(text, m.start(), m.as_str()).ok_or(next)
-        } else {
-            bare(text, m.start())
+        let hit = match start_kind(text, m.start()) {
+            Start::Markdown => markdown_link(text, m.start(), m.end()).ok_or(next),
+            Start::Angle => angle(text, m.start()).ok_or(next),
+            Start::Scheme => bare(text, m.start()),
+            Start::Www => domain_path(text, m.start(), true),
+            Start::Doi => bare_doi(text, m.start(), m.as_str()).ok_or(next),
+            Start::Domain => domain_path(text, m.start(), false),
         };
         match hit {
             Ok(h) if h.range.end > pos => {
@@ -100,6 +94,45 @@ pub(crate) fn scan(text: &str) -> Vec<Hit> {
         }
     }
     hits
+}
+
+/// The alternative of [`START`] that matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    Markdown,
+    Angle,
+    Scheme,
+    Www,
+    Doi,
+    Domain,
+}
+
+// START's alternatives that begin with a word character, each on its own and anchored. A match
+// of START starting at `at` is the first alternative, in START's order, that matches at `at`
+// (leftmost-first); the word boundary in front of them all already held for START's match.
+static START_SCHEME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?i)[a-z][a-z0-9+.\-]{0,20}(?::/{1,3}|//)").expect("static regex"));
+static START_WWW: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?i)www[0-9]{0,3}\.[a-z0-9]").expect("static regex"));
+static START_DOI: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?i)doi\s*:?\s*10\.[0-9]{4,9}/").expect("static regex"));
+
+/// Which alternative of [`START`] matched at `at` (where a match of START begins).
+fn start_kind(text: &str, at: usize) -> Start {
+    let rest = text.get(at..).unwrap_or("");
+    if rest.starts_with('[') {
+        Start::Markdown
+    } else if rest.starts_with('<') {
+        Start::Angle
+    } else if START_SCHEME.is_match(rest) {
+        Start::Scheme
+    } else if START_WWW.is_match(rest) {
+        Start::Www
+    } else if START_DOI.is_match(rest) {
+        Start::Doi
+    } else {
+        Start::Domain
+    }
 }
 
 /// Classifies a link target given apart from the text (an HTML `href`).
@@ -128,8 +161,13 @@ pub(crate) fn classify_href(href: &str) -> Found {
 }
 
 /// The DOI in a URL that carries one: a resolver URL or a publisher's `/doi/…` path.
-pub(crate) fn doi_of_url(url: &str) -> Option<String> {
-    let parsed = Url::parse(url).ok()?;
+#[cfg(test)]
+fn doi_of_url(url: &str) -> Option<String> {
+    doi_of_parsed(&Url::parse(url).ok()?)
+}
+
+/// [`doi_of_url`] for a URL already parsed.
+fn doi_of_parsed(parsed: &Url) -> Option<String> {
     let host = parsed.host_str()?.to_ascii_lowercase();
     let path = parsed.path();
     let candidate = if host == "doi.org" || host.ends_with(".doi.org") {
@@ -462,7 +500,7 @@ fn classify(candidate: &str, written: &str) -> Found {
     if let Err(reason) = check_host(&parsed) {
         return malformed(&reason);
     }
-    if let Some(doi) = doi_of_url(candidate) {
+    if let Some(doi) = doi_of_parsed(&parsed) {
         return Found::Doi { doi, url: candidate.to_owned() };
     }
     Found::Url(candidate.to_owned())
@@ -631,6 +669,35 @@ mod tests {
         assert_eq!(classify_href("//dawn.com/x"), Found::Url("https://dawn.com/x".into()));
         assert_eq!(classify_href(" https://dawn.com/x "), Found::Url("https://dawn.com/x".into()));
         assert!(matches!(classify_href("htps://dawn.com"), Found::Malformed { .. }));
+    }
+
+    #[test]
+    fn start_kind_is_the_alternative_that_matched() {
+        let texts = [
+            "[Dawn](https://dawn.com/a) <https://x.org> http://a.b/c www.dawn.com/x doi:10.1234/ab dawn.com/news/1",
+            "wwwx.org/a www2.dawn.com https//x.org/a DOI 10.12345/x Availablehttps://x.org/a doi.org/10.1/x",
+            "ſtp://x.org/a \u{212A}ttp://x.org é.www.x.org/a 10.1234/x doi: 10.1234/y www1.a.co/ x.y.zz/a",
+        ];
+        for t in texts {
+            let mut pos = 0;
+            while let Some(caps) = START.captures_at(t, pos) {
+                let m = caps.get(0).unwrap();
+                let want = ["md", "angle", "scheme", "www", "doi", "dom"]
+                    .into_iter()
+                    .find(|g| caps.name(g).is_some())
+                    .unwrap();
+                let got = match start_kind(t, m.start()) {
+                    Start::Markdown => "md",
+                    Start::Angle => "angle",
+                    Start::Scheme => "scheme",
+                    Start::Www => "www",
+                    Start::Doi => "doi",
+                    Start::Domain => "dom",
+                };
+                assert_eq!(got, want, "{t:?} at {}", m.start());
+                pos = next_char(t, m.start());
+            }
+        }
     }
 
     #[test]
