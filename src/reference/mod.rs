@@ -11,6 +11,7 @@ pub(crate) mod fields;
 pub(crate) mod ibid;
 mod markup;
 mod names;
+mod pattern;
 mod url;
 
 /// A footnoted reference: one note, its markers, and the citation fields read from its text.
