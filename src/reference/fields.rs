@@ -18,7 +18,7 @@ use regex::Regex;
 
 use super::dates::{self, Dated, Role};
 use super::ibid;
-use super::markup::{self, Prepared, URL_MARK};
+use super::markup::{self, Prepared, URL_MARK, collapse};
 use super::names;
 use super::url::{self, Found, Hit};
 use crate::date::PartialDate;
@@ -767,7 +767,7 @@ fn sentence_end(t: &str, from: usize, italics: &[Range<usize>]) -> usize {
 /// Trims what surrounds a title: white space, the comma or period inside IEEE/MLA closing
 /// quotes, a trailing bracketed description ("[Video]").
 fn clean_title(raw: &str) -> Option<String> {
-    let s = collapse(&raw.replace(URL_MARK, " "));
+    let s = markup::collapse_marks(raw);
     let mut s = s.trim();
     if let Some(m) = BRACKET_TAIL.find(s)
         && m.start() > 0
@@ -1006,7 +1006,7 @@ fn container(prep: &Prepared, ti: &Titled, found_dates: &[Dated]) -> (Option<Str
 }
 
 fn clean_container(raw: &str) -> Option<String> {
-    let s = collapse(&raw.replace(URL_MARK, " "));
+    let s = markup::collapse_marks(raw);
     let mut s = s.trim().trim_matches([',', '.', ';', ':', '،', ' ', '—', '–', '-']).trim();
     for (open, close) in [('\'', '\''), ('‘', '’'), ('"', '"'), ('“', '”'), ('«', '»')] {
         if let Some(inner) = s.strip_prefix(open).and_then(|r| r.strip_suffix(close)) {
@@ -1099,10 +1099,6 @@ fn short_form(f: &Fields, ti: &Titled, t: &str) -> Option<Repeat> {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 /// `t` with the bytes of `range` turned into spaces (the same length, so offsets stay valid).
 fn blank(t: &str, range: Range<usize>) -> String {

@@ -49,17 +49,24 @@ pub(crate) fn normalize(text: &str, max: usize) -> String {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let mut out = String::with_capacity(end);
-    let mut space = false;
     let text = &text[..end];
+    if text.is_ascii() {
+        return normalize_ascii(text);
+    }
+    let mut out = String::with_capacity(end);
     // Most notes are already NFC (all ASCII ones are): the quick check spares the composing
     // iterator, which was a tenth of extraction time.
-    let chars: Box<dyn Iterator<Item = char>> =
-        if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
-            Box::new(text.chars())
-        } else {
-            Box::new(text.nfc())
-        };
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+        normalize_chars(text.chars(), &mut out);
+    } else {
+        normalize_chars(text.nfc(), &mut out);
+    }
+    out
+}
+
+/// [`normalize`] of NFC characters.
+fn normalize_chars(chars: impl Iterator<Item = char>, out: &mut String) {
+    let mut space = false;
     for c in chars {
         let c = match c {
             '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => continue,
@@ -80,6 +87,64 @@ pub(crate) fn normalize(text: &str, max: usize) -> String {
     }
     if out.ends_with(' ') {
         out.pop();
+    }
+}
+
+/// [`normalize`] of ASCII text, a byte at a time: white space and control characters are the
+/// bytes up to a space and DEL, and nothing else changes.
+fn normalize_ascii(text: &str) -> String {
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut space = false;
+    for &b in text.as_bytes() {
+        if b <= b' ' || b == 0x7F {
+            if !space && !bytes.is_empty() {
+                bytes.push(b' ');
+            }
+            space = true;
+        } else {
+            bytes.push(b);
+            space = false;
+        }
+    }
+    if bytes.last() == Some(&b' ') {
+        bytes.pop();
+    }
+    // Only ASCII bytes were pushed.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The words of `s` joined by single spaces (white space collapsed and trimmed).
+pub(crate) fn collapse(s: &str) -> String {
+    collapse_where(s, char::is_whitespace)
+}
+
+/// [`collapse`], with the URL mark read as white space.
+pub(crate) fn collapse_marks(s: &str) -> String {
+    collapse_where(s, |c| c.is_whitespace() || c == URL_MARK)
+}
+
+fn collapse_where(s: &str, space: impl Fn(char) -> bool) -> String {
+    // Most texts already are (single plain spaces between words): a copy, without the split.
+    let mut prev_space = true;
+    let collapsed = s.chars().all(|c| {
+        if space(c) {
+            let keep = c == ' ' && !prev_space;
+            prev_space = true;
+            keep
+        } else {
+            prev_space = false;
+            true
+        }
+    }) && !s.ends_with(' ');
+    if collapsed {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(&space).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
     }
     out
 }
@@ -122,8 +187,8 @@ pub(crate) fn prepare(text: &str, hits: &[Hit]) -> Prepared {
     s1.push_str(text.get(pos..).unwrap_or(""));
 
     // Phase 2: emphasis.
-    let (text, map, italics) = emphasis(&s1);
-    let at = |i: usize| map.get(i).copied().unwrap_or(text.len());
+    let (text, deleted, italics) = emphasis(s1);
+    let at = |i: usize| shifted(&deleted, i).min(text.len());
     let links = links
         .into_iter()
         .map(|(r, home)| LinkText { range: at(r.start)..at(r.end), home })
@@ -159,9 +224,9 @@ struct Run {
 
 /// Removes Markdown emphasis markers and backslash escapes, CommonMark-style flanking rules
 /// simplified to one pending opener stack per marker character (so that it stays linear on
-/// garbage): returns the new text, a map from old byte offsets to new ones, and the italic
-/// ranges in the new text.
-fn emphasis(s: &str) -> (String, Vec<usize>, Vec<Range<usize>>) {
+/// garbage): returns the new text, the byte ranges removed from `s` (sorted, disjoint, on
+/// character boundaries: see [`shifted`]), and the italic ranges in the new text.
+fn emphasis(s: String) -> (String, Vec<Range<usize>>, Vec<Range<usize>>) {
     let bytes = s.as_bytes();
     let mut runs: Vec<Run> = Vec::new();
     let mut escapes: Vec<usize> = Vec::new();
@@ -218,35 +283,38 @@ fn emphasis(s: &str) -> (String, Vec<usize>, Vec<Range<usize>>) {
         }
     }
     deleted.sort_by_key(|r| r.start);
-
-    let mut out = String::with_capacity(s.len());
-    let mut map = vec![0usize; s.len() + 1];
-    let mut d = deleted.iter().peekable();
-    let mut pos = 0;
-    while pos < s.len() {
-        while d.peek().is_some_and(|r| r.end <= pos) {
-            d.next();
-        }
-        if let Some(r) = d.peek().filter(|r| r.start <= pos) {
-            let end = r.end.min(s.len());
-            for slot in map.iter_mut().take(end).skip(pos) {
-                *slot = out.len();
-            }
-            pos = end.max(pos + 1);
-            continue;
-        }
-        let ch_len = s[pos..].chars().next().map_or(1, char::len_utf8);
-        for slot in map.iter_mut().skip(pos).take(ch_len) {
-            *slot = out.len();
-        }
-        out.push_str(&s[pos..pos + ch_len]);
-        pos += ch_len;
+    if deleted.is_empty() {
+        // Nothing to remove, and so no italics either (they come with their markers).
+        return (s, deleted, Vec::new());
     }
-    map[s.len()] = out.len();
-    let mut italics: Vec<Range<usize>> =
-        italic_pairs.into_iter().map(|(a, b)| map[a]..map[b]).filter(|r| r.start < r.end).collect();
+    // Each marker run and each escape is removed at most once, so the ranges are disjoint.
+    let mut out = String::with_capacity(s.len());
+    let mut pos = 0;
+    for r in &deleted {
+        out.push_str(s.get(pos..r.start).unwrap_or(""));
+        pos = r.end;
+    }
+    out.push_str(s.get(pos..).unwrap_or(""));
+    let mut italics: Vec<Range<usize>> = italic_pairs
+        .into_iter()
+        .map(|(a, b)| shifted(&deleted, a)..shifted(&deleted, b))
+        .filter(|r| r.start < r.end)
+        .collect();
     italics.sort_by_key(|r| r.start);
-    (out, map, italics)
+    (out, deleted, italics)
+}
+
+/// Where byte `i` of a text lands once the `deleted` ranges (sorted, disjoint) are cut out of
+/// it: `i` less the bytes removed before it (a removed byte lands where its range was).
+fn shifted(deleted: &[Range<usize>], i: usize) -> usize {
+    let mut removed = 0;
+    for r in deleted {
+        if r.start >= i {
+            break;
+        }
+        removed += r.end.min(i) - r.start;
+    }
+    i - removed
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use url::{Host, Url};
 
+use super::markup::collapse;
+
 /// What one URL-like piece of a note turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Found {
@@ -376,6 +378,10 @@ fn bare_token(text: &str, start: usize) -> Option<&str> {
         }
     }
     let token = rest.get(..end)?;
+    if memchr::memchr2(b',', b';', token.as_bytes().get(1..).unwrap_or_default()).is_none() {
+        // No separator a second URL could be glued on with.
+        return Some(token);
+    }
     let lower = token.to_ascii_lowercase();
     for sep in [",http://", ",https://", ";http://", ";https://"] {
         if let Some(k) = lower.get(1..).and_then(|l| l.find(sep)) {
@@ -453,8 +459,7 @@ fn looks_like_http(scheme: &str) -> bool {
 
 /// Decides what a complete candidate is; `written` is what the note shows, for messages.
 fn classify(candidate: &str, written: &str) -> Found {
-    let written = collapse(written);
-    let malformed = |reason: &str| Found::Malformed { text: written.clone(), reason: reason.to_owned() };
+    let malformed = |reason: &str| Found::Malformed { text: collapse(written), reason: reason.to_owned() };
     let lower = candidate.to_ascii_lowercase();
     if let Some(rest) = lower.strip_prefix("doi:") {
         let doi = rest.trim();
@@ -466,7 +471,7 @@ fn classify(candidate: &str, written: &str) -> Found {
         };
     }
     if lower.starts_with("www") && scheme_of(candidate).is_none() {
-        return classify(&format!("https://{candidate}"), &written);
+        return classify(&format!("https://{candidate}"), written);
     }
     let Some((scheme, rest)) = scheme_of(candidate) else {
         return malformed("not a URL");
@@ -541,10 +546,6 @@ fn check_host(url: &Url) -> Result<(), String> {
             Ok(())
         }
     }
-}
-
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn percent_decode(s: &str) -> String {
