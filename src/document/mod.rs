@@ -264,7 +264,7 @@ pub(crate) fn ignore_comment_before(text: &str, at: usize) -> Option<String> {
 /// The first ignore comment inside `src` (a note's source), with its byte range in `src`.
 pub(crate) fn ignore_comment_within(src: &str) -> Option<(String, Range<usize>)> {
     let mut from = 0;
-    while let Some(i) = src[from..].find("<!--") {
+    while let Some(i) = memchr::memmem::find(&src.as_bytes()[from..], b"<!--") {
         let open = from + i;
         let j = src[open + 4..].find("-->")?;
         let close = open + 4 + j;
@@ -274,6 +274,38 @@ pub(crate) fn ignore_comment_within(src: &str) -> Option<(String, Range<usize>)>
         from = close + 3;
     }
     None
+}
+
+/// The words of `s` joined by single spaces (white space collapsed and trimmed).
+pub(crate) fn collapse(s: &str) -> String {
+    collapse_where(s, char::is_whitespace)
+}
+
+/// [`collapse`] with `space` saying which characters are white space.
+pub(crate) fn collapse_where(s: &str, space: impl Fn(char) -> bool) -> String {
+    // Most texts already are (single plain spaces between words): a copy, without the split.
+    let mut prev_space = true;
+    let collapsed = s.chars().all(|c| {
+        if space(c) {
+            let keep = c == ' ' && !prev_space;
+            prev_space = true;
+            keep
+        } else {
+            prev_space = false;
+            true
+        }
+    }) && !s.ends_with(' ');
+    if collapsed {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(&space).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Limits on what a document may be.
