@@ -93,60 +93,33 @@ fn normalize_chars(chars: impl Iterator<Item = char>, out: &mut String) {
 /// [`normalize`] of ASCII text, a byte at a time: white space and control characters are the
 /// bytes up to a space and DEL, and nothing else changes.
 fn normalize_ascii(text: &str) -> String {
-    let mut bytes = Vec::with_capacity(text.len());
-    let mut space = false;
-    for &b in text.as_bytes() {
-        if b <= b' ' || b == 0x7F {
-            if !space && !bytes.is_empty() {
-                bytes.push(b' ');
-            }
-            space = true;
-        } else {
-            bytes.push(b);
-            space = false;
+    let space = |b: u8| b <= b' ' || b == 0x7F;
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let word = b[i..].iter().position(|&x| space(x)).unwrap_or(b.len() - i);
+        out.extend_from_slice(&b[i..i + word]);
+        i += word;
+        let gap = b[i..].iter().position(|&x| !space(x)).unwrap_or(b.len() - i);
+        i += gap;
+        // One space between words: none before the first, none after the last.
+        if gap > 0 && !out.is_empty() && i < b.len() {
+            out.push(b' ');
         }
     }
-    if bytes.last() == Some(&b' ') {
-        bytes.pop();
-    }
     // Only ASCII bytes were pushed.
-    String::from_utf8(bytes).unwrap_or_default()
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The words of `s` joined by single spaces (white space collapsed and trimmed).
 pub(crate) fn collapse(s: &str) -> String {
-    collapse_where(s, char::is_whitespace)
+    crate::document::collapse(s)
 }
 
 /// [`collapse`], with the URL mark read as white space.
 pub(crate) fn collapse_marks(s: &str) -> String {
-    collapse_where(s, |c| c.is_whitespace() || c == URL_MARK)
-}
-
-fn collapse_where(s: &str, space: impl Fn(char) -> bool) -> String {
-    // Most texts already are (single plain spaces between words): a copy, without the split.
-    let mut prev_space = true;
-    let collapsed = s.chars().all(|c| {
-        if space(c) {
-            let keep = c == ' ' && !prev_space;
-            prev_space = true;
-            keep
-        } else {
-            prev_space = false;
-            true
-        }
-    }) && !s.ends_with(' ');
-    if collapsed {
-        return s.to_owned();
-    }
-    let mut out = String::with_capacity(s.len());
-    for word in s.split(&space).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
+    crate::document::collapse_where(s, |c| c.is_whitespace() || c == URL_MARK)
 }
 
 // A Markdown reference link, full or collapsed: `[text][label]`, `[text][]`. Its target is in

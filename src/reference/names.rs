@@ -84,11 +84,17 @@ pub(crate) fn authors(prefix: &str) -> Vec<String> {
 /// diacritics ("Khan, T." → "khan", "Tahir Khan" → "khan", "T. Khan" → "khan").
 pub(crate) fn surname(author: &str) -> Option<String> {
     let a = author.trim();
-    if a.to_ascii_lowercase().starts_with("et al") {
+    if a.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("et al")) {
         return None;
     }
     let family = a.split_once(',').map_or(a, |(f, _)| f);
     let last = family.split_whitespace().rfind(|w| !is_initials(w) && !is_suffix(w))?;
+    if last.is_ascii() {
+        // NFD and combining marks change nothing in ASCII.
+        let key: String =
+            last.bytes().filter(u8::is_ascii_alphanumeric).map(|b| char::from(b.to_ascii_lowercase())).collect();
+        return (!key.is_empty()).then_some(key);
+    }
     let key: String = last
         .nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
@@ -146,8 +152,18 @@ const CORPORATE_WORDS: [&str; 43] = [
 ];
 
 fn is_corporate_word(w: &str) -> bool {
-    let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-    CORPORATE_WORDS.contains(&w.as_str())
+    let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+    if w.is_ascii() {
+        return CORPORATE_WORDS.iter().any(|c| c.eq_ignore_ascii_case(w));
+    }
+    CORPORATE_WORDS.contains(&w.to_lowercase().as_str())
+}
+
+fn is_function_word(w: &str) -> bool {
+    if w.is_ascii() {
+        return FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w));
+    }
+    FUNCTION_WORDS.contains(&w.to_lowercase().as_str())
 }
 
 fn is_quote(c: char) -> bool {
@@ -165,11 +181,14 @@ fn strip_final_period(s: &str) -> &str {
 }
 
 fn is_initials(w: &str) -> bool {
-    let compact: String = w.chars().filter(|c| !matches!(c, '.' | '-' | ' ' | '‐')).collect();
-    let n = compact.chars().count();
-    (1..=4).contains(&n)
-        && compact.chars().all(|c| c.is_alphabetic() && c.is_uppercase())
-        && (w.contains('.') || n <= 2)
+    let mut n = 0;
+    for c in w.chars().filter(|c| !matches!(c, '.' | '-' | ' ' | '‐')) {
+        if !(c.is_alphabetic() && c.is_uppercase()) {
+            return false;
+        }
+        n += 1;
+    }
+    (1..=4).contains(&n) && (w.contains('.') || n <= 2)
 }
 
 fn is_suffix(w: &str) -> bool {
@@ -177,6 +196,12 @@ fn is_suffix(w: &str) -> bool {
 }
 
 fn is_particle(w: &str) -> bool {
+    if w.is_ascii() {
+        // What lower-casing would compare, without the copy (the non-ASCII prefixes cannot match).
+        let starts = |p: &str| w.get(..p.len()).is_some_and(|x| x.eq_ignore_ascii_case(p));
+        return PARTICLES.iter().any(|p| p.eq_ignore_ascii_case(w))
+            || ["al-", "el-", "ad-", "ar-", "as-", "at-", "az-", "d'", "l'"].iter().any(|p| starts(p));
+    }
     let lower = w.to_lowercase();
     PARTICLES.contains(&lower.as_str())
         || ["al-", "el-", "ad-", "ar-", "as-", "at-", "az-", "d'", "d’", "l'", "l’"]
@@ -249,7 +274,7 @@ fn organisation(s: &str) -> Option<String> {
         && s.chars().count() <= 120
         && words.iter().all(|w| {
             let w = w.trim_matches(|c: char| matches!(c, '(' | ')' | ',' | '.'));
-            FUNCTION_WORDS.contains(&w.to_lowercase().as_str())
+            is_function_word(w)
                 || w.chars().next().is_some_and(|c| c.is_alphabetic() && !c.is_lowercase())
                 || is_particle(w)
         });

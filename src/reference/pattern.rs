@@ -47,9 +47,30 @@ fn compile(pattern: &str) -> Regex {
 /// Whether every word character of `text` is ASCII, so that ASCII and Unicode word boundaries
 /// fall in the same places.
 pub(crate) fn ascii_words(text: &str) -> bool {
-    // A character the tables cannot classify is taken for a word character: the Unicode build
-    // is always right, only slower.
-    text.is_ascii() || text.chars().all(|c| c.is_ascii() || matches!(regex_syntax::try_is_word_character(c), Ok(false)))
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight ASCII bytes at a time; only the non-ASCII characters are looked up.
+        if let Some(chunk) = bytes.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok())
+            && u64::from_ne_bytes(chunk) & 0x8080_8080_8080_8080 == 0
+        {
+            i += 8;
+            continue;
+        }
+        if bytes[i].is_ascii() {
+            i += 1;
+            continue;
+        }
+        // `i` starts a character: only whole ASCII bytes and whole characters were stepped over.
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else { return false };
+        // A character the tables cannot classify is taken for a word character: the Unicode
+        // build is always right, only slower.
+        if !matches!(regex_syntax::try_is_word_character(c), Ok(false)) {
+            return false;
+        }
+        i += c.len_utf8();
+    }
+    true
 }
 
 /// `pattern` with each word boundary `\b` written as the ASCII one, `(?-u:\b)`; escaped
@@ -90,6 +111,9 @@ mod tests {
         // Letters that (?i) folds onto ASCII ones are word characters too.
         assert!(!ascii_words("ſept. 2020"));
         assert!(!ascii_words("\u{212A}"));
+        assert!(!ascii_words("a long stretch of ASCII text before an é"));
+        assert!(ascii_words("a long stretch of ASCII text before a — and after it, more ASCII"));
+        assert!(ascii_words(""));
     }
 
     #[test]

@@ -170,11 +170,21 @@ fn doi_of_url(url: &str) -> Option<String> {
 
 /// [`doi_of_url`] for a URL already parsed.
 fn doi_of_parsed(parsed: &Url) -> Option<String> {
-    let host = parsed.host_str()?.to_ascii_lowercase();
+    let host = parsed.host_str()?;
     let path = parsed.path();
-    let candidate = if host == "doi.org" || host.ends_with(".doi.org") {
+    let resolver = {
+        let n = host.len();
+        host.eq_ignore_ascii_case("doi.org")
+            || (n >= 8 && host.get(n - 8..).is_some_and(|tail| tail.eq_ignore_ascii_case(".doi.org")))
+    };
+    let candidate = if resolver {
         percent_decode(path.trim_start_matches('/'))
     } else {
+        // DOI_IN_PATH needs "/doi/" (its letters fold only onto ASCII ones): most paths lack it.
+        let lower_has_doi = path.as_bytes().windows(5).any(|w| w.eq_ignore_ascii_case(b"/doi/"));
+        if !lower_has_doi {
+            return None;
+        }
         percent_decode(DOI_IN_PATH.captures(path)?.get(1)?.as_str())
     };
     let candidate = trim_trailing(&candidate).to_lowercase();
@@ -370,12 +380,29 @@ fn bare_doi(text: &str, start: usize, matched: &str) -> Option<Hit> {
 /// The run of URL characters from `start`; a second URL glued on with `,` or `;` is cut off.
 fn bare_token(text: &str, start: usize) -> Option<&str> {
     let rest = text.get(start..)?;
+    let bytes = rest.as_bytes();
     let mut end = rest.len();
-    for (j, c) in rest.char_indices() {
-        if stops_bare(c) || j > MAX_URL {
-            end = j;
-            break;
-        }
+    let mut j = 0;
+    // A byte at a time through ASCII; other characters are decoded (`stops_bare` on ASCII is
+    // white space, `<`, `>`, `"` and a backquote).
+    while j < bytes.len() {
+        let b = bytes[j];
+        let len = if b.is_ascii() {
+            if j > MAX_URL || matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' | b'<' | b'>' | b'"' | b'`') {
+                end = j;
+                break;
+            }
+            1
+        } else {
+            match rest.get(j..).and_then(|r| r.chars().next()) {
+                Some(c) if !stops_bare(c) && j <= MAX_URL => c.len_utf8(),
+                _ => {
+                    end = j;
+                    break;
+                }
+            }
+        };
+        j += len;
     }
     let token = rest.get(..end)?;
     if memchr::memchr2(b',', b';', token.as_bytes().get(1..).unwrap_or_default()).is_none() {
@@ -447,6 +474,9 @@ fn known_scheme(scheme: &str) -> bool {
 
 /// A misspelling of `http`/`https` (one edit away), but not another real scheme such as `ftp`.
 fn looks_like_http(scheme: &str) -> bool {
+    if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
+        return true;
+    }
     let s = scheme.to_ascii_lowercase();
     if s == "http" || s == "https" {
         return true;
@@ -460,8 +490,9 @@ fn looks_like_http(scheme: &str) -> bool {
 /// Decides what a complete candidate is; `written` is what the note shows, for messages.
 fn classify(candidate: &str, written: &str) -> Found {
     let malformed = |reason: &str| Found::Malformed { text: collapse(written), reason: reason.to_owned() };
-    let lower = candidate.to_ascii_lowercase();
-    if let Some(rest) = lower.strip_prefix("doi:") {
+    let starts = |prefix: &str| candidate.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix));
+    if starts("doi:") {
+        let rest = candidate.get(4..).unwrap_or("").to_ascii_lowercase();
         let doi = rest.trim();
         return if DOI.is_match(doi) {
             let as_written = candidate.get(candidate.len() - doi.len()..).unwrap_or(doi);
@@ -470,7 +501,7 @@ fn classify(candidate: &str, written: &str) -> Found {
             malformed("not a DOI (a DOI starts with “10.” and contains a “/”)")
         };
     }
-    if lower.starts_with("www") && scheme_of(candidate).is_none() {
+    if starts("www") && scheme_of(candidate).is_none() {
         return classify(&format!("https://{candidate}"), written);
     }
     let Some((scheme, rest)) = scheme_of(candidate) else {
@@ -479,8 +510,7 @@ fn classify(candidate: &str, written: &str) -> Found {
     if !looks_like_http(scheme) {
         return Found::Ignored;
     }
-    let scheme_lower = scheme.to_ascii_lowercase();
-    if scheme_lower != "http" && scheme_lower != "https" {
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
         return malformed(&format!("misspelled scheme “{scheme}” (http or https?)"));
     }
     if !rest.starts_with(':') {
