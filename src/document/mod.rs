@@ -278,7 +278,31 @@ pub(crate) fn ignore_comment_within(src: &str) -> Option<(String, Range<usize>)>
 
 /// The words of `s` joined by single spaces (white space collapsed and trimmed).
 pub(crate) fn collapse(s: &str) -> String {
+    if s.is_ascii() {
+        return collapse_ascii(s);
+    }
     collapse_where(s, char::is_whitespace)
+}
+
+/// [`collapse`] of ASCII text, whose white space is tab, line feed, vertical tab, form feed,
+/// carriage return and space.
+pub(crate) fn collapse_ascii(s: &str) -> String {
+    let space = |b: u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let word = b[i..].iter().position(|&x| space(x)).unwrap_or(b.len() - i);
+        out.extend_from_slice(&b[i..i + word]);
+        i += word;
+        let gap = b[i..].iter().position(|&x| !space(x)).unwrap_or(b.len() - i);
+        i += gap;
+        if gap > 0 && !out.is_empty() && i < b.len() {
+            out.push(b' ');
+        }
+    }
+    // Only bytes of `s` and spaces were pushed: ASCII.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// [`collapse`] with `space` saying which characters are white space.

@@ -119,6 +119,10 @@ pub(crate) fn collapse(s: &str) -> String {
 
 /// [`collapse`], with the URL mark read as white space.
 pub(crate) fn collapse_marks(s: &str) -> String {
+    if s.is_ascii() {
+        // No mark in it, and ASCII white space is all there is.
+        return crate::document::collapse_ascii(s);
+    }
     crate::document::collapse_where(s, |c| c.is_whitespace() || c == URL_MARK)
 }
 

@@ -44,20 +44,30 @@ const FUNCTION_WORDS: [&str; 18] =
 /// not read as names (prose such as "As reported by").
 pub(crate) fn authors(prefix: &str) -> Vec<String> {
     let mut s = prefix.trim().trim_end_matches([',', '،', ';', ':', ' ', '-', '–', '—']).trim();
-    if let Some(m) = LEAD.find(s) {
+    // Each regex runs only when the text has what any match of it must contain (the letters
+    // looked for fold only onto ASCII ones under (?i)): most author texts have none of it.
+    if matches!(s.as_bytes().first(), Some(b'S' | b's' | b'C' | b'c' | b'E' | b'e'))
+        && let Some(m) = LEAD.find(s)
+    {
         s = &s[m.end()..];
     }
-    if let Some(m) = YEAR_PAREN.find(s).or_else(|| YEAR_TAIL.find(s)) {
+    let year_paren = || s.contains(')').then(|| YEAR_PAREN.find(s)).flatten();
+    let year_tail = || s.bytes().any(|b| b.is_ascii_digit() || b == b'.').then(|| YEAR_TAIL.find(s)).flatten();
+    if let Some(m) = year_paren().or_else(year_tail) {
         s = s[..m.start()].trim_end();
     }
-    if let Some(m) = EDITOR.find(s)
+    if (has_ascii_ci(s, b"ed") || has_ascii_ci(s, b"comp") || has_ascii_ci(s, b"tran"))
+        && let Some(m) = EDITOR.find(s)
         && m.start() > 0
     {
         s = s[..m.start()].trim_end();
     }
     s = s.trim_end_matches([',', '،', ';', ':', ' ']);
     let mut et_al = false;
-    if let Some(m) = ET_AL.find(s) {
+    if has_ascii_ci(s, b"et")
+        && has_ascii_ci(s, b"al")
+        && let Some(m) = ET_AL.find(s)
+    {
         et_al = true;
         s = s[..m.start()].trim_end();
     }
@@ -78,6 +88,11 @@ pub(crate) fn authors(prefix: &str) -> Vec<String> {
         names.push("et al.".to_owned());
     }
     names
+}
+
+/// Whether `s` contains `needle` (ASCII), ignoring ASCII case.
+fn has_ascii_ci(s: &str, needle: &[u8]) -> bool {
+    s.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// The key an author is matched on for "op. cit.": the family name, lower-cased, without
@@ -229,7 +244,9 @@ fn name_ok(name: &str) -> bool {
 /// Personal names: split at `;`, "and", "&", then commas, regrouping "Family, Given" pairs.
 fn personal(s: &str) -> Option<Vec<String>> {
     let mut names = Vec::new();
-    for part in SPLIT.split(s) {
+    // Every separator SPLIT matches holds ";", "&" or "and".
+    let parts: Vec<&str> = if s.contains([';', '&']) || s.contains("and") { SPLIT.split(s).collect() } else { vec![s] };
+    for part in parts {
         let pieces: Vec<&str> = part.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
         let mut i = 0;
         while i < pieces.len() {
