@@ -528,6 +528,9 @@ fn classify(candidate: &str, written: &str) -> Found {
     if host_part.is_empty() {
         return malformed("no host");
     }
+    if plain_web_url(candidate) {
+        return Found::Url(candidate.to_owned());
+    }
     let parsed = match Url::parse(candidate) {
         Ok(u) => u,
         Err(e) => return malformed(&parse_reason(e)),
@@ -539,6 +542,68 @@ fn classify(candidate: &str, written: &str) -> Found {
         return Found::Doi { doi, url: candidate.to_owned() };
     }
     Found::Url(candidate.to_owned())
+}
+
+/// Whether `candidate` is an `http://` or `https://` URL of the plain
+/// kind that `Url::parse` accepts, `check_host` passes and no DOI is read from: no white space
+/// or control characters, no user information, a host that is a dotted-quad IPv4 address or an
+/// ASCII domain of two or more labels ending in a letters-only top-level domain (no `xn--`
+/// label: punycode is checked by the parser), an optional port up to 65535, and no "doi"
+/// anywhere. Such a URL is a citation as written, without the parse (the costliest step of
+/// reading a note); anything else takes the full path.
+fn plain_web_url(candidate: &str) -> bool {
+    let b = candidate.as_bytes();
+    if b.iter().any(|&c| c <= b' ' || c == 0x7F) || has_doi(b) {
+        return false;
+    }
+    let starts = |p: &[u8]| b.get(..p.len()).is_some_and(|x| x.eq_ignore_ascii_case(p));
+    let start = if starts(b"http://") {
+        7
+    } else if starts(b"https://") {
+        8
+    } else {
+        return false;
+    };
+    let rest = &b[start..];
+    let end = rest.iter().position(|c| matches!(c, b'/' | b'?' | b'#' | b'\\')).unwrap_or(rest.len());
+    if rest.get(end) == Some(&b'\\') {
+        return false;
+    }
+    let authority = &rest[..end];
+    let (host, port) = match authority.iter().position(|&c| c == b':') {
+        Some(i) => (&authority[..i], Some(&authority[i + 1..])),
+        None => (authority, None),
+    };
+    if let Some(port) = port {
+        let digits = !port.is_empty() && port.len() <= 5 && port.iter().all(u8::is_ascii_digit);
+        let value = std::str::from_utf8(port).ok().and_then(|p| p.parse::<u32>().ok());
+        if !digits || value.is_none_or(|v| v > 65_535) {
+            return false;
+        }
+    }
+    let labels: Vec<&[u8]> = host.split(|&c| c == b'.').collect();
+    let quad = labels.len() == 4
+        && labels.iter().all(|l| {
+            (1..=3).contains(&l.len())
+                && l.iter().all(u8::is_ascii_digit)
+                && (l.len() == 1 || l[0] != b'0')
+                && std::str::from_utf8(l).ok().and_then(|d| d.parse::<u16>().ok()).is_some_and(|v| v <= 255)
+        });
+    if quad {
+        return true;
+    }
+    let tld_ok = labels.last().is_some_and(|l| !l.is_empty() && l.iter().all(u8::is_ascii_alphabetic));
+    labels.len() >= 2
+        && tld_ok
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-')
+                && !l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case(b"xn--"))
+        })
+}
+
+fn has_doi(b: &[u8]) -> bool {
+    b.windows(3).any(|w| w.eq_ignore_ascii_case(b"doi"))
 }
 
 fn parse_reason(e: url::ParseError) -> String {
@@ -727,6 +792,60 @@ mod tests {
                 };
                 assert_eq!(got, want, "{t:?} at {}", m.start());
                 pos = next_char(t, m.start());
+            }
+        }
+    }
+
+    /// What the full path says of a candidate the plain path takes: a citable URL.
+    fn full_path_accepts(candidate: &str) -> bool {
+        Url::parse(candidate).is_ok_and(|u| check_host(&u).is_ok() && doi_of_parsed(&u).is_none())
+    }
+
+    #[test]
+    fn plain_urls_are_the_ones_the_parser_takes() {
+        for u in [
+            "http://127.0.0.93:8080/news/799/a-b-report-799",
+            "https://www.Dawn.com/news/1899846?x=1#y",
+            "https://a-.b--c.com",
+            "https://-a.com/",
+            "http://example.com:65535/x",
+            "https://x.org/a%zz/é/“q”",
+            "https://x.org/a/../b/./c",
+            "HTTPS://WWW.EXAMPLE.COM",
+        ] {
+            assert!(plain_web_url(u), "{u}");
+            assert!(full_path_accepts(u), "{u}");
+        }
+        for u in [
+            "http://127.0.0.01/x",
+            "http://256.0.0.1/x",
+            "http://1.2.3/x",
+            "http://a.b.123/x",
+            "http://example.com:65536/x",
+            "http://example.com:/x",
+            "http://user@example.com/x",
+            "http://example.com\\x",
+            "http://xn--nxasmq6b.com/x",
+            "http://exam_ple.com/x",
+            "http://example.com./x",
+            "http://localhost/x",
+            "https://doi.org/10.1/x",
+            "https://x.org/doi/10.1234/abc",
+            "http://example.com/a b",
+            "http://[::1]/x",
+        ] {
+            assert!(!plain_web_url(u), "{u}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+        #[test]
+        fn a_plain_url_is_one_the_full_path_accepts(
+            u in "(?i)https?://([a-z0-9\\-]{0,6}\\.){0,3}[a-z0-9\\-]{0,6}(:[0-9]{0,6})?([/?#\\\\][a-z0-9./%?#=&\\-]{0,12})?"
+        ) {
+            if plain_web_url(&u) {
+                proptest::prop_assert!(full_path_accepts(&u), "{}", u);
             }
         }
     }
