@@ -14,9 +14,90 @@ use super::{DocumentReport, REPORT_VERSION, Report, RunInfo, Summary};
 pub fn render(report: &Report) -> String {
     let mut out = Vec::with_capacity(4096);
     // Writing to memory cannot fail, and every map key in a report is a string.
-    let _ = serde_json::to_writer_pretty(&mut out, report);
+    let _ = report.serialize(&mut serde_json::Serializer::with_formatter(&mut out, Pretty::default()));
     out.push(b'\n');
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// serde_json's `PrettyFormatter` (two spaces), writing each line break and its indentation in
+/// one piece rather than one write per level: the same bytes, in a tenth of the calls.
+#[derive(Default)]
+struct Pretty {
+    indent: usize,
+    has_value: bool,
+}
+
+/// `,` then a line break then the indentation of the deepest level written in one piece.
+const BREAK: &[u8] = b",\n                                                                                                                                ";
+
+impl Pretty {
+    /// A line break (after a comma unless `first`) and the current indentation.
+    fn line<W: ?Sized + Write>(&self, writer: &mut W, first: bool) -> io::Result<()> {
+        let from = usize::from(first);
+        let width = 2 * self.indent;
+        match BREAK.get(from..2 + width) {
+            Some(piece) => writer.write_all(piece),
+            None => {
+                writer.write_all(&BREAK[from..2])?;
+                for _ in 0..self.indent {
+                    writer.write_all(b"  ")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.indent += 1;
+        self.has_value = false;
+        writer.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.indent -= 1;
+        if self.has_value {
+            self.line(writer, true)?;
+        }
+        writer.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        self.line(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.indent += 1;
+        self.has_value = false;
+        writer.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.indent -= 1;
+        if self.has_value {
+            self.line(writer, true)?;
+        }
+        writer.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        self.line(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// What [`write_streaming`] did: the totals of every document produced, and whether `out`
@@ -37,7 +118,7 @@ pub fn write_streaming<W: Write>(out: W, run: &RunInfo, documents: impl Iterator
     let stream = Stream { run, documents: RefCell::new(Some(documents)), summary: RefCell::new(Summary::default()) };
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
     let written = {
-        let mut ser = serde_json::Serializer::pretty(&mut out);
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, Pretty::default());
         stream.serialize(&mut ser).map_err(io::Error::from)
     };
     // The documents left when the output failed are still produced: the totals (and the exit
@@ -133,6 +214,17 @@ mod tests {
             let plain = serde_json::to_string_pretty(&whole).unwrap() + "\n";
             assert_eq!(render(&whole), plain);
         }
+    }
+
+    #[test]
+    fn indentation_deeper_than_the_piece_is_still_serde_jsons() {
+        let mut deep = serde_json::json!([1, {"a": []}, {}]);
+        for _ in 0..80 {
+            deep = serde_json::json!({ "k": [deep, "x"] });
+        }
+        let mut ours = Vec::new();
+        deep.serialize(&mut serde_json::Serializer::with_formatter(&mut ours, Pretty::default())).unwrap();
+        assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string_pretty(&deep).unwrap());
     }
 
     /// A writer that takes `room` bytes, then fails.
