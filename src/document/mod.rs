@@ -288,6 +288,15 @@ pub(crate) fn collapse(s: &str) -> String {
 /// carriage return and space.
 pub(crate) fn collapse_ascii(s: &str) -> String {
     let space = |b: u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+    // Most texts need only trimming: their inside already has single spaces and nothing else.
+    let t = s.trim_matches(|c: char| c.is_ascii() && space(c as u8));
+    let inside = t.as_bytes();
+    if memchr::memchr3(b'\t', b'\n', b'\r', inside).is_none()
+        && memchr::memchr2(0x0B, 0x0C, inside).is_none()
+        && memchr::memmem::find(inside, b"  ").is_none()
+    {
+        return t.to_owned();
+    }
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -769,7 +769,9 @@ fn sentence_end(t: &str, from: usize, italics: &[Range<usize>]) -> usize {
 fn clean_title(raw: &str) -> Option<String> {
     let s = markup::collapse_marks(raw);
     let mut s = s.trim();
-    if let Some(m) = BRACKET_TAIL.find(s)
+    // BRACKET_TAIL ends at the end, with "]".
+    if s.ends_with(']')
+        && let Some(m) = BRACKET_TAIL.find(s)
         && m.start() > 0
     {
         s = &s[..m.start()];

@@ -94,6 +94,14 @@ fn normalize_chars(chars: impl Iterator<Item = char>, out: &mut String) {
 /// bytes up to a space and DEL, and nothing else changes.
 fn normalize_ascii(text: &str) -> String {
     let space = |b: u8| b <= b' ' || b == 0x7F;
+    // Most notes need only trimming: no control character and no double space inside (the
+    // check folds over every byte, which vectorises, rather than stopping at the first).
+    let t = text.trim_matches(|c: char| c.is_ascii() && space(c as u8));
+    let inside = t.as_bytes();
+    let controls = inside.iter().fold(false, |any, &x| any | (x < b' ') | (x == 0x7F));
+    if !controls && memchr::memmem::find(inside, b"  ").is_none() {
+        return t.to_owned();
+    }
     let b = text.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -209,6 +217,11 @@ fn emphasis(s: String) -> (String, Vec<Range<usize>>, Vec<Range<usize>>) {
     let mut escapes: Vec<usize> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
+        // Only backslashes and emphasis markers matter: skip to the next one.
+        match memchr::memchr3(b'\\', b'*', b'_', &bytes[i..]) {
+            Some(k) => i += k,
+            None => break,
+        }
         let b = bytes[i];
         if b == b'\\' && bytes.get(i + 1).is_some_and(|n| n.is_ascii_punctuation()) {
             escapes.push(i);

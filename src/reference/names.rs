@@ -92,7 +92,10 @@ pub(crate) fn authors(prefix: &str) -> Vec<String> {
 
 /// Whether `s` contains `needle` (ASCII), ignoring ASCII case.
 fn has_ascii_ci(s: &str, needle: &[u8]) -> bool {
-    s.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+    let b = s.as_bytes();
+    let Some(&first) = needle.first() else { return true };
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), b)
+        .any(|i| b.get(i..i + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle)))
 }
 
 /// The key an author is matched on for "op. cit.": the family name, lower-cased, without

@@ -180,9 +180,8 @@ fn doi_of_parsed(parsed: &Url) -> Option<String> {
     let candidate = if resolver {
         percent_decode(path.trim_start_matches('/'))
     } else {
-        // DOI_IN_PATH needs "/doi/" (its letters fold only onto ASCII ones): most paths lack it.
-        let lower_has_doi = path.as_bytes().windows(5).any(|w| w.eq_ignore_ascii_case(b"/doi/"));
-        if !lower_has_doi {
+        // DOI_IN_PATH needs "doi" (its letters fold only onto ASCII ones): most paths lack it.
+        if !has_doi(path.as_bytes()) {
             return None;
         }
         percent_decode(DOI_IN_PATH.captures(path)?.get(1)?.as_str())
@@ -553,7 +552,8 @@ fn classify(candidate: &str, written: &str) -> Found {
 /// reading a note); anything else takes the full path.
 fn plain_web_url(candidate: &str) -> bool {
     let b = candidate.as_bytes();
-    if b.iter().any(|&c| c <= b' ' || c == 0x7F) || has_doi(b) {
+    // A fold over every byte vectorises; `any` would stop early but a byte at a time.
+    if b.iter().fold(false, |any, &c| any | (c <= b' ') | (c == 0x7F)) || has_doi(b) {
         return false;
     }
     let starts = |p: &[u8]| b.get(..p.len()).is_some_and(|x| x.eq_ignore_ascii_case(p));
@@ -603,7 +603,7 @@ fn plain_web_url(candidate: &str) -> bool {
 }
 
 fn has_doi(b: &[u8]) -> bool {
-    b.windows(3).any(|w| w.eq_ignore_ascii_case(b"doi"))
+    memchr::memchr2_iter(b'd', b'D', b).any(|i| b.get(i..i + 3).is_some_and(|w| w.eq_ignore_ascii_case(b"doi")))
 }
 
 fn parse_reason(e: url::ParseError) -> String {
