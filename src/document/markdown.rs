@@ -65,26 +65,32 @@ pub(crate) fn parse(text: &str) -> Parsed {
     let mut markers = find_markers(text, &code, &defs);
     // Labels match case-insensitively, as in CommonMark's link labels (`[^Dawn]` → `[^dawn]:`):
     // a marker takes its definition's spelling so the two link.
-    let folded: std::collections::HashMap<String, &str> =
-        notes.iter().map(|n| (fold_label(&n.label).into_owned(), n.label.as_str())).collect();
-    for m in &mut markers {
-        if let Some(&label) = folded.get(fold_label(&m.label).as_ref())
-            && label != m.label
-        {
-            m.label = label.to_owned();
+    // When every note's label is already folded (numbers are), a marker whose label is folded
+    // too can only find its own spelling: the map is needed only for the others.
+    let notes_folded = notes.iter().all(|n| is_folded(&n.label));
+    if !notes_folded || markers.iter().any(|m| !is_folded(&m.label)) {
+        let folded: std::collections::HashMap<String, &str> =
+            notes.iter().map(|n| (fold_label(&n.label).into_owned(), n.label.as_str())).collect();
+        for m in &mut markers {
+            if let Some(&label) = folded.get(fold_label(&m.label).as_ref())
+                && label != m.label
+            {
+                m.label = label.to_owned();
+            }
         }
     }
     let body = complement(text.len(), &defs);
     Parsed { notes, markers, body, cut: None }
 }
 
-/// A label lower-cased for matching; most labels (numbers) already are.
+/// Whether a label is its own lower case (ASCII, no capital): most labels (numbers) are.
+fn is_folded(label: &str) -> bool {
+    label.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+}
+
+/// A label lower-cased for matching.
 fn fold_label(label: &str) -> std::borrow::Cow<'_, str> {
-    if label.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-        std::borrow::Cow::Borrowed(label)
-    } else {
-        std::borrow::Cow::Owned(label.to_lowercase())
-    }
+    if is_folded(label) { std::borrow::Cow::Borrowed(label) } else { std::borrow::Cow::Owned(label.to_lowercase()) }
 }
 
 fn note(text: &str, label: String, range: Range<usize>, links: Vec<Link>) -> RawNote {
@@ -140,7 +146,8 @@ fn marker_candidates(text: &str) -> impl Iterator<Item = (Range<usize>, Range<us
 fn find_markers(text: &str, code: &[Range<usize>], defs: &[Range<usize>]) -> Vec<RawMarker> {
     let mut code_sorted = code.to_vec();
     code_sorted.sort_by_key(|r| r.start);
-    let def_starts: std::collections::HashSet<usize> = defs.iter().map(|d| d.start).collect();
+    let mut def_starts: Vec<usize> = defs.iter().map(|d| d.start).collect();
+    def_starts.sort_unstable();
     // Matches come in order, so the code ranges and the current line's start are found with
     // forward cursors: linear however many markers a line holds.
     let mut code_i = 0;
@@ -162,7 +169,7 @@ fn find_markers(text: &str, code: &[Range<usize>], defs: &[Range<usize>]) -> Vec
         // A definition's own head is not a marker.
         let before = text[line_start..at].trim();
         let head = text[whole.end..].starts_with(':') && (before.is_empty() || before == ">");
-        if def_starts.contains(&at) || head {
+        if def_starts.binary_search(&at).is_ok() || head {
             continue;
         }
         out.push(RawMarker { label: text[label].to_owned(), at: whole });

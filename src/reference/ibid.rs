@@ -78,8 +78,11 @@ pub(crate) fn resolve(fields: &[Fields], labels: &[&str]) -> Vec<Option<usize>> 
     // Family name → the last original note with an author of that name; and the same for the
     // whole name, which tells corporate authors apart ("Asian Development Bank" from "World
     // Bank", whose last words agree).
+    // The maps are built only when an "op. cit." with an author asks (most documents have
+    // none), from the notes not yet indexed: the same maps as when built note by note.
     let mut by_surname: HashMap<String, usize> = HashMap::new();
     let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut indexed = 0;
     for (i, f) in fields.iter().enumerate() {
         let previous = || {
             let p = i.checked_sub(1)?;
@@ -89,23 +92,27 @@ pub(crate) fn resolve(fields: &[Fields], labels: &[&str]) -> Vec<Option<usize>> 
             Some(Repeat::OpCit { pinpoint, .. }) | Some(Repeat::Ibid { pinpoint }) => by_label(pinpoint, i),
             _ => None,
         };
-        let target = named.or_else(|| match &f.repeat {
-            None => None,
-            Some(Repeat::Ibid { .. }) | Some(Repeat::OpCit { author: None, .. }) => previous(),
-            Some(Repeat::OpCit { author: Some(a), .. }) => {
+        let target = match (named, &f.repeat) {
+            (Some(j), _) => Some(j),
+            (None, None) => None,
+            (None, Some(Repeat::Ibid { .. }) | Some(Repeat::OpCit { author: None, .. })) => previous(),
+            (None, Some(Repeat::OpCit { author: Some(a), .. })) => {
+                for (j, g) in fields.iter().enumerate().take(i).skip(indexed) {
+                    if g.repeat.is_none() {
+                        for a in &g.authors {
+                            if let Some(s) = names::surname(a) {
+                                by_surname.insert(s, j);
+                            }
+                            by_name.insert(fold(a), j);
+                        }
+                    }
+                }
+                indexed = i;
                 by_name.get(&fold(a)).or_else(|| names::surname(a).and_then(|s| by_surname.get(&s))).copied()
             }
-            Some(Repeat::Short { author, title, .. }) => short_target(fields, i, author.as_deref(), title),
-        });
+            (None, Some(Repeat::Short { author, title, .. })) => short_target(fields, i, author.as_deref(), title),
+        };
         out.push(target);
-        if f.repeat.is_none() {
-            for a in &f.authors {
-                if let Some(s) = names::surname(a) {
-                    by_surname.insert(s, i);
-                }
-                by_name.insert(fold(a), i);
-            }
-        }
     }
     out
 }
