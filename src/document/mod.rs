@@ -380,7 +380,7 @@ pub fn read(path: &Path, options: &LoadOptions) -> Result<Document> {
         return Err(Error::TooLarge { path: path.to_path_buf(), size: meta.len(), limit: options.max_bytes });
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    parse_with(path, &bytes, options)
+    parse_bytes(path, std::borrow::Cow::Owned(bytes), options)
 }
 
 /// Parses a document already in memory. With `format: None` the format comes from the file
@@ -394,21 +394,27 @@ pub fn parse(path: &Path, bytes: &[u8], format: Option<Format>) -> Result<Docume
 /// `max_bytes` is for the caller that reads the bytes). A zip archive holding a Word document is
 /// read as one whatever its name, unless `options.format` says otherwise.
 pub fn parse_with(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Document> {
+    parse_bytes(path, std::borrow::Cow::Borrowed(bytes), options)
+}
+
+/// [`parse_with`], taking the bytes when they are owned: UTF-8 text becomes the document's
+/// text without a copy.
+fn parse_bytes(path: &Path, bytes: std::borrow::Cow<'_, [u8]>, options: &LoadOptions) -> Result<Document> {
     let is_pdf = match options.format {
         Some(f) => f == Format::Pdf,
         None => Format::from_path(path) == Some(Format::Pdf) || bytes.starts_with(b"%PDF-"),
     };
     if is_pdf {
-        return parse_pdf(path, bytes, options);
+        return parse_pdf(path, &bytes, options);
     }
     let docx = match options.format {
         Some(format) => format == Format::Docx,
-        None => docx::is_docx(bytes) || Format::from_path(path) == Some(Format::Docx),
+        None => docx::is_docx(&bytes) || Format::from_path(path) == Some(Format::Docx),
     };
     let mut findings = Vec::new();
     let (format, text, parsed) = if docx {
         let rendered =
-            docx::parse(bytes, &options.docx).map_err(|problem| Error::Docx { path: path.to_path_buf(), problem })?;
+            docx::parse(&bytes, &options.docx).map_err(|problem| Error::Docx { path: path.to_path_buf(), problem })?;
         if rendered.text.trim().is_empty() {
             return Err(Error::Empty { path: path.to_path_buf() });
         }
@@ -560,8 +566,8 @@ fn is_document_name(path: &Path) -> bool {
 /// Decodes bytes: a BOM's encoding, else UTF-8, else the encoding detection finds (a Word or
 /// PDF export in windows-1252 keeps its curly quotes and its `¹`). The second value, when
 /// present, says how the text was decoded, for an `input-decoding` warning.
-fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Option<String>)> {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+fn decode(path: &Path, bytes: std::borrow::Cow<'_, [u8]>) -> Result<(String, Option<String>)> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
         let note = had_errors.then(|| format!("the file is not valid {}; invalid bytes were replaced", enc.name()));
         return finish(path, text.into_owned(), note);
@@ -570,9 +576,18 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Option<String>)> {
     if memchr::memchr(0, probe).is_some() {
         return Err(Error::Binary { path: path.to_path_buf() });
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return finish(path, s.to_owned(), None);
-    }
+    let bytes = match bytes {
+        // Valid UTF-8 becomes the text as it is, without a copy when the bytes are ours.
+        std::borrow::Cow::Owned(v) => match String::from_utf8(v) {
+            Ok(s) => return finish(path, s, None),
+            Err(e) => std::borrow::Cow::Owned(e.into_bytes()),
+        },
+        std::borrow::Cow::Borrowed(b) => match std::str::from_utf8(b) {
+            Ok(s) => return finish(path, s.to_owned(), None),
+            Err(_) => std::borrow::Cow::Borrowed(b),
+        },
+    };
+    let bytes: &[u8] = &bytes;
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let detected = detector.guess(None, chardetng::Utf8Detection::Deny);
@@ -634,11 +649,8 @@ fn assemble(path: PathBuf, format: Format, text: String, parsed: Parsed, finding
         .collect();
     let markers: Vec<Marker> =
         parsed.markers.into_iter().zip(marker_spans).map(|(m, span)| Marker { label: m.label, span }).collect();
-    let mut by_label: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (i, n) in notes.iter().enumerate() {
-        by_label.entry(n.label.as_str()).or_insert(i);
-    }
-    let links: Vec<Option<usize>> = markers.iter().map(|m| by_label.get(m.label.as_str()).copied()).collect();
+    let by_label = LabelIndex::new(notes.iter().map(|n| n.label.as_str()));
+    let links: Vec<Option<usize>> = markers.iter().map(|m| by_label.first(&m.label)).collect();
     for (m, target) in markers.iter().zip(links) {
         if let Some(i) = target {
             notes[i].markers.push(m.span);
@@ -648,6 +660,52 @@ fn assemble(path: PathBuf, format: Format, text: String, parsed: Parsed, finding
     marker_ranges.sort_by_key(|r| r.start);
     let body = subtract(&parsed.body, &marker_ranges);
     Document { path, format, text, notes, markers, body, findings, pages: Vec::new() }
+}
+
+/// Labels to the index of the first note with that label. Labels written as plain decimal
+/// numbers (most) index a table; the others go through a hash map.
+struct LabelIndex<'a> {
+    numbers: Vec<Option<usize>>,
+    others: std::collections::HashMap<&'a str, usize>,
+}
+
+impl<'a> LabelIndex<'a> {
+    fn new(labels: impl Iterator<Item = &'a str> + Clone) -> LabelIndex<'a> {
+        let count = labels.clone().count();
+        // A table no larger than a few times the number of notes; past that, the hash map.
+        let bound = count.saturating_mul(4).saturating_add(1024);
+        let mut index = LabelIndex { numbers: Vec::new(), others: std::collections::HashMap::new() };
+        for (i, label) in labels.enumerate() {
+            match decimal(label).filter(|&v| v < bound) {
+                Some(v) => {
+                    if index.numbers.len() <= v {
+                        index.numbers.resize(v + 1, None);
+                    }
+                    index.numbers[v].get_or_insert(i);
+                }
+                None => {
+                    index.others.entry(label).or_insert(i);
+                }
+            }
+        }
+        index
+    }
+
+    fn first(&self, label: &str) -> Option<usize> {
+        // A label is a plain number or it is not, whichever note or marker it is written on.
+        match decimal(label) {
+            Some(v) if v < self.numbers.len() => self.numbers[v],
+            _ => self.others.get(label).copied(),
+        }
+    }
+}
+
+/// The value of a label written as a plain decimal number (no sign, no leading zero), which
+/// no other label has.
+fn decimal(label: &str) -> Option<usize> {
+    let b = label.as_bytes();
+    let plain = !b.is_empty() && b.len() <= 9 && b.iter().all(u8::is_ascii_digit) && (b.len() == 1 || b[0] != b'0');
+    if plain { label.parse().ok() } else { None }
 }
 
 /// `ranges` with the `holes` cut out; both sorted by start. The body is prose: the note blocks
@@ -691,6 +749,16 @@ mod tests {
         assert_eq!(warning.severity, crate::finding::Severity::Warning);
         assert_eq!(warning.span.line, 5, "it points at the first note left out");
         assert!(warning.message.contains("3 notes; only the first 2"), "{}", warning.message);
+    }
+
+    #[test]
+    fn labels_find_their_first_note() {
+        let labels = ["1", "01", "2", "a", "2", "999999999", "0", "1234567890", "٣"];
+        let index = LabelIndex::new(labels.iter().copied());
+        let first = |l: &str| labels.iter().position(|x| *x == l);
+        for l in ["1", "01", "2", "a", "999999999", "0", "00", "3", "1234567890", "٣", "b", ""] {
+            assert_eq!(index.first(l), first(l), "{l:?}");
+        }
     }
 
     #[test]
