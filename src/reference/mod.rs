@@ -15,6 +15,9 @@ mod pattern;
 mod url;
 
 /// A footnoted reference: one note, its markers, and the citation fields read from its text.
+///
+/// Its JSON form is also written by hand for extraction (`report::json`, for speed): a field
+/// added here goes there too (that module's tests compare the two).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reference {
     /// The note's label as written.

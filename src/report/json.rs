@@ -2,13 +2,12 @@
 //! the documents are produced ([`write_streaming`]), so that a large run never holds its whole
 //! report (or the text of it) in memory.
 
-use std::cell::RefCell;
 use std::io::{self, Write};
 
-use serde::ser::{Error as _, SerializeSeq, SerializeStruct};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use super::{DocumentReport, REPORT_VERSION, Report, RunInfo, Summary};
+use crate::reference::Reference;
 
 /// The JSON report, with a final newline.
 pub fn render(report: &Report) -> String {
@@ -115,62 +114,248 @@ pub struct Streamed {
 /// as each is produced: byte for byte what [`render`] gives for the same report. Returns the
 /// report's totals, computed as the documents go.
 pub fn write_streaming<W: Write>(out: W, run: &RunInfo, documents: impl Iterator<Item = DocumentReport>) -> Streamed {
-    let stream = Stream { run, documents: RefCell::new(Some(documents)), summary: RefCell::new(Summary::default()) };
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
-    let written = {
-        let mut ser = serde_json::Serializer::with_formatter(&mut out, Pretty::default());
-        stream.serialize(&mut ser).map_err(io::Error::from)
+    let mut summary = Summary::default();
+    let mut written = Ok(());
+    let mut first = true;
+    // The framing is `Report`'s serde form, written here so that each document is written as
+    // it comes; a test holds the two together. Once the output fails, the documents left are
+    // still produced and counted: the totals (and the exit code) do not depend on the reader.
+    let mut write = |out: &mut io::BufWriter<W>, f: &mut dyn FnMut(&mut io::BufWriter<W>) -> io::Result<()>| {
+        if written.is_ok() {
+            written = f(out);
+        }
     };
-    // The documents left when the output failed are still produced: the totals (and the exit
-    // code that comes from them) do not depend on the reader.
-    if let Some(rest) = stream.documents.borrow_mut().take() {
-        let mut summary = stream.summary.borrow_mut();
-        for doc in rest {
-            summary.add(&doc);
+    write(&mut out, &mut |out| {
+        out.write_all(b"{\n  \"version\": ")?;
+        out.write_all(REPORT_VERSION.to_string().as_bytes())?;
+        out.write_all(b",\n  \"run\": ")?;
+        value(out, run, 1)?;
+        out.write_all(b",\n  \"documents\": [")
+    });
+    for doc in documents {
+        summary.add(&doc);
+        write(&mut out, &mut |out| {
+            out.write_all(if first { b"\n    " } else { b",\n    " })?;
+            document(out, &doc)
+        });
+        first = false;
+    }
+    write(&mut out, &mut |out| {
+        out.write_all(if first { b"],\n  \"summary\": " } else { b"\n  ],\n  \"summary\": " })?;
+        value(out, &summary, 1)?;
+        out.write_all(b"\n}\n")?;
+        out.flush()
+    });
+    Streamed { summary, written }
+}
+
+/// `v` as serde writes it pretty-printed at nesting depth `depth` (its first line follows
+/// what is already written; its last line is indented `depth` levels).
+fn value<W: Write, T: Serialize + ?Sized>(out: &mut W, v: &T, depth: usize) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, Pretty { indent: depth, has_value: false });
+    v.serialize(&mut ser).map_err(io::Error::from)
+}
+
+/// One document of the `documents` list (depth 2).
+fn document<W: Write>(out: &mut W, doc: &DocumentReport) -> io::Result<()> {
+    out.write_all(b"{\n      \"path\": ")?;
+    string(out, &doc.path)?;
+    out.write_all(b",\n      \"format\": ")?;
+    string(out, doc.format.as_str())?;
+    out.write_all(b",\n      \"references\": [")?;
+    for (i, r) in doc.references.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n        " } else { b",\n        " })?;
+        if r.check.is_some() {
+            value(out, r, 4)?;
+        } else {
+            extracted(out, &r.reference)?;
         }
     }
-    let written = written.and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush());
-    Streamed { summary: stream.summary.into_inner(), written }
+    out.write_all(if doc.references.is_empty() {
+        b"],\n      \"findings\": "
+    } else {
+        b"\n      ],\n      \"findings\": "
+    })?;
+    value(out, &doc.findings, 3)?;
+    out.write_all(b"\n    }")
 }
 
-/// A report whose documents are produced while it is serialised.
-struct Stream<'a, I> {
-    run: &'a RunInfo,
-    documents: RefCell<Option<I>>,
-    summary: RefCell<Summary>,
+/// A reference not checked (`"check": null`) at depth 4: the bytes serde writes for its
+/// `ReferenceReport`, without serde's machinery, which was a tenth of extraction time.
+fn extracted<W: Write>(out: &mut W, r: &Reference) -> io::Result<()> {
+    const KEY: &[u8] = b",\n          \"";
+    out.write_all(b"{\n          \"label\": ")?;
+    string(out, &r.label)?;
+    out.write_all(b",\n          \"line\": ")?;
+    number(out, u64::from(r.span.line))?;
+    out.write_all(b",\n          \"column\": ")?;
+    number(out, u64::from(r.span.column))?;
+    let field = |out: &mut W, name: &str| -> io::Result<()> {
+        out.write_all(KEY)?;
+        out.write_all(name.as_bytes())?;
+        out.write_all(b"\": ")
+    };
+    field(out, "text")?;
+    string(out, &r.text)?;
+    field(out, "url")?;
+    optional(out, r.url.as_deref())?;
+    field(out, "urls")?;
+    strings(out, &r.urls)?;
+    field(out, "title")?;
+    optional(out, r.title.as_deref())?;
+    field(out, "authors")?;
+    strings(out, &r.authors)?;
+    field(out, "container")?;
+    optional(out, r.container.as_deref())?;
+    field(out, "date")?;
+    date(out, r.date)?;
+    field(out, "accessed")?;
+    date(out, r.accessed)?;
+    field(out, "doi")?;
+    optional(out, r.doi.as_deref())?;
+    if let Some(repeats) = &r.repeats {
+        field(out, "repeats")?;
+        string(out, repeats)?;
+    }
+    field(out, "markers")?;
+    if r.markers.is_empty() {
+        out.write_all(b"[]")?;
+    } else {
+        for (i, m) in r.markers.iter().enumerate() {
+            out.write_all(if i == 0 {
+                b"[\n            {\n              \"line\": "
+            } else {
+                b",\n            {\n              \"line\": "
+            })?;
+            number(out, u64::from(m.line))?;
+            out.write_all(b",\n              \"column\": ")?;
+            number(out, u64::from(m.column))?;
+            out.write_all(b"\n            }")?;
+        }
+        out.write_all(b"\n          ]")?;
+    }
+    if let Some(page) = r.page {
+        field(out, "page")?;
+        number(out, u64::from(page))?;
+    }
+    if let Some(ignored) = &r.ignored {
+        field(out, "ignored")?;
+        string(out, ignored)?;
+    }
+    field(out, "check")?;
+    out.write_all(b"null\n        }")
 }
 
-impl<I: Iterator<Item = DocumentReport>> Serialize for Stream<'_, I> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        // The fields and their order are `Report`'s (a test holds the two together).
-        let mut report = serializer.serialize_struct("Report", 4)?;
-        report.serialize_field("version", &REPORT_VERSION)?;
-        report.serialize_field("run", self.run)?;
-        report.serialize_field("documents", &Documents(self))?;
-        report.serialize_field("summary", &*self.summary.borrow())?;
-        report.end()
+/// A list of strings at depth 5 (a reference's field).
+fn strings<W: Write>(out: &mut W, items: &[String]) -> io::Result<()> {
+    if items.is_empty() {
+        return out.write_all(b"[]");
+    }
+    for (i, s) in items.iter().enumerate() {
+        out.write_all(if i == 0 { b"[\n            " } else { b",\n            " })?;
+        string(out, s)?;
+    }
+    out.write_all(b"\n          ]")
+}
+
+fn optional<W: Write>(out: &mut W, s: Option<&str>) -> io::Result<()> {
+    match s {
+        Some(s) => string(out, s),
+        None => out.write_all(b"null"),
     }
 }
 
-struct Documents<'s, 'a, I>(&'s Stream<'a, I>);
-
-impl<I: Iterator<Item = DocumentReport>> Serialize for Documents<'_, '_, I> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let Some(mut documents) = self.0.documents.borrow_mut().take() else {
-            return Err(S::Error::custom("the documents were already written"));
-        };
-        // An empty list is written `[]` whether or not its length is known in advance.
-        let mut seq = serializer.serialize_seq(None)?;
-        for doc in documents.by_ref() {
-            self.0.summary.borrow_mut().add(&doc);
-            if let Err(e) = seq.serialize_element(&doc) {
-                // Hand the rest back, to be counted without being written.
-                *self.0.documents.borrow_mut() = Some(documents);
-                return Err(e);
+/// A date as its ISO form (`PartialDate`'s serde form), or null.
+fn date<W: Write>(out: &mut W, d: Option<crate::date::PartialDate>) -> io::Result<()> {
+    let Some(d) = d else { return out.write_all(b"null") };
+    let two = |v: u8| [b'0' + v / 10, b'0' + v % 10];
+    if let Ok(year) = u16::try_from(d.year)
+        && year <= 9999
+        && d.month.is_none_or(|m| m < 100)
+        && d.day.is_none_or(|m| m < 100)
+    {
+        // `{:04}` and `-{:02}`, as PartialDate's Display writes them.
+        let y = [(year / 1000) as u8, (year / 100 % 10) as u8, (year / 10 % 10) as u8, (year % 10) as u8];
+        let mut buf = [b'"', b'0' + y[0], b'0' + y[1], b'0' + y[2], b'0' + y[3], 0, 0, 0, 0, 0, 0, 0];
+        let mut n = 5;
+        if let Some(m) = d.month {
+            buf[n] = b'-';
+            buf[n + 1..n + 3].copy_from_slice(&two(m));
+            n += 3;
+            if let Some(day) = d.day {
+                buf[n] = b'-';
+                buf[n + 1..n + 3].copy_from_slice(&two(day));
+                n += 3;
             }
         }
-        seq.end()
+        buf[n] = b'"';
+        return out.write_all(&buf[..=n]);
     }
+    let mut buf = String::with_capacity(12);
+    // PartialDate's Display is its serde form, and has nothing to escape.
+    let _ = std::fmt::Write::write_fmt(&mut buf, format_args!("\"{d}\""));
+    out.write_all(buf.as_bytes())
+}
+
+fn number<W: Write>(out: &mut W, n: u64) -> io::Result<()> {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.write_all(&buf[i..])
+}
+
+/// A JSON string as serde_json writes it: `"` and `\` escaped, and the control characters
+/// below U+0020 (`\b \t \n \f \r` by name, the others as `\u00xx`); nothing else.
+fn string<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
+    let b = s.as_bytes();
+    // A fold over every byte vectorises; most strings have no control character, and only
+    // quotes and backslashes (found with memchr) to escape.
+    let controls = b.iter().fold(false, |any, &c| any | (c < 0x20));
+    out.write_all(b"\"")?;
+    if !controls {
+        let mut start = 0;
+        for i in memchr::memchr2_iter(b'"', b'\\', b) {
+            out.write_all(&b[start..i])?;
+            out.write_all(if b[i] == b'"' { b"\\\"" } else { b"\\\\" })?;
+            start = i + 1;
+        }
+        out.write_all(&b[start..])?;
+    } else {
+        let mut start = 0;
+        for (i, &c) in b.iter().enumerate() {
+            let escape: &[u8] = match c {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                0x08 => b"\\b",
+                b'\t' => b"\\t",
+                b'\n' => b"\\n",
+                0x0C => b"\\f",
+                b'\r' => b"\\r",
+                c if c < 0x20 => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.write_all(&b[start..i])?;
+                    out.write_all(&[b'\\', b'u', b'0', b'0', HEX[usize::from(c >> 4)], HEX[usize::from(c & 0xF)]])?;
+                    start = i + 1;
+                    continue;
+                }
+                _ => continue,
+            };
+            out.write_all(&b[start..i])?;
+            out.write_all(escape)?;
+            start = i + 1;
+        }
+        out.write_all(&b[start..])?;
+    }
+    out.write_all(b"\"")
 }
 
 #[cfg(test)]
@@ -193,6 +378,42 @@ mod tests {
         ]
     }
 
+    /// A document whose references fill every field the JSON can show, one of them checked.
+    fn rich() -> DocumentReport {
+        let mut doc = reports().remove(0);
+        let mut r = doc.references[0].reference.clone();
+        r.label = "x\"\\\u{1}\u{7f}é".into();
+        r.text = "ctrl \u{8}\u{c}\t\n\r\u{1f} “quotes” \"q\" back\\slash \u{2028}".into();
+        r.urls = vec!["https://a.example/1".into(), "https://b.example/\"2".into()];
+        r.url = r.urls.first().cloned();
+        r.authors = vec!["A, B.".into(), "et al.".into()];
+        r.accessed = crate::date::PartialDate::new(2025, Some(3), None);
+        r.date = crate::date::PartialDate::new(998, None, None);
+        r.doi = Some("10.1234/x".into());
+        r.repeats = Some("1".into());
+        r.page = Some(3);
+        r.ignored = Some("paywalled".into());
+        r.markers.push(crate::span::Span { line: 7, column: 4_000_000_000, start: 0, end: 0 });
+        let mut bare = r.clone();
+        bare.urls.clear();
+        bare.url = None;
+        bare.authors.clear();
+        bare.markers.clear();
+        bare.title = None;
+        bare.container = None;
+        bare.date = None;
+        bare.accessed = None;
+        bare.doi = None;
+        bare.repeats = None;
+        bare.page = None;
+        bare.ignored = None;
+        let checked = crate::verdict::Check::without_fetch(crate::verdict::Verdict::Unverifiable, Some("x".into()));
+        doc.references.push(super::super::ReferenceReport { reference: r.clone(), check: None });
+        doc.references.push(super::super::ReferenceReport { reference: bare, check: None });
+        doc.references.push(super::super::ReferenceReport { reference: r, check: Some(checked) });
+        doc
+    }
+
     fn run() -> RunInfo {
         RunInfo {
             command: "extract".into(),
@@ -204,7 +425,8 @@ mod tests {
 
     #[test]
     fn streaming_writes_what_the_whole_report_serialises_to() {
-        for docs in [reports(), Vec::new()] {
+        let no_refs = DocumentReport { references: Vec::new(), findings: Vec::new(), ..reports().remove(1) };
+        for docs in [reports(), Vec::new(), vec![rich(), no_refs.clone()], vec![no_refs]] {
             let whole = Report::new(docs.clone()).with_run(run());
             let mut out = Vec::new();
             let streamed = write_streaming(&mut out, &run(), docs.into_iter());
