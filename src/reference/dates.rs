@@ -136,6 +136,10 @@ pub(crate) fn is_date(s: &str) -> bool {
     if WHOLE.is_match(s) {
         return true;
     }
+    // Every date pattern but WHOLE's "n.d." and "undated" needs an ASCII digit.
+    if !s.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
     let whole =
         |re: &Regex| re.find(s).is_some_and(|m| m.start() == 0 && s[m.end()..].trim_matches(['.', ')']).is_empty());
     let inner = s.trim_start_matches('(');
@@ -266,6 +270,13 @@ static ROLE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+static ROLE_WORDS_ANY_CASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)accessed|access date|retrieved|viewed|visited|consulted|checked|downloaded|abgerufen|zugriff|consulté|\[cited|archive|wayback|updated|modified|revised|last edited",
+    )
+    .expect("static regex")
+});
+
 /// The role the words just before a date give it: "Accessed", "Retrieved", "viewed",
 /// "(Accessed: …)", "Archived from the original on", "Updated". The look-back stops at the end
 /// of the previous date and at the previous sentence or parenthesis, so "Accessed" never leaks
@@ -274,7 +285,13 @@ fn role_before(text: &str, start: usize, prev_end: usize) -> Role {
     let window = tail(text, start, 64);
     let window_start = start - window.len();
     let window = if prev_end > window_start { text.get(prev_end.min(start)..start).unwrap_or("") } else { window };
-    let clause = window.get(clause_start(window)..).unwrap_or(window).to_lowercase();
+    let clause = window.get(clause_start(window)..).unwrap_or(window);
+    // An ASCII clause lower-cases to its ASCII lower case, where a case-blind search finds
+    // what the search of the lower-cased copy does.
+    if clause.is_ascii() && !ROLE_WORDS_ANY_CASE.is_match(clause) {
+        return Role::Published;
+    }
+    let clause = clause.to_lowercase();
     if !ROLE_WORDS.is_match(&clause) {
         return Role::Published;
     }

@@ -34,9 +34,18 @@ static LOCATOR: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) fn detect(text: &str) -> Option<Repeat> {
     // Most notes are no repeat: a cheap look for the words first keeps the regexes (whose
     // lazy author group backtracks) off the common path.
-    let lower = text.get(..text.len().min(400)).unwrap_or(text).to_ascii_lowercase();
-    let lower = lower.as_str();
-    if !lower.contains("ibid") && !lower.contains("id.") && !lower.contains("id,") && !lower.contains("cit") {
+    let head = text.get(..text.len().min(400)).unwrap_or(text).as_bytes();
+    let lower_at = |i: usize| head.get(i).map(u8::to_ascii_lowercase);
+    // "ibid", "id." or "id,", in any ASCII case.
+    let ibid_or_id = memchr::memchr2_iter(b'i', b'I', head).any(|i| {
+        (lower_at(i + 1) == Some(b'd') && matches!(head.get(i + 2), Some(b'.' | b',')))
+            || head.get(i + 1..i + 4).is_some_and(|w| w.eq_ignore_ascii_case(b"bid"))
+    });
+    let cit = || {
+        memchr::memchr2_iter(b'c', b'C', head)
+            .any(|i| head.get(i + 1..i + 3).is_some_and(|w| w.eq_ignore_ascii_case(b"it")))
+    };
+    if !ibid_or_id && !cit() {
         return None;
     }
     if let Some(c) = IBID.captures(text) {

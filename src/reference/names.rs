@@ -172,14 +172,14 @@ const CORPORATE_WORDS: [&str; 43] = [
 fn is_corporate_word(w: &str) -> bool {
     let w = w.trim_matches(|c: char| !c.is_alphanumeric());
     if w.is_ascii() {
-        return CORPORATE_WORDS.iter().any(|c| c.eq_ignore_ascii_case(w));
+        return in_list_ascii(w.as_bytes(), &CORPORATE_WORDS);
     }
     CORPORATE_WORDS.contains(&w.to_lowercase().as_str())
 }
 
 fn is_function_word(w: &str) -> bool {
     if w.is_ascii() {
-        return FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w));
+        return in_list_ascii(w.as_bytes(), &FUNCTION_WORDS);
     }
     FUNCTION_WORDS.contains(&w.to_lowercase().as_str())
 }
@@ -216,15 +216,33 @@ fn is_suffix(w: &str) -> bool {
 fn is_particle(w: &str) -> bool {
     if w.is_ascii() {
         // What lower-casing would compare, without the copy (the non-ASCII prefixes cannot match).
-        let starts = |p: &str| w.get(..p.len()).is_some_and(|x| x.eq_ignore_ascii_case(p));
-        return PARTICLES.iter().any(|p| p.eq_ignore_ascii_case(w))
-            || ["al-", "el-", "ad-", "ar-", "as-", "at-", "az-", "d'", "l'"].iter().any(|p| starts(p));
+        let b = w.as_bytes();
+        let lower = |i: usize| b.get(i).map(u8::to_ascii_lowercase);
+        // "al-", "el-", "ad-", "ar-", "as-", "at-", "az-"; "d'", "l'".
+        let prefix = (b.get(2) == Some(&b'-')
+            && matches!(
+                (lower(0), lower(1)),
+                (Some(b'a'), Some(b'l' | b'd' | b'r' | b's' | b't' | b'z')) | (Some(b'e'), Some(b'l'))
+            ))
+            || (b.get(1) == Some(&b'\'') && matches!(lower(0), Some(b'd' | b'l')));
+        return prefix || in_list_ascii(b, &PARTICLES);
     }
     let lower = w.to_lowercase();
     PARTICLES.contains(&lower.as_str())
         || ["al-", "el-", "ad-", "ar-", "as-", "at-", "az-", "d'", "d’", "l'", "l’"]
             .iter()
             .any(|p| lower.starts_with(p))
+}
+
+/// Whether the ASCII word `w`, lower-cased, is one of `list` (lower-case words of at most 16
+/// bytes): lengths are compared first, and only words of the same length byte by byte.
+fn in_list_ascii(w: &[u8], list: &[&str]) -> bool {
+    let mut buf = [0u8; 16];
+    let Some(lower) = buf.get_mut(..w.len()) else { return false };
+    for (l, c) in lower.iter_mut().zip(w) {
+        *l = c.to_ascii_lowercase();
+    }
+    list.iter().any(|item| item.len() == lower.len() && item.as_bytes() == lower)
 }
 
 fn name_word_ok(w: &str) -> bool {
@@ -235,12 +253,12 @@ fn name_word_ok(w: &str) -> bool {
 
 fn name_ok(name: &str) -> bool {
     let (family, given) = name.split_once(',').unwrap_or((name, ""));
-    let words: Vec<&str> = family.split_whitespace().chain(given.split_whitespace()).collect();
-    let core = words.iter().filter(|w| !is_particle(w)).count();
+    let words = || family.split_whitespace().chain(given.split_whitespace());
+    let core = words().filter(|w| !is_particle(w)).count();
     (1..=5).contains(&core)
-        && words.len() <= 7
+        && words().count() <= 7
         && name.chars().count() <= 60
-        && words.iter().all(|w| name_word_ok(w) || is_suffix(w))
+        && words().all(|w| name_word_ok(w) || is_suffix(w))
         && name.matches(',').count() <= 1
 }
 
@@ -287,12 +305,13 @@ fn personal(s: &str) -> Option<Vec<String>> {
 /// An organisation: capitalised words joined by function words ("Ministry of External
 /// Affairs", "Pakistan Institute for Peace Studies (PIPS)").
 fn organisation(s: &str) -> Option<String> {
-    let words: Vec<&str> = s.split_whitespace().collect();
-    let first_ok = words.first().and_then(|w| w.chars().next()).is_some_and(|c| c.is_alphabetic() && !c.is_lowercase());
+    let words = || s.split_whitespace();
+    let first_ok =
+        words().next().and_then(|w| w.chars().next()).is_some_and(|c| c.is_alphabetic() && !c.is_lowercase());
     let ok = first_ok
-        && words.len() <= 12
+        && words().count() <= 12
         && s.chars().count() <= 120
-        && words.iter().all(|w| {
+        && words().all(|w| {
             let w = w.trim_matches(|c: char| matches!(c, '(' | ')' | ',' | '.'));
             is_function_word(w)
                 || w.chars().next().is_some_and(|c| c.is_alphabetic() && !c.is_lowercase())
@@ -344,6 +363,20 @@ mod tests {
         assert!(authors("See the discussion in chapter 2 and ").is_empty());
         assert!(authors("").is_empty());
         assert_eq!(authors("See Kamran Yousaf, "), ["Kamran Yousaf"]);
+    }
+
+    #[test]
+    fn particles_in_any_case() {
+        for w in
+            ["al", "Al", "DELLA", "st.", "Abu", "al-Rashid", "El-Sayed", "ad-", "d'Arcy", "L'Oréal", "d'-x", "d’Arcy"]
+        {
+            assert!(is_particle(w), "{w}");
+        }
+        for w in ["Alam", "delia", "st", "a-", "e-mail", "'d", "x'", "dx'", "", "Müller"] {
+            assert!(!is_particle(w), "{w}");
+        }
+        assert!(is_corporate_word("(Ministry,") && is_corporate_word("ORGANISATION") && !is_corporate_word("Banks"));
+        assert!(is_function_word("FOR") && is_function_word("für") && !is_function_word("fore"));
     }
 
     #[test]
