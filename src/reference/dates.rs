@@ -219,20 +219,20 @@ fn month_number(tok: &str) -> Option<u8> {
     if tok == "may" || tok == "march" {
         return None;
     }
-    let t = tok.to_ascii_lowercase();
-    let n = match t.get(..3)? {
-        "jan" => 1,
-        "feb" => 2,
-        "mar" => 3,
-        "apr" => 4,
-        "may" => 5,
-        "jun" => 6,
-        "jul" => 7,
-        "aug" => 8,
-        "sep" => 9,
-        "oct" => 10,
-        "nov" => 11,
-        "dec" => 12,
+    let head = tok.as_bytes().get(..3)?;
+    let n = match [head[0].to_ascii_lowercase(), head[1].to_ascii_lowercase(), head[2].to_ascii_lowercase()] {
+        [b'j', b'a', b'n'] => 1,
+        [b'f', b'e', b'b'] => 2,
+        [b'm', b'a', b'r'] => 3,
+        [b'a', b'p', b'r'] => 4,
+        [b'm', b'a', b'y'] => 5,
+        [b'j', b'u', b'n'] => 6,
+        [b'j', b'u', b'l'] => 7,
+        [b'a', b'u', b'g'] => 8,
+        [b's', b'e', b'p'] => 9,
+        [b'o', b'c', b't'] => 10,
+        [b'n', b'o', b'v'] => 11,
+        [b'd', b'e', b'c'] => 12,
         _ => return None,
     };
     Some(n)

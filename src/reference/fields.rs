@@ -63,8 +63,8 @@ pub(crate) fn parse(text: &str, links: &[Link]) -> Fields {
     let text = markup::unwrap_reference_links(&text).into_owned();
     let hits = url::scan(&text);
     let mut f = Fields::default();
-    collect_urls(&text, &hits, links, &mut f);
     let prep = markup::prepare(&text, &hits);
+    collect_urls(&text, hits, links, &mut f);
     if let Some(repeat) = ibid::detect(&prep.text) {
         f.repeat = Some(repeat);
         return f;
@@ -118,18 +118,18 @@ fn leading_italic<'a>(prep: &'a Prepared, head: &str) -> Option<&'a str> {
 // ---------------------------------------------------------------------------------------------
 // URLs
 
-fn collect_urls(text: &str, hits: &[Hit], links: &[Link], f: &mut Fields) {
+fn collect_urls(text: &str, hits: Vec<Hit>, links: &[Link], f: &mut Fields) {
     // (position, what, from an HTML link)
     // A URL written in the text that is some link's visible text is that link shown, not a
     // citation of its own (Google Docs shows a shortened URL over the full target).
     let shown_texts: HashSet<String> = links.iter().take(MAX_LINKS).map(|l| collapse(&l.text)).collect();
     let mut entries: Vec<(usize, Found, bool)> = hits
-        .iter()
+        .into_iter()
         .filter(|h| {
             let written = text.get(h.range.clone()).unwrap_or("").trim_matches(['<', '>']);
             links.is_empty() || !shown_texts.contains(written) || links.iter().any(|l| l.href.trim() == written)
         })
-        .map(|h| (h.range.start, h.found.clone(), false))
+        .map(|h| (h.range.start, h.found, false))
         .collect();
     // An HTML link sits where its text is; links whose text is not found keep document order.
     let mut cursor = 0;

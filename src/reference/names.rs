@@ -79,10 +79,12 @@ pub(crate) fn authors(prefix: &str) -> Vec<String> {
     {
         return Vec::new();
     }
-    let mut names = match organisation(s) {
-        // "Karachi Water and Sewerage Corporation" is one body, not two people.
-        Some(o) if !s.contains([',', ';']) && s.split_whitespace().any(is_corporate_word) => vec![o],
-        o => personal(s).or_else(|| o.map(|o| vec![o])).unwrap_or_default(),
+    // "Karachi Water and Sewerage Corporation" is one body, not two people.
+    let corporate = || !s.contains([',', ';']) && s.split_whitespace().any(is_corporate_word);
+    let mut names = if organisation(s) && corporate() {
+        vec![s.to_owned()]
+    } else {
+        personal(s).or_else(|| organisation(s).then(|| vec![s.to_owned()])).unwrap_or_default()
     };
     if et_al && !names.is_empty() {
         names.push("et al.".to_owned());
@@ -266,7 +268,8 @@ fn name_ok(name: &str) -> bool {
 fn personal(s: &str) -> Option<Vec<String>> {
     let mut names = Vec::new();
     // Every separator SPLIT matches holds ";", "&" or "and".
-    let parts: Vec<&str> = if s.contains([';', '&']) || s.contains("and") { SPLIT.split(s).collect() } else { vec![s] };
+    let split = s.contains([';', '&']) || s.contains("and");
+    let parts = split.then(|| SPLIT.split(s)).into_iter().flatten().chain((!split).then_some(s));
     for part in parts {
         let pieces: Vec<&str> = part.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
         let mut i = 0;
@@ -302,13 +305,13 @@ fn personal(s: &str) -> Option<Vec<String>> {
     (!names.is_empty() && names.iter().all(|n| name_ok(n))).then_some(names)
 }
 
-/// An organisation: capitalised words joined by function words ("Ministry of External
+/// Whether `s` reads as an organisation: capitalised words joined by function words ("Ministry of External
 /// Affairs", "Pakistan Institute for Peace Studies (PIPS)").
-fn organisation(s: &str) -> Option<String> {
+fn organisation(s: &str) -> bool {
     let words = || s.split_whitespace();
     let first_ok =
         words().next().and_then(|w| w.chars().next()).is_some_and(|c| c.is_alphabetic() && !c.is_lowercase());
-    let ok = first_ok
+    first_ok
         && words().count() <= 12
         && s.chars().count() <= 120
         && words().all(|w| {
@@ -316,8 +319,7 @@ fn organisation(s: &str) -> Option<String> {
             is_function_word(w)
                 || w.chars().next().is_some_and(|c| c.is_alphabetic() && !c.is_lowercase())
                 || is_particle(w)
-        });
-    ok.then(|| s.to_owned())
+        })
 }
 
 #[cfg(test)]
