@@ -288,12 +288,12 @@ fn documents<'a>(
 
 /// Each document's references and structural findings, with the configuration's ignores applied.
 fn extract_all(docs: &[document::Document], settings: &Settings) -> Vec<DocumentReport> {
-    docs.iter().map(|d| extract_one(d, settings)).collect()
+    docs.iter().map(|d| extract_one(d, settings).into()).collect()
 }
 
 /// One document's references and structural findings, with the configuration's ignores applied.
-fn extract_one(d: &document::Document, settings: &Settings) -> DocumentReport {
-    let mut report = DocumentReport::extract_with(d, |r| settings.ignore_reason(&d.path, r));
+fn extract_one(d: &document::Document, settings: &Settings) -> citecheck::report::Extraction {
+    let mut report = citecheck::report::Extraction::of(d, |r| settings.ignore_reason(&d.path, r));
     if settings.uncited {
         report.findings.extend(citecheck::uncited::hints(d));
         report.findings.sort_by_key(|f| (f.span.line, f.span.column, f.rule));

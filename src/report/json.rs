@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{DocumentReport, REPORT_VERSION, Report, RunInfo, Summary};
+use super::{Extraction, REPORT_VERSION, Report, RunInfo, Summary};
 use crate::reference::Reference;
 
 /// The JSON report, with a final newline.
@@ -110,10 +110,11 @@ pub struct Streamed {
     pub written: io::Result<()>,
 }
 
-/// Writes the JSON report of `run` and of the documents `documents` yields, in order, to `out`
-/// as each is produced: byte for byte what [`render`] gives for the same report. Returns the
-/// report's totals, computed as the documents go.
-pub fn write_streaming<W: Write>(out: W, run: &RunInfo, documents: impl Iterator<Item = DocumentReport>) -> Streamed {
+/// Writes the JSON report of `run` and of the extractions `documents` yields, in order, to
+/// `out` as each is produced: byte for byte what [`render`] gives for the report of the same
+/// documents (each reference's `check` null). Returns the report's totals, computed as the
+/// documents go.
+pub fn write_streaming<W: Write>(out: W, run: &RunInfo, documents: impl Iterator<Item = Extraction>) -> Streamed {
     let mut out = io::BufWriter::with_capacity(1 << 16, out);
     let mut summary = Summary::default();
     let mut written = Ok(());
@@ -134,7 +135,7 @@ pub fn write_streaming<W: Write>(out: W, run: &RunInfo, documents: impl Iterator
         out.write_all(b",\n  \"documents\": [")
     });
     for doc in documents {
-        summary.add(&doc);
+        summary.add_extraction(&doc);
         write(&mut out, &mut |out| {
             out.write_all(if first { b"\n    " } else { b",\n    " })?;
             document(out, &doc)
@@ -157,8 +158,8 @@ fn value<W: Write, T: Serialize + ?Sized>(out: &mut W, v: &T, depth: usize) -> i
     v.serialize(&mut ser).map_err(io::Error::from)
 }
 
-/// One document of the `documents` list (depth 2).
-fn document<W: Write>(out: &mut W, doc: &DocumentReport) -> io::Result<()> {
+/// One document of the `documents` list (depth 2), as its `DocumentReport` is written.
+fn document<W: Write>(out: &mut W, doc: &Extraction) -> io::Result<()> {
     out.write_all(b"{\n      \"path\": ")?;
     string(out, &doc.path)?;
     out.write_all(b",\n      \"format\": ")?;
@@ -166,11 +167,7 @@ fn document<W: Write>(out: &mut W, doc: &DocumentReport) -> io::Result<()> {
     out.write_all(b",\n      \"references\": [")?;
     for (i, r) in doc.references.iter().enumerate() {
         out.write_all(if i == 0 { b"\n        " } else { b",\n        " })?;
-        if r.check.is_some() {
-            value(out, r, 4)?;
-        } else {
-            extracted(out, &r.reference)?;
-        }
+        extracted(out, r)?;
     }
     out.write_all(if doc.references.is_empty() {
         b"],\n      \"findings\": "
@@ -362,26 +359,27 @@ fn string<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
 mod tests {
     use std::path::Path;
 
+    use super::super::DocumentReport;
     use super::*;
     use crate::document::{self, Format};
 
-    fn reports() -> Vec<DocumentReport> {
+    fn reports() -> Vec<Extraction> {
         let md = "Claim.[^1] Other.[^2] Orphan.[^9]\n\n[^1]: Kamran Yousaf, “Envoy wraps up fruitful \
                   Kabul trip,” *Express Tribune*, March 24, 2025, <https://tribune.com.pk/story/1>.\n\
                   [^2]: Ibid.\n[^3]: \"Ctrl\u{1}chars \\\\ and \\\"quotes\\\"\", htp://bad.example/x\n";
         let txt = "Body text.¹\n\nNotes\n\n1. Dawn, 23 March 2025, https://www.dawn.com/news/1\n";
         vec![
-            DocumentReport::extract(
-                &document::parse(Path::new("a.md"), md.as_bytes(), Some(Format::Markdown)).unwrap(),
-            ),
-            DocumentReport::extract(&document::parse(Path::new("b.txt"), txt.as_bytes(), None).unwrap()),
+            Extraction::of(&document::parse(Path::new("a.md"), md.as_bytes(), Some(Format::Markdown)).unwrap(), |_| {
+                None
+            }),
+            Extraction::of(&document::parse(Path::new("b.txt"), txt.as_bytes(), None).unwrap(), |_| None),
         ]
     }
 
-    /// A document whose references fill every field the JSON can show, one of them checked.
-    fn rich() -> DocumentReport {
+    /// A document whose references fill every field the JSON can show, and one with none.
+    fn rich() -> Extraction {
         let mut doc = reports().remove(0);
-        let mut r = doc.references[0].reference.clone();
+        let mut r = doc.references[0].clone();
         r.label = "x\"\\\u{1}\u{7f}é".into();
         r.text = "ctrl \u{8}\u{c}\t\n\r\u{1f} “quotes” \"q\" back\\slash \u{2028}".into();
         r.urls = vec!["https://a.example/1".into(), "https://b.example/\"2".into()];
@@ -407,11 +405,13 @@ mod tests {
         bare.repeats = None;
         bare.page = None;
         bare.ignored = None;
-        let checked = crate::verdict::Check::without_fetch(crate::verdict::Verdict::Unverifiable, Some("x".into()));
-        doc.references.push(super::super::ReferenceReport { reference: r.clone(), check: None });
-        doc.references.push(super::super::ReferenceReport { reference: bare, check: None });
-        doc.references.push(super::super::ReferenceReport { reference: r, check: Some(checked) });
+        doc.references.push(r);
+        doc.references.push(bare);
         doc
+    }
+
+    fn whole(docs: &[Extraction]) -> Report {
+        Report::new(docs.iter().cloned().map(DocumentReport::from).collect()).with_run(run())
     }
 
     fn run() -> RunInfo {
@@ -425,17 +425,26 @@ mod tests {
 
     #[test]
     fn streaming_writes_what_the_whole_report_serialises_to() {
-        let no_refs = DocumentReport { references: Vec::new(), findings: Vec::new(), ..reports().remove(1) };
+        let no_refs = Extraction { references: Vec::new(), findings: Vec::new(), ..reports().remove(1) };
         for docs in [reports(), Vec::new(), vec![rich(), no_refs.clone()], vec![no_refs]] {
-            let whole = Report::new(docs.clone()).with_run(run());
+            let whole = whole(&docs);
             let mut out = Vec::new();
             let streamed = write_streaming(&mut out, &run(), docs.into_iter());
             streamed.written.unwrap();
             assert_eq!(String::from_utf8(out).unwrap(), render(&whole));
             assert_eq!(streamed.summary, whole.summary);
-            let plain = serde_json::to_string_pretty(&whole).unwrap() + "\n";
-            assert_eq!(render(&whole), plain);
         }
+    }
+
+    #[test]
+    fn rendering_is_serde_jsons_pretty_form() {
+        let mut doc = DocumentReport::from(rich());
+        let check = crate::verdict::Check::without_fetch(crate::verdict::Verdict::Unverifiable, Some("x".into()));
+        let mut checked = doc.references[0].clone();
+        checked.check = Some(check);
+        doc.references.push(checked);
+        let report = Report::new(vec![doc]).with_run(run());
+        assert_eq!(render(&report), serde_json::to_string_pretty(&report).unwrap() + "\n");
     }
 
     #[test]
@@ -472,8 +481,8 @@ mod tests {
     #[test]
     fn a_failing_reader_still_gets_every_document_counted() {
         // Large enough documents that the buffer is flushed (and fails) before the end.
-        let docs: Vec<DocumentReport> = (0..200).flat_map(|_| reports()).collect();
-        let whole = Report::new(docs.clone());
+        let docs: Vec<Extraction> = (0..200).flat_map(|_| reports()).collect();
+        let whole = whole(&docs);
         let mut produced = 0;
         let streamed = write_streaming(Full { room: 10 }, &run(), docs.into_iter().inspect(|_| produced += 1));
         assert_eq!(streamed.written.unwrap_err().kind(), io::ErrorKind::BrokenPipe);

@@ -134,6 +134,29 @@ impl DocumentReport {
     /// (by configuration): an ignored reference is not linted, and `check` does not fetch it.
     /// An inline ignore directive in the document already set takes precedence.
     pub fn extract_with(doc: &Document, ignore: impl Fn(&Reference) -> Option<String>) -> DocumentReport {
+        Extraction::of(doc, ignore).into()
+    }
+}
+
+/// A document's extraction: its references and structural findings, before any check. What
+/// `citecheck extract` reports (see [`json::write_streaming`]); [`DocumentReport`] is the same
+/// with room for each reference's check.
+#[derive(Debug, Clone)]
+pub struct Extraction {
+    /// The path as given (`<stdin>` for standard input).
+    pub path: String,
+    /// The format it was read as.
+    pub format: Format,
+    /// Its references, in document order.
+    pub references: Vec<Reference>,
+    /// Every finding about the document and its references, in document order.
+    pub findings: Vec<Finding>,
+}
+
+impl Extraction {
+    /// The extraction of `doc`, `ignore` giving the reason a reference is to be ignored (see
+    /// [`DocumentReport::extract_with`]).
+    pub fn of(doc: &Document, ignore: impl Fn(&Reference) -> Option<String>) -> Extraction {
         let mut refs = crate::reference::references(doc);
         for r in &mut refs {
             if r.ignored.is_none() {
@@ -147,11 +170,17 @@ impl DocumentReport {
                 mention_page(&mut f.message, page);
             }
         }
+        Extraction { path: doc.path.display().to_string(), format: doc.format, references: refs, findings }
+    }
+}
+
+impl From<Extraction> for DocumentReport {
+    fn from(e: Extraction) -> DocumentReport {
         DocumentReport {
-            path: doc.path.display().to_string(),
-            format: doc.format,
-            references: refs.into_iter().map(|reference| ReferenceReport { reference, check: None }).collect(),
-            findings,
+            path: e.path,
+            format: e.format,
+            references: e.references.into_iter().map(|reference| ReferenceReport { reference, check: None }).collect(),
+            findings: e.findings,
         }
     }
 }
@@ -207,14 +236,23 @@ impl Summary {
 
     /// Counts one more document in.
     pub fn add(&mut self, d: &DocumentReport) {
-        self.documents += 1;
-        self.references += d.references.len();
+        self.count(d.references.len(), &d.findings);
         for r in &d.references {
             if let Some(check) = &r.check {
                 *self.verdicts.get_or_insert_with(BTreeMap::new).entry(check.verdict.as_str()).or_default() += 1;
             }
         }
-        for f in &d.findings {
+    }
+
+    /// Counts one more document in, extracted only.
+    pub fn add_extraction(&mut self, e: &Extraction) {
+        self.count(e.references.len(), &e.findings);
+    }
+
+    fn count(&mut self, references: usize, findings: &[Finding]) {
+        self.documents += 1;
+        self.references += references;
+        for f in findings {
             match f.severity {
                 Severity::Error => self.errors += 1,
                 Severity::Warning => self.warnings += 1,
