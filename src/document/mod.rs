@@ -264,7 +264,10 @@ pub(crate) fn ignore_comment_before(text: &str, at: usize) -> Option<String> {
 /// The first ignore comment inside `src` (a note's source), with its byte range in `src`.
 pub(crate) fn ignore_comment_within(src: &str) -> Option<(String, Range<usize>)> {
     let mut from = 0;
-    while let Some(i) = memchr::memmem::find(&src.as_bytes()[from..], b"<!--") {
+    // Most notes have no '<' at all: no searcher is built for them.
+    while memchr::memchr(b'<', &src.as_bytes()[from..]).is_some()
+        && let Some(i) = memchr::memmem::find(&src.as_bytes()[from..], b"<!--")
+    {
         let open = from + i;
         let j = src[open + 4..].find("-->")?;
         let close = open + 4 + j;
@@ -293,7 +296,7 @@ pub(crate) fn collapse_ascii(s: &str) -> String {
     let inside = t.as_bytes();
     if memchr::memchr3(b'\t', b'\n', b'\r', inside).is_none()
         && memchr::memchr2(0x0B, 0x0C, inside).is_none()
-        && memchr::memmem::find(inside, b"  ").is_none()
+        && !has_pair(inside, b' ', b' ')
     {
         return t.to_owned();
     }
@@ -339,6 +342,12 @@ pub(crate) fn collapse_where(s: &str, space: impl Fn(char) -> bool) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// Whether `a` is followed by `b` somewhere in `bytes`; for short texts, a fold over the
+/// byte pairs (which vectorises) is cheaper than building a substring searcher.
+pub(crate) fn has_pair(bytes: &[u8], a: u8, b: u8) -> bool {
+    bytes.iter().zip(bytes.iter().skip(1)).fold(false, |any, (&x, &y)| any | ((x == a) & (y == b)))
 }
 
 /// Limits on what a document may be.
@@ -749,6 +758,14 @@ mod tests {
         assert_eq!(warning.severity, crate::finding::Severity::Warning);
         assert_eq!(warning.span.line, 5, "it points at the first note left out");
         assert!(warning.message.contains("3 notes; only the first 2"), "{}", warning.message);
+    }
+
+    #[test]
+    fn byte_pairs() {
+        assert!(has_pair(b"a  b", b' ', b' ') && has_pair(b"x][y", b']', b'['));
+        assert!(!has_pair(b"a b c", b' ', b' ') && !has_pair(b"[]", b']', b'[') && !has_pair(b"", b' ', b' '));
+        assert_eq!(collapse_ascii(" a  b\tc\n"), "a b c");
+        assert_eq!(collapse_ascii("\na b\n"), "a b");
     }
 
     #[test]

@@ -99,7 +99,7 @@ fn normalize_ascii(text: &str) -> String {
     let t = text.trim_matches(|c: char| c.is_ascii() && space(c as u8));
     let inside = t.as_bytes();
     let controls = inside.iter().fold(false, |any, &x| any | (x < b' ') | (x == 0x7F));
-    if !controls && memchr::memmem::find(inside, b"  ").is_none() {
+    if !controls && !crate::document::has_pair(inside, b' ', b' ') {
         return t.to_owned();
     }
     let b = text.as_bytes();
@@ -143,7 +143,7 @@ static REFERENCE_LINK: LazyLock<Regex> =
 pub(crate) fn unwrap_reference_links(text: &str) -> Cow<'_, str> {
     // Every reference link has "][" in it; most notes have none (and the regex, with its
     // thousand-character label, is costly to build).
-    if memchr::memmem::find(text.as_bytes(), b"][").is_none() {
+    if !crate::document::has_pair(text.as_bytes(), b']', b'[') {
         return Cow::Borrowed(text);
     }
     REFERENCE_LINK.replace_all(text, "$1")
