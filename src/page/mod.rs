@@ -180,11 +180,12 @@ pub fn extract(html: &str, url: Option<&Url>) -> PageMeta {
     add_site(raw.meta(&["apple-mobile-web-app-title"]));
     let sites: Vec<&str> = site_names.iter().map(String::as_str).collect();
 
-    let titles = titles(&raw, &ld, &sites, host);
+    let title_main = raw.title.as_deref().and_then(|t| title::split_site(t, &sites, host));
+    let titles = titles(&raw, &ld, title_main.as_deref());
     let is_article = ld.has_work
         || raw.meta(&["citation_title"]).is_some()
         || raw.meta(&["og:type"]).is_some_and(|t| t.eq_ignore_ascii_case("article"));
-    let signals = signals::compute(&signals::Evidence {
+    let evidence = signals::Evidence {
         title: raw.title.as_deref(),
         h1: raw.h1.as_deref(),
         headings: &raw.headings,
@@ -195,7 +196,8 @@ pub fn extract(html: &str, url: Option<&Url>) -> PageMeta {
         sites: &sites,
         host,
         html,
-    });
+    };
+    let signals = signals::compute_with_main(&evidence, title_main.as_deref());
     let canonical = raw.canonical.as_deref().and_then(|c| match url {
         Some(base) => base.join(c).ok().map(String::from),
         None => Some(Url::parse(c).map_or_else(|_| c.to_string(), String::from)),
@@ -218,7 +220,8 @@ pub fn extract(html: &str, url: Option<&Url>) -> PageMeta {
     }
 }
 
-fn titles(raw: &scan::Raw, ld: &jsonld::LinkedData, sites: &[&str], host: Option<&str>) -> Vec<TitleCandidate> {
+/// `title_main` is the `<title>` with its site name split off (`title::split_site`), if any.
+fn titles(raw: &scan::Raw, ld: &jsonld::LinkedData, title_main: Option<&str>) -> Vec<TitleCandidate> {
     let mut out: Vec<TitleCandidate> = Vec::new();
     let mut push = |source: TitleSource, text: &str| {
         if let Some(text) = title::clean(text) {
@@ -246,8 +249,8 @@ fn titles(raw: &scan::Raw, ld: &jsonld::LinkedData, sites: &[&str], host: Option
         push(TitleSource::DublinCore, t);
     }
     if let Some(t) = raw.title.as_deref() {
-        if let Some(main) = title::split_site(t, sites, host) {
-            push(TitleSource::HtmlTitleMain, &main);
+        if let Some(main) = title_main {
+            push(TitleSource::HtmlTitleMain, main);
         }
         push(TitleSource::HtmlTitle, t);
     }
