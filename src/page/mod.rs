@@ -12,10 +12,16 @@ use crate::date::PartialDate;
 mod authors;
 pub(crate) mod bound;
 mod dates;
+mod entities;
 mod jsonld;
+mod lexer;
+mod names;
 mod scan;
+#[cfg(test)]
+mod scan_dom;
 mod signals;
 pub(crate) mod title;
+mod tree;
 
 pub use signals::PageSignals;
 
@@ -154,11 +160,13 @@ impl PageMeta {
 /// assert_eq!(meta.site.as_deref(), Some("The Express Tribune"));
 /// ```
 pub fn extract(html: &str, url: Option<&Url>) -> PageMeta {
-    let raw = {
-        // `Html` is not Send: it lives and dies in this block.
-        let doc = scraper::Html::parse_document(bound::bounded(html));
-        scan::scan(&doc)
-    };
+    let bounded = &html[..crate::span::floor_char_boundary(html, bound::MAX_HTML_BYTES)];
+    meta(scan::scan(bounded, scan::Reading::Enough), html, url)
+}
+
+/// Reads the metadata out of what the scan collected (`html`: the whole page, whose markup the
+/// signals search for challenge markers).
+fn meta(raw: scan::Raw, html: &str, url: Option<&Url>) -> PageMeta {
     let ld = jsonld::read(&raw.ld_json);
     let host = url.and_then(Url::host_str);
 
@@ -347,5 +355,7 @@ fn cap(text: &str, max_chars: usize) -> Option<String> {
 
 #[cfg(test)]
 mod fixture_tests;
+#[cfg(test)]
+mod scan_tests;
 #[cfg(test)]
 mod tests;

@@ -325,6 +325,10 @@ const MIN_COVER: f64 = 0.5;
 const SMALL_PAGE_WORDS: usize = 120;
 /// A password field on a page with fewer visible words than this is a sign-in form.
 const LOGIN_PAGE_WORDS: usize = 250;
+/// The largest number of visible words the signals compare with: past it, how many more there
+/// are changes nothing (the page scan stops counting).
+pub(crate) const WORDS_COMPARED: usize = LOGIN_PAGE_WORDS;
+const _: () = assert!(SMALL_PAGE_WORDS <= WORDS_COMPARED);
 
 /// What the signals are computed from.
 pub(crate) struct Evidence<'a> {
@@ -385,14 +389,19 @@ pub(crate) fn compute_with_main(e: &Evidence<'_>, title_main: Option<&str>) -> P
     static CT: OnceLock<Vec<Phrase>> = OnceLock::new();
     static LI: OnceLock<Vec<Phrase>> = OnceLock::new();
     static PW: OnceLock<Vec<Phrase>> = OnceLock::new();
-    static MARKERS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
+    // One pass over the page for all the markers (the regex engine searches for many literals
+    // at once), not one pass per marker.
+    static MARKERS: OnceLock<Option<regex::bytes::Regex>> = OnceLock::new();
 
     let small = e.words < SMALL_PAGE_WORDS && !e.is_article;
     let challenge = says(&CH, CHALLENGE_TITLES)
-        || MARKERS
-            .get_or_init(|| CHALLENGE_MARKERS.iter().map(|m| memchr::memmem::Finder::new(m.as_bytes())).collect())
-            .iter()
-            .any(|m| m.find(e.html.as_bytes()).is_some())
+        || match MARKERS.get_or_init(|| {
+            let alternatives: Vec<String> = CHALLENGE_MARKERS.iter().map(|m| regex::escape(m)).collect();
+            regex::bytes::Regex::new(&alternatives.join("|")).ok()
+        }) {
+            Some(markers) => markers.is_match(e.html.as_bytes()),
+            None => CHALLENGE_MARKERS.iter().any(|m| e.html.contains(m)),
+        }
         || (small
             && Text::new(&normalize(e.text))
                 .is_some_and(|text| CT.get_or_init(|| prepare(CHALLENGE_TEXT)).iter().any(|p| text.contains(p))));
