@@ -525,3 +525,38 @@ fn tag_soup_keeps_the_head_and_never_panics() {
         let _ = extract(&soup, None);
     }
 }
+
+#[test]
+fn hostile_pages_take_linear_time() {
+    // Each is about a megabyte built to make a naive tree builder walk its stack, or a naive
+    // tokenizer rescan, at every tag: quadratic, that is hours; linear, well under a second
+    // (seconds in a debug build on a loaded machine).
+    let rep = |s: &str, n: usize| s.repeat(n);
+    let pages = [
+        ("deep nesting", rep("<div>", 200_000)),
+        ("end tags out of scope", rep("<span>", 60_000) + &rep("</p>", 60_000)),
+        ("unmatched end tags", rep("<span>", 60_000) + &rep("</i>", 60_000)),
+        ("list items under blocks", rep("<div>", 60_000) + &rep("<li>", 60_000)),
+        ("formatting across a block", rep("<b>", 50_000) + "<div>" + &rep("</b>", 50_000) + &rep("<b>", 10)),
+        ("links", rep("<a href=x>", 100_000)),
+        ("tables", rep("<table><tr><td>", 40_000) + &rep("</table>", 40_000)),
+        ("svg end tags", String::from("<svg>") + &rep("<g>", 60_000) + &rep("</x>", 60_000)),
+        ("forms", rep("<form><div></form>", 30_000)),
+        ("attributes", String::from("<meta") + &rep(" a=1", 250_000) + ">"),
+        ("references", rep("&amp", 200_000) + &rep("&CounterClockwiseContourIntegra", 20_000)),
+        ("comment dashes", String::from("<!--") + &rep("-", 1_000_000)),
+        ("script escapes", String::from("<script>") + &rep("<!--<script>", 80_000)),
+        ("names", (0..60_000).map(|i| format!("<x{i}>")).collect()),
+        ("templates", rep("<template><td>", 60_000)),
+        ("math", rep("<math><mi>", 60_000) + &rep("</mi>", 60_000)),
+    ];
+    for (what, page) in &pages {
+        let start = std::time::Instant::now();
+        let raw = scan::scan(page, Reading::All);
+        let _ = extract(page, None);
+        let took = start.elapsed();
+        println!("{what}: {took:?}");
+        assert!(took < std::time::Duration::from_secs(30), "{what}: {took:?}");
+        assert!(raw.words <= page.len());
+    }
+}
