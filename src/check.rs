@@ -975,10 +975,23 @@ fn not_checked(reference: &crate::reference::Reference) -> Check {
     c
 }
 
+/// Pages read at once: about one per core. Reading is CPU work, so more readers only add
+/// threads; each blocking thread also got an allocator arena of its own, and at 10 000 references
+/// with 64 fetches under way those arenas were a fifth of the run's memory (170 -> 138 MB).
+fn readers() -> &'static tokio::sync::Semaphore {
+    static READERS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    READERS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        tokio::sync::Semaphore::new(cores.clamp(2, 8))
+    })
+}
+
 /// Reads a page's metadata off the async workers (parsing is CPU work: it must never stall the
 /// other fetches or the deadline).
 async fn read_in_background(outcome: FetchOutcome) -> (FetchOutcome, Option<PageMeta>) {
     let url = outcome.url.clone();
+    // The semaphore is never closed, so acquiring fails only if it were; then read unthrottled.
+    let _reader = readers().acquire().await.ok();
     match tokio::task::spawn_blocking(move || {
         let page = read_page(&outcome);
         (outcome, page)
