@@ -7,14 +7,14 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use futures_util::StreamExt;
 use regex::Regex;
 use url::Url;
 
 use crate::archived::{self, ArchiveService, Lookup, LookupDate, LookupOptions, Snapshot};
-use crate::cache::{Cache, CacheKey, Revalidated};
+use crate::cache::{Cache, CacheKey, Kept, PageRead, Revalidated};
 use crate::date::PartialDate;
 use crate::doi::{self, judge::DoiAnswer};
 use crate::error::{Error, Result};
@@ -578,7 +578,7 @@ impl Checker {
 
     /// One request to an archive's API, through [`obtain`](Self::obtain) like every fetch.
     async fn ask(&self, api: &Url) -> std::result::Result<ApiAnswer, AskFailure> {
-        let outcome = self.obtain(api).await;
+        let (outcome, _) = self.obtain(api, Want::Body).await;
         match &outcome.error {
             Some(e) if e.kind == crate::fetch::FetchErrorKind::NotInArchive => return Err(AskFailure::NotArchived),
             Some(e) => return Err(AskFailure::Failed(e.message.clone())),
@@ -604,7 +604,7 @@ impl Checker {
             return Lookup::Unreadable(snapshot, why);
         };
         let raw = archived::wayback::raw_url(&shown);
-        let (outcome, page) = read_in_background(self.obtain(&raw).await).await;
+        let (outcome, page) = self.obtain(&raw, Want::Page).await;
         Lookup::Fetched(snapshot, Box::new(outcome), page.map(Box::new))
     }
 
@@ -683,20 +683,23 @@ impl Checker {
     /// Where one URL's answer comes from. The one seam between the checker and the network:
     /// whatever answers a URL without a request (a cache, an archive being replayed) or keeps a
     /// copy of the exchange (an evidence archive) goes here, so the rest of the run is the same.
-    /// Cited URLs, archive API lookups and archived snapshots all come through it.
+    /// Cited URLs, archive API lookups and archived snapshots all come through it. With
+    /// [`Want::Page`] the page's metadata comes with the answer, read off the async workers, or
+    /// taken from the cache as this build read it before (then the body is not even read).
     ///
     /// Order: an archive being replayed answers everything (nothing else is asked); else the
     /// cache, else the network. Under [`CheckOptions::evidence`] the cache does not answer.
     /// Recording is not done here but from the results, so that an archive follows document
-    /// order, not finish order.
-    async fn obtain(&self, url: &Url) -> FetchOutcome {
+    /// order, not finish order. Nothing here builds or waits for anything a URL answered without
+    /// a request does not need: no host slot, no politeness interval.
+    async fn obtain(&self, url: &Url, want: Want) -> (FetchOutcome, Option<PageMeta>) {
         let fetcher = match &self.source {
-            Source::Replay(archive) => return archive.answer(url, &self.options.fetch),
+            Source::Replay(archive) => return want.read(archive.answer(url, &self.options.fetch)).await,
             Source::Network(fetcher) => fetcher,
         };
         match &self.cache {
-            Some(cache) => self.obtain_cached(cache, fetcher, url).await,
-            None => fetcher.fetch(url).await,
+            Some(cache) => self.obtain_cached(cache, fetcher, url, want).await,
+            None => want.read(fetcher.fetch(url).await).await,
         }
     }
 
@@ -709,26 +712,52 @@ impl Checker {
     }
 
     /// A kept answer within its time-to-live; else a conditional GET when the kept one has
-    /// validators (a 304 confirms it); else a fetch. What may be kept is kept. SQLite blocks, so
-    /// every cache call runs off the async workers; a cache that fails is only a warning. Evidence
-    /// is never taken from the cache: each hop must be seen now.
-    async fn obtain_cached(&self, cache: &Cache, fetcher: &Fetcher, url: &Url) -> FetchOutcome {
+    /// validators (a 304 confirms it); else a fetch. What may be kept is kept, with the page's
+    /// metadata when it was read. A kept page this build has not read yet (kept by another
+    /// version, or without its page) is read from the kept bytes and its metadata kept. SQLite
+    /// blocks, so every cache call runs off the async workers; a cache that fails is only a
+    /// warning. Evidence is never taken from the cache: each hop must be seen now.
+    async fn obtain_cached(
+        &self,
+        cache: &Cache,
+        fetcher: &Fetcher,
+        url: &Url,
+        want: Want,
+    ) -> (FetchOutcome, Option<PageMeta>) {
         let key = CacheKey::new(url, fetcher.options());
         let lookup = if self.options.evidence {
             None
         } else {
             let (cache, url, key) = (cache.clone(), url.clone(), key.clone());
-            off_thread(move || cache.lookup(&url, &key, std::time::SystemTime::now())).await
+            off_thread(move || {
+                let now = SystemTime::now();
+                match want {
+                    Want::Body => cache.lookup(&url, &key, now),
+                    Want::Page => cache.lookup_page(&url, &key, now),
+                }
+            })
+            .await
         };
-        let outcome = match lookup.unwrap_or(crate::cache::Lookup::Miss) {
-            crate::cache::Lookup::Fresh(outcome) => return *outcome,
+        let fetched = match lookup.unwrap_or(crate::cache::Lookup::Miss) {
+            crate::cache::Lookup::Fresh(kept) => {
+                let Kept { outcome, page, fetched_at } = *kept;
+                return match page {
+                    PageRead::Read(page) => (outcome, page),
+                    PageRead::Unread => want.read_kept(cache, key, fetched_at, outcome).await,
+                };
+            }
             crate::cache::Lookup::Stale(stale) => {
+                let kept_page = stale.page().clone();
                 let fresh = fetcher.fetch_with(url, stale.request()).await;
                 match stale.revalidated(fresh) {
                     Revalidated::NotModified(outcome) => {
-                        let (cache, kept) = (cache.clone(), outcome.clone());
-                        off_thread(move || cache.confirm(&key, &kept, std::time::SystemTime::now())).await;
-                        return *outcome;
+                        let now = SystemTime::now();
+                        let (c, k, kept) = (cache.clone(), key.clone(), outcome.clone());
+                        off_thread(move || c.confirm(&k, &kept, now)).await;
+                        return match kept_page {
+                            PageRead::Read(page) => (*outcome, page),
+                            PageRead::Unread => want.read_kept(cache, key, now, *outcome).await,
+                        };
                     }
                     Revalidated::Changed(outcome) => *outcome,
                     Revalidated::Refetch => fetcher.fetch(url).await,
@@ -736,11 +765,23 @@ impl Checker {
             }
             crate::cache::Lookup::Miss => fetcher.fetch(url).await,
         };
-        if crate::cache::is_cacheable(&outcome) && cache.options().current_mode().writes() {
-            let (cache, kept) = (cache.clone(), outcome.clone());
-            off_thread(move || cache.store(&key, &kept, std::time::SystemTime::now())).await;
+        if !(crate::cache::is_cacheable(&fetched) && cache.options().current_mode().writes()) {
+            return want.read(fetched).await;
         }
-        outcome
+        let cache = cache.clone();
+        match want {
+            Want::Body => {
+                let kept = fetched.clone();
+                off_thread(move || cache.store(&key, &kept, SystemTime::now())).await;
+                (fetched, None)
+            }
+            Want::Page => {
+                let keep: Keep = Box::new(move |outcome, page| {
+                    cache.store_page(&key, outcome, page, SystemTime::now());
+                });
+                read_in_background(fetched, Some(keep)).await
+            }
+        }
     }
 
     /// Looks a DOI up by content negotiation; when its agency sends no metadata, the landing page
@@ -758,12 +799,11 @@ impl Checker {
             Ok(Err(no_metadata)) => *no_metadata,
             Err(_) => (FetchOutcome::new(url), "the metadata could not be read".to_owned()),
         };
-        let landing = if negotiation.is_success() && negotiation.is_html() {
-            negotiation.clone()
+        let (landing, page) = if negotiation.is_success() && negotiation.is_html() {
+            read_in_background(negotiation.clone(), None).await
         } else {
-            self.obtain(url).await
+            self.obtain(url, Want::Page).await
         };
-        let (landing, page) = read_in_background(landing).await;
         DoiAnswer::Landing(Box::new(doi::judge::Landing { negotiation, why, landing, page }))
     }
 
@@ -778,15 +818,9 @@ impl Checker {
             .map(|(i, job)| async move {
                 let answer = match job {
                     Job::Page(url) => {
-                        let outcome = self.obtain(url).await;
-                        let (mut outcome, page) = read_in_background(outcome).await;
+                        let (mut outcome, page) = self.obtain(url, Want::Page).await;
                         if !self.options.evidence {
-                            // Judging needs the page's metadata, not its text: at 10 000
-                            // references the kept prefixes were most of the run's memory. The
-                            // first bytes stay: they tell a PDF from a page.
-                            outcome.body = String::new();
-                            outcome.raw.truncate(8);
-                            outcome.raw.shrink_to_fit();
+                            outcome.drop_body();
                         }
                         Answer::Page(outcome, page)
                     }
@@ -975,12 +1009,58 @@ fn not_checked(reference: &crate::reference::Reference) -> Check {
     c
 }
 
+/// What a caller of [`Checker::obtain`] needs of an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want {
+    /// The answer with its body (an archive API's answer is parsed from it).
+    Body,
+    /// The page's metadata with the answer. The body may then be gone: a cache that holds this
+    /// build's metadata never reads it.
+    Page,
+}
+
+impl Want {
+    /// A new answer, with its page read when it is wanted.
+    async fn read(self, outcome: FetchOutcome) -> (FetchOutcome, Option<PageMeta>) {
+        match self {
+            Want::Body => (outcome, None),
+            Want::Page => read_in_background(outcome, None).await,
+        }
+    }
+
+    /// A kept answer whose page this build has not read: read it from the kept body and keep
+    /// the metadata with the answer kept under `key` at `fetched_at`.
+    async fn read_kept(
+        self,
+        cache: &Cache,
+        key: CacheKey,
+        fetched_at: SystemTime,
+        outcome: FetchOutcome,
+    ) -> (FetchOutcome, Option<PageMeta>) {
+        if self == Want::Body || !cache.options().current_mode().writes() {
+            return self.read(outcome).await;
+        }
+        let cache = cache.clone();
+        let keep: Keep = Box::new(move |_, page| {
+            cache.remember_page(&key, fetched_at, page);
+        });
+        read_in_background(outcome, Some(keep)).await
+    }
+}
+
+/// What is done with a page once it is read, on the same blocking thread (keeping it in the
+/// cache).
+type Keep = Box<dyn FnOnce(&FetchOutcome, &Option<PageMeta>) + Send>;
+
 /// Reads a page's metadata off the async workers (parsing is CPU work: it must never stall the
-/// other fetches or the deadline).
-async fn read_in_background(outcome: FetchOutcome) -> (FetchOutcome, Option<PageMeta>) {
+/// other fetches or the deadline), then runs `keep` on the answer and its page there too.
+async fn read_in_background(outcome: FetchOutcome, keep: Option<Keep>) -> (FetchOutcome, Option<PageMeta>) {
     let url = outcome.url.clone();
     match tokio::task::spawn_blocking(move || {
         let page = read_page(&outcome);
+        if let Some(keep) = keep {
+            keep(&outcome, &page);
+        }
         (outcome, page)
     })
     .await

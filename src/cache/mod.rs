@@ -5,9 +5,12 @@
 //! shape an answer (see [`CacheKey`]): the status, the redirect chain, the final URL, the
 //! content type and charset, the body bytes the fetcher read (already bounded by its limits),
 //! how many bytes were read and whether reading stopped early, the `ETag` and `Last-Modified`,
-//! and when it was fetched. The page's text and metadata are not kept: they are decoded and
-//! extracted again from the bytes, so a newer citecheck reads a kept page with its own, better
-//! extraction, and the bytes stay the evidence of what the server sent.
+//! and when it was fetched; and the page metadata read from those bytes, tagged with the build
+//! that read it ([`EXTRACTION`]). A build finding its own tag uses the metadata as it is, without
+//! reading the bytes at all ([`Cache::lookup_page`]: a warm run does no decoding and no
+//! extraction); any other build reads the page again from the bytes with its own, newer
+//! extraction and keeps its metadata in turn. The page's text is never kept; the bytes stay the
+//! evidence of what the server sent.
 //!
 //! **What is never kept** ([`policy::is_cacheable`]): fetch errors of any kind (timeouts,
 //! connection errors, DNS and TLS failures, redirect loops, cut bodies, addresses the safety
@@ -48,12 +51,14 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::fetch::{FetchOutcome, FetchRequest, HostPattern, best_match};
+use crate::page::PageMeta;
+use store::Want;
 
 pub use history::{
     Change, DocumentRecord, Event, History, HistoryQuery, ReferenceHistory, ReferenceRecord, RunRecord, RunSummary,
 };
 pub use policy::{Revalidated, conditional_request, is_cacheable, is_fresh, revalidated};
-pub use store::CacheKey;
+pub use store::{CacheKey, EXTRACTION, PageRead};
 
 /// The cache file's name inside the cache directory.
 pub const FILE_NAME: &str = "cache.sqlite3";
@@ -191,15 +196,38 @@ pub enum Lookup {
     /// Nothing usable: fetch it.
     Miss,
     /// A kept answer within its time-to-live: use it, with no request.
-    Fresh(Box<FetchOutcome>),
+    Fresh(Box<Kept>),
     /// A kept answer past its time-to-live, with validators: ask whether it changed.
     Stale(Stale),
+}
+
+/// A kept answer, as a lookup gives it back.
+#[derive(Debug)]
+pub struct Kept {
+    /// The answer the fetch gave (with no attempts and no time: nothing was requested). When
+    /// [`page`](Self::page) is [`PageRead::Read`], only the first bytes of its body are there.
+    pub outcome: FetchOutcome,
+    /// The page metadata this build read from it, when it is kept.
+    pub page: PageRead,
+    /// When it was fetched, or last confirmed by a 304.
+    pub fetched_at: SystemTime,
+}
+
+impl Kept {
+    fn new(entry: store::Entry) -> Kept {
+        let fetched_at = if entry.fetched_at >= 0 {
+            UNIX_EPOCH + Duration::from_millis(entry.fetched_at.unsigned_abs())
+        } else {
+            UNIX_EPOCH - Duration::from_millis(entry.fetched_at.unsigned_abs())
+        };
+        Kept { outcome: entry.outcome, page: entry.page, fetched_at }
+    }
 }
 
 /// A kept answer to revalidate.
 #[derive(Debug)]
 pub struct Stale {
-    stored: Box<FetchOutcome>,
+    stored: Box<Kept>,
     request: FetchRequest,
 }
 
@@ -209,9 +237,14 @@ impl Stale {
         &self.request
     }
 
+    /// The page metadata kept with the answer: still the page's when a 304 confirms it.
+    pub fn page(&self) -> &PageRead {
+        &self.stored.page
+    }
+
     /// What the server's answer to [`request`](Self::request) means (see [`revalidated`]).
     pub fn revalidated(self, fresh: FetchOutcome) -> Revalidated {
-        policy::revalidated(*self.stored, fresh)
+        policy::revalidated(self.stored.outcome, fresh)
     }
 }
 
@@ -313,37 +346,72 @@ impl Cache {
         &self.inner.options
     }
 
-    /// What the cache holds for `url` under `key`, judged at `now`. Always [`Lookup::Miss`] in
-    /// [`CacheMode::WriteOnly`].
+    /// What the cache holds for `url` under `key`, judged at `now`, with its body decoded again
+    /// (its page is [`PageRead::Unread`]). Always [`Lookup::Miss`] in [`CacheMode::WriteOnly`].
     pub fn lookup(&self, url: &Url, key: &CacheKey, now: SystemTime) -> Lookup {
+        self.find(url, key, now, Want::Body)
+    }
+
+    /// [`lookup`](Self::lookup) for an answer whose page is to be read: when this build's page
+    /// metadata is kept with it ([`PageRead::Read`]) the body is not read at all and the answer
+    /// carries only its first bytes; otherwise the body is there, to be read (and the metadata
+    /// kept with [`remember_page`](Self::remember_page)).
+    pub fn lookup_page(&self, url: &Url, key: &CacheKey, now: SystemTime) -> Lookup {
+        self.find(url, key, now, Want::Page)
+    }
+
+    fn find(&self, url: &Url, key: &CacheKey, now: SystemTime, want: Want) -> Lookup {
         if !self.inner.options.mode.reads() {
             return Lookup::Miss;
         }
-        let Some(entry) = self.with_conn("read", |c| store::lookup(c, key)).flatten() else {
+        let Some(entry) = self.with_conn("read", |c| store::lookup(c, key, want)).flatten() else {
             return Lookup::Miss;
         };
         if is_fresh(millis(now).saturating_sub(entry.fetched_at), self.inner.options.ttl_for(url)) {
             self.inner.fresh.fetch_add(1, Ordering::Relaxed);
-            return Lookup::Fresh(Box::new(entry.outcome));
+            return Lookup::Fresh(Box::new(Kept::new(entry)));
         }
         let request = conditional_request(entry.outcome.etag.as_deref(), entry.outcome.last_modified.as_deref());
         match request {
-            Some(request) => Lookup::Stale(Stale { stored: Box::new(entry.outcome), request }),
+            Some(request) => Lookup::Stale(Stale { stored: Box::new(Kept::new(entry)), request }),
             None => Lookup::Miss,
         }
     }
 
     /// Keeps `outcome` under `key` if it may be kept ([`is_cacheable`]) and the mode writes;
-    /// whether it was written.
+    /// whether it was written. Nothing is kept of its page: a lookup for the page reads it
+    /// again from the body.
     pub fn store(&self, key: &CacheKey, outcome: &FetchOutcome, now: SystemTime) -> bool {
+        self.put(key, outcome, None, now)
+    }
+
+    /// [`store`](Self::store), with the page metadata this build read from `outcome` (`None`
+    /// when it is no page to read), so that a later [`lookup_page`](Self::lookup_page) needs
+    /// neither its body nor an extraction.
+    pub fn store_page(&self, key: &CacheKey, outcome: &FetchOutcome, page: &Option<PageMeta>, now: SystemTime) -> bool {
+        self.put(key, outcome, Some(page), now)
+    }
+
+    fn put(&self, key: &CacheKey, outcome: &FetchOutcome, page: Option<&Option<PageMeta>>, now: SystemTime) -> bool {
         if !self.inner.options.mode.writes() || !is_cacheable(outcome) {
             return false;
         }
-        let written = self.with_conn("written", |c| store::put(c, key, outcome, millis(now))).is_some();
+        let written = self.with_conn("written", |c| store::put(c, key, outcome, page, millis(now))).is_some();
         if written {
             self.inner.stored.fetch_add(1, Ordering::Relaxed);
         }
         written
+    }
+
+    /// Keeps the page metadata this build read from an answer a lookup gave as
+    /// [`PageRead::Unread`] (kept by another build, or without its page): `fetched_at` is the
+    /// [`Kept::fetched_at`] it came with (or the time given to [`confirm`](Self::confirm)), and
+    /// nothing is written if the answer has been replaced since. Whether it was written.
+    pub fn remember_page(&self, key: &CacheKey, fetched_at: SystemTime, page: &Option<PageMeta>) -> bool {
+        if !self.inner.options.mode.writes() {
+            return false;
+        }
+        self.with_conn("written", |c| store::remember_page(c, key, millis(fetched_at), page)).unwrap_or(false)
     }
 
     /// Records that a 304 confirmed the kept answer under `key` at `now` (`outcome` is the
@@ -507,7 +575,8 @@ mod tests {
         assert!(matches!(cache.lookup(&url, &key, t0), Lookup::Miss));
         assert!(cache.store(&key, &page(&url), t0));
         let Lookup::Fresh(hit) = cache.lookup(&url, &key, t0 + Duration::from_secs(3600)) else { panic!("fresh") };
-        assert_eq!(hit.body, "<title>A page</title>");
+        assert_eq!(hit.outcome.body, "<title>A page</title>");
+        assert_eq!(hit.fetched_at, t0);
         assert_eq!(cache.stats(), CacheStats { fresh: 1, confirmed: 0, stored: 1 });
         let Lookup::Stale(stale) = cache.lookup(&url, &key, t0 + DEFAULT_TTL) else { panic!("stale") };
         assert_eq!(stale.request().headers()[0].1, "\"v1\"");
