@@ -265,6 +265,29 @@ struct Inner {
     stored: AtomicUsize,
 }
 
+/// A write-ahead log longer than this is copied into the file and emptied when the cache is
+/// closed. A run that fetched pages leaves a long one (bodies are most of what is written); one
+/// answered from the cache adds only its record, a few pages, not worth the fsyncs a checkpoint
+/// costs. The next run reads the whole log when it opens the file, so it is kept short.
+const LOG_LIMIT: u64 = 1 << 20;
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if !self.options.mode.writes() {
+            return;
+        }
+        let Ok(Some(conn)) = self.conn.get_mut() else { return };
+        let mut log = self.path.clone().into_os_string();
+        log.push("-wal");
+        if std::fs::metadata(&log).is_ok_and(|m| m.len() > LOG_LIMIT) {
+            // Another run reading the file would make the checkpoint wait for it: it is left to
+            // a later run instead.
+            let _ = conn.busy_timeout(Duration::ZERO);
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+    }
+}
+
 /// What the cache did in a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CacheStats {
@@ -301,7 +324,7 @@ impl Cache {
                 .map_err(|e| cache_error(&path, format!("cannot create its directory {}: {e}", dir.display())))?;
         }
         let mut warnings = Warnings::default();
-        let existed = path.exists();
+        create_private(&path);
         let conn = match schema::open(&path) {
             Ok(conn) => conn,
             Err(schema::OpenError::Unusable(why)) => {
@@ -316,13 +339,11 @@ impl Cache {
                         moved.display()
                     ),
                 });
+                create_private(&path);
                 schema::open(&path).map_err(|e| cache_error(&path, open_message(e)))?
             }
             Err(e) => return Err(cache_error(&path, open_message(e))),
         };
-        if !existed {
-            private(&path);
-        }
         Ok(Cache {
             inner: Arc::new(Inner {
                 path,
@@ -360,13 +381,42 @@ impl Cache {
         self.find(url, key, now, Want::Page)
     }
 
+    /// [`lookup_page`](Self::lookup_page) for many URLs at once, in one read of the database
+    /// (one snapshot, one statement): a run's pages, looked up before anything is fetched. Bodies
+    /// are not read here (there may be thousands, each up to the body limit): the place of an
+    /// answer kept without this build's page metadata is `None`, and
+    /// [`lookup_page`](Self::lookup_page) reads it; so is every place when the cache cannot be
+    /// read.
+    pub fn lookup_pages(&self, wanted: &[(Url, CacheKey)], now: SystemTime) -> Vec<Option<Lookup>> {
+        if !self.inner.options.mode.reads() {
+            return wanted.iter().map(|_| Some(Lookup::Miss)).collect();
+        }
+        let Some(found) = self.with_conn("read", |c| store::lookup_pages(c, wanted.iter().map(|(_, key)| key))) else {
+            return wanted.iter().map(|_| None).collect();
+        };
+        found
+            .into_iter()
+            .zip(wanted)
+            .map(|(found, (url, _))| match found {
+                store::Found::Nothing => Some(Lookup::Miss),
+                store::Found::Entry(entry) => Some(self.judge(url, *entry, now)),
+                store::Found::NeedsBody => None,
+            })
+            .collect()
+    }
+
     fn find(&self, url: &Url, key: &CacheKey, now: SystemTime, want: Want) -> Lookup {
         if !self.inner.options.mode.reads() {
             return Lookup::Miss;
         }
-        let Some(entry) = self.with_conn("read", |c| store::lookup(c, key, want)).flatten() else {
-            return Lookup::Miss;
-        };
+        match self.with_conn("read", |c| store::lookup(c, key, want)).flatten() {
+            Some(entry) => self.judge(url, entry, now),
+            None => Lookup::Miss,
+        }
+    }
+
+    /// Whether a kept answer is used as it is, asked about, or fetched again.
+    fn judge(&self, url: &Url, entry: store::Entry, now: SystemTime) -> Lookup {
         if is_fresh(millis(now).saturating_sub(entry.fetched_at), self.inner.options.ttl_for(url)) {
             self.inner.fresh.fetch_add(1, Ordering::Relaxed);
             return Lookup::Fresh(Box::new(Kept::new(entry)));
@@ -513,15 +563,19 @@ impl Cache {
 }
 
 /// Pages fetched with a per-host cookie or authorisation are kept in the cache: a new cache file
-/// is readable by its owner only (SQLite gives its journal files the same permissions).
-fn private(path: &Path) {
+/// is readable by its owner only. It is made (empty, which SQLite takes for a new database)
+/// before SQLite opens it, because SQLite gives the write-ahead log and its index the
+/// permissions the file has when it creates them, and the log outlives the run. Nothing is done
+/// to a file that is already there; a failure here is left for SQLite's own open to report.
+fn create_private(path: &Path) {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
     }
-    #[cfg(not(unix))]
-    let _ = path;
+    let _ = options.open(path);
 }
 
 fn open_message(e: schema::OpenError) -> String {
@@ -566,8 +620,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(cache.path()).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600, "a new cache is its owner's only");
+            for file in ["cache.sqlite3", "cache.sqlite3-wal", "cache.sqlite3-shm"] {
+                let mode = std::fs::metadata(dir.path().join("sub").join(file)).unwrap().permissions().mode();
+                assert_eq!(mode & 0o777, 0o600, "a new cache is its owner's only: {file}");
+            }
         }
         let url = Url::parse("https://news.test/a").unwrap();
         let key = CacheKey::new(&url, &FetchOptions::default());
@@ -609,6 +665,34 @@ mod tests {
         assert!(!cache.store(&key, &page(&url), now));
         let other = Url::parse("https://other.test/a").unwrap();
         assert_eq!(cache.options().ttl_for(&other), DEFAULT_TTL);
+    }
+
+    #[test]
+    fn a_short_log_is_left_for_the_next_run_and_a_long_one_copied_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite3");
+        let log = dir.path().join("cache.sqlite3-wal");
+        let url = Url::parse("https://news.test/a").unwrap();
+        let key = CacheKey::new(&url, &FetchOptions::default());
+        let now = SystemTime::now();
+        {
+            let cache = Cache::open(&path, CacheOptions::default()).unwrap();
+            assert!(cache.store(&key, &page(&url), now));
+        }
+        let short = std::fs::metadata(&log).unwrap().len();
+        assert!(short > 0 && short <= LOG_LIMIT, "a run's few pages stay in the log: {short}");
+        {
+            let cache = Cache::open(&path, CacheOptions::default()).unwrap();
+            assert!(matches!(cache.lookup(&url, &key, now), Lookup::Fresh(_)), "read back from the log");
+            let mut big = page(&url);
+            big.raw = vec![b'x'; 2 * LOG_LIMIT as usize];
+            big.charset = None;
+            assert!(cache.store(&key, &big, now));
+        }
+        assert_eq!(std::fs::metadata(&log).unwrap().len(), 0, "a long log is emptied on closing");
+        let cache = Cache::open(&path, CacheOptions::default()).unwrap();
+        let Lookup::Fresh(kept) = cache.lookup(&url, &key, now) else { panic!("fresh") };
+        assert_eq!(kept.outcome.raw.len(), 2 * LOG_LIMIT as usize);
     }
 
     #[test]
@@ -654,6 +738,8 @@ mod tests {
             big.charset = None;
             assert!(cache.store(&key, &big, now));
         }
+        // The log is left for later runs: copy it into the file, which is what is damaged.
+        Connection::open(&path).unwrap().pragma_update(None, "wal_checkpoint", "TRUNCATE").unwrap();
         // Garble everything after the first pages (the header and the schema survive, so
         // opening succeeds and only reading the answer finds the damage).
         let mut bytes = std::fs::read(&path).unwrap();

@@ -17,14 +17,24 @@ use crate::page::PageMeta;
 pub struct CacheKey {
     pub(crate) url: String,
     pub(crate) variant: String,
+    /// `url`, parsed: what a kept answer is rebuilt for.
+    target: Url,
 }
 
 impl CacheKey {
     /// The key of `url` fetched with `options`.
     pub fn new(url: &Url, options: &FetchOptions) -> CacheKey {
-        let mut url = url.clone();
-        url.set_fragment(None);
-        CacheKey { url: url.to_string(), variant: variant(options) }
+        let mut target = url.clone();
+        target.set_fragment(None);
+        CacheKey { url: target.to_string(), variant: variant(options), target }
+    }
+
+    /// The key of `url` fetched with the same settings as this one (without working the
+    /// settings' digest out again).
+    pub fn for_url(&self, url: &Url) -> CacheKey {
+        let mut target = url.clone();
+        target.set_fragment(None);
+        CacheKey { url: target.to_string(), variant: self.variant.clone(), target }
     }
 
     /// The URL part of the key.
@@ -106,10 +116,17 @@ pub(crate) struct Entry {
     pub(crate) fetched_at: i64,
 }
 
-/// The columns before the body: everything a lookup needs but the body itself. The body is the
-/// last column, so reading these never touches the overflow pages a page's bytes fill.
-const COLUMNS: &str = "fetched_at, status, final_url, redirects, content_type, charset, bytes_read, truncated, \
-                       etag, last_modified, head, extraction, page";
+/// Every column but the body, of one answer: everything a lookup needs but the body itself. The
+/// body is the last column, so reading these never touches the overflow pages a page's bytes
+/// fill.
+const SELECT_SMALL: &str = "SELECT fetched_at, status, final_url, redirects, content_type, charset, bytes_read, \
+                            truncated, etag, last_modified, head, extraction, page \
+                            FROM entries WHERE url = ?1 AND variant = ?2";
+
+/// The same columns, and the body.
+const SELECT_WHOLE: &str = "SELECT fetched_at, status, final_url, redirects, content_type, charset, bytes_read, \
+                            truncated, etag, last_modified, head, extraction, page, body \
+                            FROM entries WHERE url = ?1 AND variant = ?2";
 
 /// One row, without its body.
 struct Row {
@@ -163,18 +180,15 @@ impl Row {
 /// encoding, a bad URL).
 pub(crate) fn lookup(conn: &Connection, key: &CacheKey, want: Want) -> rusqlite::Result<Option<Entry>> {
     if want == Want::Page {
-        let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM entries WHERE url = ?1 AND variant = ?2"))?;
-        let Some(row) = stmt.query_row(params![key.url, key.variant], Row::read).optional()? else {
-            return Ok(None);
-        };
-        if let Some(page) = row.page() {
-            let fetched_at = row.fetched_at;
-            let outcome = rebuild(key, row, None);
-            return Ok(outcome.map(|outcome| Entry { outcome, page: PageRead::Read(page), fetched_at }));
+        let mut stmt = conn.prepare(SELECT_SMALL)?;
+        match read_page(&mut stmt, key)? {
+            Found::Nothing => return Ok(None),
+            Found::Entry(entry) => return Ok(Some(*entry)),
+            Found::NeedsBody => {}
         }
     }
     // One statement, so the body belongs to the row read with it.
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS}, body FROM entries WHERE url = ?1 AND variant = ?2"))?;
+    let mut stmt = conn.prepare(SELECT_WHOLE)?;
     let found =
         stmt.query_row(params![key.url, key.variant], |r| Ok((Row::read(r)?, r.get::<_, Vec<u8>>(13)?))).optional()?;
     Ok(found.and_then(|(row, body)| {
@@ -183,12 +197,53 @@ pub(crate) fn lookup(conn: &Connection, key: &CacheKey, want: Want) -> rusqlite:
     }))
 }
 
+/// What reading an answer's page metadata found.
+#[derive(Debug)]
+pub(crate) enum Found {
+    /// No answer is kept (or none this build can rebuild).
+    Nothing,
+    /// The answer with this build's page metadata, without its body.
+    Entry(Box<Entry>),
+    /// An answer is kept, without this build's page metadata: its body must be read.
+    NeedsBody,
+}
+
+fn read_page(stmt: &mut rusqlite::Statement<'_>, key: &CacheKey) -> rusqlite::Result<Found> {
+    let Some(row) = stmt.query_row(params![key.url, key.variant], Row::read).optional()? else {
+        return Ok(Found::Nothing);
+    };
+    let Some(page) = row.page() else { return Ok(Found::NeedsBody) };
+    let fetched_at = row.fetched_at;
+    Ok(match rebuild(key, row, None) {
+        Some(outcome) => Found::Entry(Box::new(Entry { outcome, page: PageRead::Read(page), fetched_at })),
+        None => Found::Nothing,
+    })
+}
+
+/// The page metadata of many answers, read in one transaction (one snapshot of the file, one
+/// statement prepared once): a warm run's lookups, before anything is fetched. Bodies are never
+/// read here: an answer without this build's metadata is [`Found::NeedsBody`].
+pub(crate) fn lookup_pages<'k>(
+    conn: &mut Connection,
+    keys: impl IntoIterator<Item = &'k CacheKey>,
+) -> rusqlite::Result<Vec<Found>> {
+    let tx = conn.transaction()?;
+    let found = {
+        let mut stmt = tx.prepare(SELECT_SMALL)?;
+        keys.into_iter().map(|key| read_page(&mut stmt, key)).collect::<rusqlite::Result<Vec<Found>>>()?
+    };
+    tx.commit()?;
+    Ok(found)
+}
+
 /// The outcome a row stands for: with its body decoded again when `body` is given, else with only
 /// the body's first bytes.
 fn rebuild(key: &CacheKey, row: Row, body: Option<Vec<u8>>) -> Option<FetchOutcome> {
-    let url = Url::parse(&key.url).ok()?;
-    let mut o = FetchOutcome::new(&url);
-    o.final_url = Url::parse(&row.final_url).ok()?;
+    let mut o = FetchOutcome::new(&key.target);
+    // Most answers end where they were asked for: no second parse.
+    if row.final_url != key.url {
+        o.final_url = Url::parse(&row.final_url).ok()?;
+    }
     o.status = Some(u16::try_from(row.status).ok()?);
     o.redirects = parse_redirects(&row.redirects)?;
     o.content_type = row.content_type;
@@ -327,6 +382,8 @@ mod tests {
         let url = Url::parse("https://news.test/a#part").unwrap();
         let base = CacheKey::new(&url, &FetchOptions::default());
         assert_eq!(base.url(), "https://news.test/a");
+        let other = Url::parse("https://news.test/b#x").unwrap();
+        assert_eq!(base.for_url(&other), CacheKey::new(&other, &FetchOptions::default()));
         // Politeness and timeouts do not change what is sent.
         let same = FetchOptions::default().host_interval(Duration::from_secs(2)).attempts(1);
         assert_eq!(CacheKey::new(&url, &same), base);
