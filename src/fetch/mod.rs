@@ -77,6 +77,10 @@ use scan::{HeadScanner, Progress};
 /// The first bytes of every PDF.
 const PDF_MAGIC: &[u8] = b"%PDF-";
 
+/// How many leading body bytes [`FetchOutcome::drop_body`] keeps: enough for every test of what
+/// the body is.
+pub const HEAD_BYTES: usize = 8;
+
 fn is_pdf_type(essence: &str) -> bool {
     matches!(essence, "application/pdf" | "application/x-pdf" | "application/acrobat" | "text/pdf")
 }
@@ -232,6 +236,15 @@ impl FetchOutcome {
             error: None,
             exchanges: Vec::new(),
         }
+    }
+
+    /// Drops the body once its page has been read: judging needs the page's metadata, not its
+    /// text (at 10 000 references the kept prefixes were most of a run's memory). The first
+    /// [`HEAD_BYTES`] stay, since they tell a PDF from a page ([`is_pdf`](Self::is_pdf)).
+    pub fn drop_body(&mut self) {
+        self.body = String::new();
+        self.raw.truncate(HEAD_BYTES);
+        self.raw.shrink_to_fit();
     }
 
     /// Whether the body is a page to read metadata from: HTML or XHTML, or no content type at all
