@@ -1,6 +1,8 @@
 //! Text normalisation for comparing titles, names and publications, and tokenising with the
 //! original words kept for display.
 
+use std::borrow::Cow;
+
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -17,35 +19,205 @@ use unicode_normalization::char::is_combining_mark;
 /// assert_eq!(normalize("Pakistan ‘Walking the Talk’ — *gov’t* &amp; Café"), "pakistan walking the talk govt and cafe");
 /// ```
 pub fn normalize(s: &str) -> String {
-    let decoded = decode_entities(s);
-    let lowered: String = decoded.nfkc().flat_map(char::to_lowercase).collect();
-    let mut folded = String::with_capacity(lowered.len());
-    // Folded after decomposition, so that "ǿ" (ø + acute) folds like "ø".
-    for c in lowered.nfd() {
-        if !(is_droppable_mark(c) || is_invisible(c) || is_apostrophe(c)) {
-            push_folded(&mut folded, c);
+    let decoded = decode_entities_cow(s);
+    simple(&decoded).unwrap_or_else(|| general(&decoded))
+}
+
+/// What a character of text that needs no Unicode normalisation becomes.
+enum Simple {
+    /// A letter or digit, lower-cased.
+    Word(char),
+    /// Nothing: an apostrophe or an invisible character, which join the letters around them.
+    Joins,
+    /// A word break: punctuation or white space.
+    Breaks,
+    /// `&`, read as "and".
+    And,
+}
+
+/// The characters [`simple`] handles by itself: ASCII, and the typographic punctuation, spaces
+/// and invisible characters titles are full of. For none of them does NFKC give a letter or a
+/// mark, and none composes with a neighbour, so each is read on its own. Anything else goes
+/// through [`general`].
+fn simple_class(c: char) -> Option<Simple> {
+    if c.is_ascii() {
+        return Some(match c {
+            'a'..='z' | '0'..='9' => Simple::Word(c),
+            'A'..='Z' => Simple::Word(c.to_ascii_lowercase()),
+            '\'' | '`' => Simple::Joins,
+            '&' => Simple::And,
+            _ => Simple::Breaks,
+        });
+    }
+    match c {
+        // Apostrophes (the full-width one is an ASCII apostrophe after NFKC).
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02BB}' | '\u{2032}' | '\u{02B9}' | '\u{201B}' | '\u{FF07}' => {
+            Some(Simple::Joins)
+        }
+        // Soft hyphen, zero-width joiners, direction marks and embeddings, word joiners, BOM.
+        '\u{00AD}'
+        | '\u{200C}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{FEFF}' => Some(Simple::Joins),
+        // Spaces (NFKC makes most of them U+0020), dashes, quotation marks, guillemets, the
+        // ellipsis, bullets and the signs that follow names.
+        '\u{00A0}'
+        | '\u{2000}'..='\u{200B}'
+        | '\u{202F}'
+        | '\u{205F}'
+        | '\u{3000}'
+        | '\u{2010}'..='\u{2015}'
+        | '\u{2212}'
+        | '\u{201A}'
+        | '\u{201C}'..='\u{201F}'
+        | '\u{00AB}'
+        | '\u{00BB}'
+        | '\u{2039}'
+        | '\u{203A}'
+        | '\u{2026}'
+        | '\u{2022}'
+        | '\u{00B7}'
+        | '\u{00A9}'
+        | '\u{00AE}'
+        | '\u{00A7}'
+        | '\u{00B6}'
+        | '\u{2020}'
+        | '\u{2021}'
+        | '\u{00B0}'
+        | '\u{00A1}'
+        | '\u{00BF}' => Some(Simple::Breaks),
+        _ => None,
+    }
+}
+
+/// [`normalize`] of decoded text made only of characters [`simple_class`] knows, in one pass
+/// and one allocation; `None` for any other text.
+fn simple(s: &str) -> Option<String> {
+    let mut out = Words::with_capacity(s.len());
+    for c in s.chars() {
+        match simple_class(c)? {
+            Simple::Word(w) => out.push(w),
+            Simple::Joins => {}
+            Simple::Breaks => out.space(),
+            Simple::And => {
+                out.space();
+                out.push_str("and");
+                out.space();
+            }
         }
     }
-    let mut mapped = String::with_capacity(folded.len());
-    for c in folded.chars() {
-        if c == '&' {
-            mapped.push_str(" and ");
-        } else if let Some(d) = ascii_digit(c) {
-            mapped.push(d);
-        } else if is_word_char(c) {
-            mapped.push(c);
-        } else {
-            mapped.push(' ');
-        }
+    Some(out.0)
+}
+
+/// [`normalize`] of any decoded text: the Unicode normalisations chained as iterators, with no
+/// string in between.
+fn general(decoded: &str) -> String {
+    let mut out = Words::with_capacity(decoded.len());
+    let chars = decoded
+        .chars()
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        // Folded after decomposition, so that "ǿ" (ø + acute) folds like "ø".
+        .nfd()
+        .filter(|&c| !(is_droppable_mark(c) || is_invisible(c) || is_apostrophe(c)))
+        .flat_map(folded)
+        .flat_map(mapped)
+        .nfc();
+    for c in chars {
+        // Only spaces part words here: everything else is a letter, a digit or a mark.
+        if c == ' ' { out.space() } else { out.push(c) }
     }
-    let mut out = String::with_capacity(mapped.len());
-    for word in mapped.nfc().collect::<String>().split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
+    out.0
+}
+
+/// Normalised text being written: words separated by single spaces, none leading or trailing.
+struct Words(String, bool);
+
+impl Words {
+    fn with_capacity(n: usize) -> Words {
+        Words(String::with_capacity(n), false)
     }
-    out
+
+    /// A word break before the next letter, if one comes.
+    fn space(&mut self) {
+        self.1 = true;
+    }
+
+    fn push(&mut self, c: char) {
+        if self.1 && !self.0.is_empty() {
+            self.0.push(' ');
+        }
+        self.1 = false;
+        self.0.push(c);
+    }
+
+    fn push_str(&mut self, s: &str) {
+        s.chars().for_each(|c| self.push(c));
+    }
+}
+
+/// What one character folds or maps to: at most five characters, without allocating.
+struct Few {
+    chars: [char; 5],
+    len: u8,
+    at: u8,
+}
+
+impl Few {
+    fn of(s: &str) -> Few {
+        let mut few = Few { chars: ['\0'; 5], len: 0, at: 0 };
+        for c in s.chars().take(5) {
+            few.chars[usize::from(few.len)] = c;
+            few.len += 1;
+        }
+        few
+    }
+
+    fn one(c: char) -> Few {
+        Few { chars: [c, '\0', '\0', '\0', '\0'], len: 1, at: 0 }
+    }
+}
+
+impl Iterator for Few {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        let c = *self.chars[..usize::from(self.len)].get(usize::from(self.at))?;
+        self.at += 1;
+        Some(c)
+    }
+}
+
+/// Letters that decomposition leaves whole but that plain Latin writes otherwise.
+fn folded(c: char) -> Few {
+    match c {
+        'ß' => Few::of("ss"),
+        'æ' => Few::of("ae"),
+        'œ' => Few::of("oe"),
+        'ø' => Few::one('o'),
+        'ł' => Few::one('l'),
+        'đ' | 'ð' => Few::one('d'),
+        'þ' => Few::of("th"),
+        'ı' => Few::one('i'),
+        'ς' => Few::one('σ'),
+        _ => Few::one(c),
+    }
+}
+
+/// `&` read as "and", digits of other scripts as ASCII digits, letters and marks kept, anything
+/// else a space.
+fn mapped(c: char) -> Few {
+    if c == '&' {
+        Few::of(" and ")
+    } else if let Some(d) = ascii_digit(c) {
+        Few::one(d)
+    } else if is_word_char(c) {
+        Few::one(c)
+    } else {
+        Few::one(' ')
+    }
 }
 
 /// One word of a title: its normalised form, and the text it was read from (for display).
@@ -59,7 +231,7 @@ pub(crate) struct Token {
 /// written without spaces (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) give one token per
 /// character (with its combining marks), so that a diff can still point at what changed.
 pub(crate) fn tokenize(s: &str) -> Vec<Token> {
-    let decoded = decode_entities(s);
+    let decoded = decode_entities_cow(s);
     let mut tokens = Vec::new();
     let mut piece = String::new();
     let mut chars = decoded.chars().peekable();
@@ -99,8 +271,16 @@ fn flush(piece: &mut String, tokens: &mut Vec<Token>) {
         return;
     }
     let display = piece.trim_end_matches(|c| is_apostrophe(c) || is_invisible(c)).to_string();
-    for norm in normalize(piece).split(' ').filter(|w| !w.is_empty()) {
-        tokens.push(Token { norm: norm.to_string(), display: display.clone() });
+    let norm = normalize(piece);
+    if !norm.contains(' ') {
+        // Nearly always one word, which is the token as it is.
+        if !norm.is_empty() {
+            tokens.push(Token { norm, display });
+        }
+    } else {
+        for word in norm.split(' ') {
+            tokens.push(Token { norm: word.to_string(), display: display.clone() });
+        }
     }
     piece.clear();
 }
@@ -117,21 +297,6 @@ pub(crate) fn is_unspaced_script(c: char) -> bool {
         | 0xF900..=0xFAFF      // CJK compatibility ideographs
         | 0xFF66..=0xFF9F      // half-width Katakana
         | 0x20000..=0x3134F) // CJK extensions B–G
-}
-
-fn push_folded(out: &mut String, c: char) {
-    match c {
-        'ß' => out.push_str("ss"),
-        'æ' => out.push_str("ae"),
-        'œ' => out.push_str("oe"),
-        'ø' => out.push('o'),
-        'ł' => out.push('l'),
-        'đ' | 'ð' => out.push('d'),
-        'þ' => out.push_str("th"),
-        'ı' => out.push('i'),
-        'ς' => out.push('σ'),
-        _ => out.push(c),
-    }
 }
 
 /// Combining marks that decorate a letter rather than make it: Latin, Greek and Cyrillic
@@ -180,6 +345,14 @@ fn ascii_digit(c: char) -> Option<char> {
 /// Decodes the HTML character references that survive in copied text (`&amp;`, `&#39;`,
 /// `&#x2019;`, `&nbsp;`, common named ones). Runs up to three times for double-escaped text.
 pub(crate) fn decode_entities(s: &str) -> String {
+    decode_entities_cow(s).into_owned()
+}
+
+/// [`decode_entities`], borrowing text with no `&` (nearly all text) instead of copying it.
+fn decode_entities_cow(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
     let mut cur = s.to_string();
     for _ in 0..3 {
         if !cur.contains('&') {
@@ -191,7 +364,7 @@ pub(crate) fn decode_entities(s: &str) -> String {
         }
         cur = next;
     }
-    cur
+    Cow::Owned(cur)
 }
 
 fn decode_once(s: &str) -> String {
@@ -393,6 +566,122 @@ mod tests {
             let s: String = (0..len).filter_map(|_| char::from_u32(rng.u32(0..0x3_0000))).collect();
             let once = normalize(&s);
             assert_eq!(normalize(&once), once, "{s:?}");
+        }
+    }
+
+    /// `normalize` as it was before its fast paths, each step materialised: the reference the
+    /// fast paths are held to.
+    fn reference(s: &str) -> String {
+        let decoded = decode_entities(s);
+        let lowered: String = decoded.nfkc().flat_map(char::to_lowercase).collect();
+        let mut folded = String::with_capacity(lowered.len());
+        for c in lowered.nfd() {
+            if !(is_droppable_mark(c) || is_invisible(c) || is_apostrophe(c)) {
+                folded.extend(super::folded(c));
+            }
+        }
+        let mut mapped = String::with_capacity(folded.len());
+        for c in folded.chars() {
+            if c == '&' {
+                mapped.push_str(" and ");
+            } else if let Some(d) = ascii_digit(c) {
+                mapped.push(d);
+            } else if is_word_char(c) {
+                mapped.push(c);
+            } else {
+                mapped.push(' ');
+            }
+        }
+        mapped.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn same_as_reference(s: &str) {
+        let want = reference(s);
+        assert_eq!(normalize(s), want, "normalize({s:?})");
+        assert_eq!(general(&decode_entities(s)), want, "general({s:?})");
+        if let Some(fast) = simple(&decode_entities(s)) {
+            assert_eq!(fast, want, "simple({s:?})");
+        }
+    }
+
+    #[test]
+    fn fast_and_general_paths_agree_with_the_reference() {
+        let table = [
+            "",
+            " ",
+            "Plain ASCII title, with punctuation: (and) [brackets]!",
+            "Pakistan Taliban ends ceasefire with gov't, threatens new attacks",
+            "Rise in terrorism in 2024 pushes Pakistan towards pre-APS era",
+            "AT&T & co &amp; &unknown; &#39;quoted&#39; &nbsp;spaced&nbsp; &amp;amp;amp;amp;",
+            "Pakistan ‘walking the talk’ on peace — “quoted” – dashed … «guillemets» ‹one› „low‟",
+            "gov’t ʼokina ʻokina prime′ ＇full＇ ʹmod ‛rev",
+            "soft\u{ad}hyphen zero\u{200b}width zw\u{200c}nj zw\u{200d}j \u{200e}lrm\u{200f} \u{feff}bom \u{2060}wj",
+            "spaces\u{a0}nbsp\u{2009}thin\u{202f}narrow\u{3000}ideographic\u{2003}em",
+            "© 2024 ® § ¶ † ‡ 40° ¡hola! ¿qué? • bullet · middot − minus ‐ ‑ ‒ ―",
+            "Ménage à trois, Straße, Ærø, ǿ, łódź, Þór, ıstanbul, ΣΑΣ, ς",
+            "José Müller, Café, naïve, résumé, Zürich",
+            "e\u{301}te\u{301} (decomposed)",
+            "´acute´ ¨diaeresis¨ ˜tilde",
+            "™ ℠ ﬁ ﬂ ﬃ Ⅻ ① ½ ² ＦＵＬＬ ｗｉｄｔｈ ｜ pipe",
+            "پاکستان اور افغانستان",
+            "بَاكِسْتَان آ إ ـتطويلـ",
+            "پاکستان\u{200c}اور",
+            "٢٠٢٤ and ۲۰۲۵ and ४२",
+            "पाकिस्तान क़",
+            "Пакистан и Афганистан, Йод",
+            "巴基斯坦，阿富汗。 日本語のタイトル ｶﾀｶﾅ",
+            "ข่าวไทย ស្រី",
+            "한국어 제목 \u{1100}\u{1161}\u{11a8}",
+            "\u{212A}elvin İstanbul ǅ",
+            r"\*Dawn\* and *Dawn* and _Dawn_ and **Dawn** pre\-APS",
+            "tab\tnew\nline\rcarriage\u{1}control",
+            "''' ``` &&& ’’’",
+        ];
+        for s in table {
+            same_as_reference(s);
+        }
+    }
+
+    #[test]
+    fn fast_and_general_paths_agree_on_random_text() {
+        // The last characters of the pool send text down the general path; half the strings
+        // never draw them, so both paths and the hand-over between them are exercised.
+        let pool: Vec<char> =
+            "aZq09 \t\n.,:;|*_\\'`&#-()[]’‘“”–—…«»\u{a0}\u{ad}\u{200b}\u{200c}\u{2009}•·©′＇ʼéÉßİıσςДй\u{301}\u{64e}ك巴ﬁ²ǅ´™"
+                .chars()
+                .collect();
+        let general_only = "éÉßİıσςДй\u{301}\u{64e}ك巴ﬁ²ǅ´™".chars().count();
+        let entities = ["&amp;", "&#39;", "&nbsp;", "&rsquo;", "&eacute;", "&#x2019;", "&amp;amp;"];
+        let mut rng = fastrand::Rng::with_seed(0xfa57);
+        for _ in 0..20_000 {
+            let len = rng.usize(0..20);
+            let limit = if rng.bool() { pool.len() } else { pool.len() - general_only };
+            let mut s = String::new();
+            for _ in 0..len {
+                if rng.u8(0..20) == 0 {
+                    s.push_str(entities[rng.usize(0..entities.len())]);
+                } else {
+                    s.push(pool[rng.usize(0..limit)]);
+                }
+            }
+            same_as_reference(&s);
+        }
+        for _ in 0..3000 {
+            let len = rng.usize(0..12);
+            let s: String = (0..len).filter_map(|_| char::from_u32(rng.u32(0..0x3_0000))).collect();
+            same_as_reference(&s);
+        }
+    }
+
+    #[test]
+    fn every_fast_path_character_agrees_with_the_reference_in_context() {
+        let fast: Vec<char> =
+            (0..0x1_0000u32).filter_map(char::from_u32).filter(|&c| simple_class(c).is_some()).collect();
+        assert!(fast.len() > 128 + 50, "{}", fast.len());
+        for c in fast {
+            for s in [format!("{c}"), format!("a{c}b"), format!("Word{c} {c}word"), format!("{c}{c}&{c}x")] {
+                same_as_reference(&s);
+            }
         }
     }
 }
