@@ -68,58 +68,104 @@ pub fn compare_titles(
     site: Option<&str>,
     host: Option<&str>,
 ) -> Option<TitleMatch> {
-    let cited_tokens = tokenize(cited);
-    if cited_tokens.is_empty() {
-        return None;
+    CitedTitle::new(cited).compare(candidates, site, host)
+}
+
+/// A cited title read once (its words, normalised) and then compared with any number of
+/// pages: every candidate of a page, the page of every redirect or archived copy, a DOI's
+/// registered title.
+#[derive(Debug, Clone)]
+pub(crate) struct CitedTitle {
+    text: String,
+    tokens: Vec<Token>,
+}
+
+impl CitedTitle {
+    pub(crate) fn new(cited: &str) -> CitedTitle {
+        CitedTitle { text: cited.to_owned(), tokens: tokenize(cited) }
     }
-    let sites: Vec<&str> = site.into_iter().collect();
-    let cited_forms = forms(cited, &cited_tokens, &sites, host);
-    let cited_words = cited_forms.iter().map(|f| f.words.len()).min().unwrap_or(0);
-    let short = cited_words <= 3;
-    let cited_norm: Vec<&str> = cited_tokens.iter().map(|t| t.norm.as_str()).collect();
-    let mut best: Option<(TitleGrade, f64, usize, Vec<Token>)> = None;
-    for (i, cand) in candidates.iter().enumerate() {
-        let tokens = tokenize(&cand.text);
-        if tokens.is_empty() {
-            continue;
+
+    /// [`compare_titles`] of this title.
+    pub(crate) fn compare(
+        &self,
+        candidates: &[TitleCandidate],
+        site: Option<&str>,
+        host: Option<&str>,
+    ) -> Option<TitleMatch> {
+        let cited_tokens = &self.tokens;
+        if cited_tokens.is_empty() {
+            return None;
         }
-        let (grade, score) = if generic(&cand.text, &sites, host)
-            && tokens.iter().map(|t| t.norm.as_str()).ne(cited_norm.iter().copied())
-        {
-            (TitleGrade::Mismatch, pair_grade(&cited_norm, &norms(&tokens), short, false).1)
-        } else {
-            let page_forms = forms(&cand.text, &tokens, &sites, host);
-            let mut g = (TitleGrade::Mismatch, 0.0);
-            for c in &cited_forms {
-                for p in &page_forms {
-                    if c.main && p.main {
-                        continue;
-                    }
-                    let ellipsis = c.cut || p.cut;
-                    let r = pair_grade(&c.words, &p.words, short, ellipsis);
-                    if r.0 > g.0 || (r.0 == g.0 && r.1 > g.1) {
-                        g = r;
-                    }
+        let sites: Vec<&str> = site.into_iter().collect();
+        let cited_norm = norms(cited_tokens);
+        // The cited title's readings depend on the page's site; they are read only when a
+        // candidate is not simply equal to it.
+        let mut cited: Option<(Vec<Form<'_>>, bool)> = None;
+        let mut best: Option<(TitleGrade, f64, usize, Vec<Token>)> = None;
+        for (i, cand) in candidates.iter().enumerate() {
+            let tokens = tokenize(&cand.text);
+            if tokens.is_empty() {
+                continue;
+            }
+            let (grade, score) = if tokens.iter().map(|t| t.norm.as_str()).eq(cited_norm.iter().copied()) {
+                // The same words: no reading of either title can do better.
+                (TitleGrade::Match, 1.0)
+            } else {
+                let (cited_forms, short) = cited.get_or_insert_with(|| {
+                    let forms = forms(&self.text, cited_tokens, &sites, host);
+                    let words = forms.iter().map(|f| f.words.len()).min().unwrap_or(0);
+                    (forms, words <= 3)
+                });
+                let short = *short;
+                if generic(&cand.text, &sites, host) {
+                    (TitleGrade::Mismatch, pair_grade(&cited_norm, &norms(&tokens), short, false).1)
+                } else {
+                    best_reading(cited_forms, &forms(&cand.text, &tokens, &sites, host), short)
+                }
+            };
+            let better = match &best {
+                None => true,
+                Some((bg, bs, _, _)) => grade > *bg || (grade == *bg && score > *bs),
+            };
+            if better {
+                best = Some((grade, score, i, tokens));
+            }
+            if grade == TitleGrade::Match && score >= 1.0 {
+                // Nothing after it can be better, and ties go to the earlier candidate.
+                break;
+            }
+        }
+        let (grade, score, candidate, tokens) = best?;
+        Some(TitleMatch {
+            grade,
+            score: (score.clamp(0.0, 1.0) * 100.0).round() / 100.0,
+            candidate,
+            page_title: candidates[candidate].text.clone(),
+            diff: word_diff(cited_tokens, &tokens),
+        })
+    }
+}
+
+/// The best grade of any reading of the cited title against any reading of the page's (but
+/// never main part against main part).
+fn best_reading(cited: &[Form<'_>], page: &[Form<'_>], short: bool) -> (TitleGrade, f64) {
+    let mut g = (TitleGrade::Mismatch, 0.0);
+    for c in cited {
+        for p in page {
+            if c.main && p.main {
+                continue;
+            }
+            let ellipsis = c.cut || p.cut;
+            let r = pair_grade(&c.words, &p.words, short, ellipsis);
+            if r.0 > g.0 || (r.0 == g.0 && r.1 > g.1) {
+                g = r;
+                if g.0 == TitleGrade::Match && g.1 >= 1.0 {
+                    return g;
                 }
             }
-            g
-        };
-        let better = match &best {
-            None => true,
-            Some((bg, bs, _, _)) => grade > *bg || (grade == *bg && score > *bs),
-        };
-        if better {
-            best = Some((grade, score, i, tokens));
         }
     }
-    let (grade, score, candidate, tokens) = best?;
-    Some(TitleMatch {
-        grade,
-        score: (score.clamp(0.0, 1.0) * 100.0).round() / 100.0,
-        candidate,
-        page_title: candidates[candidate].text.clone(),
-        diff: word_diff(&cited_tokens, &tokens),
-    })
+    g
 }
 
 /// One way of reading a title: as written, without its site affix, without its subtitle,
@@ -141,19 +187,19 @@ fn forms<'a>(text: &str, tokens: &'a [Token], sites: &[&str], host: Option<&str>
     let trimmed = text.trim_end();
     let cut = trimmed.ends_with('…') || trimmed.ends_with("...");
     let mut out = vec![Form { words: all.clone(), main: false, cut }];
-    // Parts of the title are located in the token list by their word counts, so that the
-    // forms borrow the same tokens.
-    let count = |s: &str| tokenize(s).len();
-    if let Some(stripped) = split_site(text, sites, host) {
-        if let Some(range) = locate(&all, &norms(&tokenize(&stripped))) {
+    // Parts of the title are located in the token list by their words, so that the forms
+    // borrow the same tokens.
+    let stripped = split_site(text, sites, host);
+    if let Some(stripped) = &stripped {
+        if let Some(range) = locate(&all, &norms(&tokenize(stripped))) {
             out.push(Form { words: all[range].to_vec(), main: false, cut: false });
         }
     }
-    let base = split_site(text, sites, host).unwrap_or_else(|| text.to_string());
-    if let Some(head) = main_part(&base) {
-        let n = count(head);
-        if n >= 3 {
-            if let Some(range) = locate(&all, &norms(&tokenize(head))) {
+    let base = stripped.as_deref().unwrap_or(text);
+    if let Some(head) = main_part(base) {
+        let head = tokenize(head);
+        if head.len() >= 3 {
+            if let Some(range) = locate(&all, &norms(&head)) {
                 out.push(Form { words: all[range].to_vec(), main: true, cut: false });
             }
         }
@@ -208,15 +254,18 @@ fn generic(text: &str, sites: &[&str], host: Option<&str>) -> bool {
         "start",
     ];
     let n = normalize(text);
-    GENERIC.contains(&n.as_str()) || names_publication(text, sites, host) || {
-        // "DAWN.COM" with no site information: a bare domain.
-        let t = text.trim();
-        !t.contains(' ')
-            && t.contains('.')
-            && t.rsplit('.')
-                .next()
-                .is_some_and(|tld| (2..=6).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_alphabetic()))
-    }
+    // The cheap tests first: naming the site is the costly one.
+    GENERIC.contains(&n.as_str())
+        || {
+            // "DAWN.COM" with no site information: a bare domain.
+            let t = text.trim();
+            !t.contains(' ')
+                && t.contains('.')
+                && t.rsplit('.')
+                    .next()
+                    .is_some_and(|tld| (2..=6).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_alphabetic()))
+        }
+        || names_publication(text, sites, host)
 }
 
 /// Grades one reading of the cited title against one reading of the page's.
