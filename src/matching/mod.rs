@@ -46,6 +46,7 @@ mod author;
 mod diff;
 pub(crate) mod normalize;
 pub(crate) mod publication;
+mod similarity;
 mod spelling;
 mod title;
 

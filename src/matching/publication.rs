@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use super::normalize::normalize;
+use super::similarity::similarity;
 
 /// Whether the publication a reference cites is the site its page lives on, judged against the
 /// page's own site name (`og:site_name` and the like) and the host it was served from.
@@ -186,7 +187,7 @@ impl Names {
                 if short.chars().count() >= 4 && long.contains(short.as_str()) {
                     return true;
                 }
-                if short.chars().count() >= 5 && strsim::normalized_levenshtein(m, t) >= 0.75 {
+                if short.chars().count() >= 5 && similarity(m, t) >= 0.75 {
                     return true;
                 }
             }
@@ -218,7 +219,7 @@ impl Names {
                 if short.chars().count() >= 4 && long.contains(short) {
                     return true;
                 }
-                if short.chars().count() >= 5 && strsim::normalized_levenshtein(c, t) >= 0.75 {
+                if short.chars().count() >= 5 && similarity(c, t) >= 0.75 {
                     return true;
                 }
             }

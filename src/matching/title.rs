@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::diff::{Op, diff};
 use super::normalize::{Token, normalize, tokenize};
 use super::publication::names_publication;
+use super::similarity::{distance_within, similarity};
 use super::spelling::{is_function_word, same_number, spelling_variant};
 use crate::page::TitleCandidate;
 use crate::page::title::split_site;
@@ -293,9 +294,7 @@ fn pair_grade(a: &[&str], b: &[&str], short: bool, ellipsis: bool) -> (TitleGrad
                 None => {
                     *fatal = true;
                     if dels.len() == ins.len() {
-                        *credit +=
-                            dels.iter().zip(ins.iter()).map(|(x, y)| strsim::normalized_levenshtein(x, y)).sum::<f64>()
-                                * 0.5;
+                        *credit += dels.iter().zip(ins.iter()).map(|(x, y)| similarity(x, y)).sum::<f64>() * 0.5;
                     }
                 }
             }
@@ -351,7 +350,7 @@ fn run_slips(dels: &[&str], ins: &[&str], short: bool) -> Option<(usize, f64)> {
                 if !(spelling_variant(x, y) || (!short && typo(x, y))) {
                     return None;
                 }
-                credit += strsim::normalized_levenshtein(x, y);
+                credit += similarity(x, y);
             }
             Some((n, credit))
         }
@@ -364,7 +363,8 @@ fn typo(x: &str, y: &str) -> bool {
     if x.chars().chain(y.chars()).any(|c| c.is_numeric()) {
         return false;
     }
-    let d = strsim::levenshtein(x, y);
+    // More than two letters off is never a slip, so the distance need not be found beyond two.
+    let Some(d) = distance_within(x, y, 2) else { return false };
     let longest = x.chars().count().max(y.chars().count());
     let shortest = x.chars().count().min(y.chars().count());
     d < shortest && (d <= 1 || (d == 2 && longest >= 5))
