@@ -16,6 +16,9 @@
 //!     target/release/examples/judge_bench BRIEF ARCHIVE --rounds 5
 //! ```
 //!
+//! `--long` times titles at the limits instead: a page title is cut at 1,000 characters, a
+//! cited one (from a note of up to 32 KB) is not, and either may be one long "word".
+//!
 //! For the load server's pages, check a brief it wrote once with `--archive` (see
 //! `bench/README.md`; a 100-reference brief gives a 5 MB archive). The printed digest is a
 //! hash of every check serialised: equal digests mean equal verdicts and findings.
@@ -25,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use citecheck::fetch::{FetchOptions, FetchOutcome};
-use citecheck::page::{self, PageMeta};
+use citecheck::page::{self, PageMeta, TitleCandidate, TitleSource};
 use citecheck::reference::{self, Reference};
 use citecheck::verdict::{self, JudgeOptions};
 use citecheck::warc::{ReadLimits, Replay};
@@ -41,15 +44,22 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut paths: Vec<PathBuf> = Vec::new();
     let mut rounds = 200usize;
+    let mut long = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "--rounds" {
+        if arg == "--long" {
+            long = true;
+        } else if arg == "--rounds" {
             rounds = args.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage());
         } else if arg.starts_with('-') {
             usage();
         } else {
             paths.push(arg.into());
         }
+    }
+    if long {
+        long_titles();
+        return;
     }
     let (brief, archive) = match paths.as_slice() {
         [] => (root.join("seeds/issi-brief-resetting-ties.txt"), root.join("fixtures/replay/seed-brief.warc.gz")),
@@ -74,7 +84,7 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: judge_bench [BRIEF ARCHIVE.warc[.gz]] [--rounds N]");
+    eprintln!("usage: judge_bench [BRIEF ARCHIVE.warc[.gz]] [--rounds N] | judge_bench --long");
     std::process::exit(2)
 }
 
@@ -125,4 +135,32 @@ fn digest(cases: &[Case], options: &JudgeOptions) -> u64 {
         serde_json::to_string(&check).expect("a check serialises").hash(&mut hasher);
     }
     hasher.finish()
+}
+
+/// Titles at the limits, each pair compared once: the work must stay bounded.
+fn long_titles() {
+    let words = |n: usize, len: usize, salt: usize| -> String {
+        (0..n)
+            .map(|i| (0..len).map(|j| char::from(b'a' + ((i * 7 + j * 3 + salt) % 26) as u8)).collect::<String>())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let one_word = "x".repeat(1000);
+    let mut slipped = one_word.clone();
+    slipped.replace_range(500..501, "y");
+    let cases = [
+        ("one 32 KB word against a 1,000-character one", "a".repeat(32 * 1024), one_word.clone()),
+        ("two 1,000-character words a letter apart", one_word.clone(), slipped),
+        ("three 333-character words against three others", words(3, 333, 0), words(3, 333, 5)),
+        ("5,000 words against 150", words(5000, 5, 0), words(150, 5, 1)),
+        ("500 words against 150 with separators", words(500, 5, 0).replace(" a", " | a"), words(150, 5, 0)),
+    ];
+    for (what, cited, page) in cases {
+        let candidates = [TitleCandidate { source: TitleSource::HtmlTitle, text: page.clone() }];
+        let started = Instant::now();
+        let m = citecheck::matching::compare_titles(&cited, &candidates, Some("Site"), Some("site.example"));
+        let took = started.elapsed();
+        let grade = m.map(|m| format!("{:?} {:.2}", m.grade, m.score)).unwrap_or_default();
+        println!("{what}: {:.2} ms ({grade})", took.as_secs_f64() * 1e3);
+    }
 }
