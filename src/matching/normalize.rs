@@ -2,6 +2,7 @@
 //! original words kept for display.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -19,8 +20,20 @@ use unicode_normalization::char::is_combining_mark;
 /// assert_eq!(normalize("Pakistan ‘Walking the Talk’ — *gov’t* &amp; Café"), "pakistan walking the talk govt and cafe");
 /// ```
 pub fn normalize(s: &str) -> String {
+    let mut out = String::new();
+    normalize_into(s, &mut out);
+    out
+}
+
+/// Appends [`normalize`]`(s)` to `out`.
+fn normalize_into(s: &str, out: &mut String) {
     let decoded = decode_entities_cow(s);
-    simple(&decoded).unwrap_or_else(|| general(&decoded))
+    let start = out.len();
+    out.reserve(decoded.len());
+    if !simple(&decoded, out) {
+        out.truncate(start);
+        general(&decoded, out);
+    }
 }
 
 /// What a character of text that needs no Unicode normalisation becomes.
@@ -92,12 +105,13 @@ fn simple_class(c: char) -> Option<Simple> {
     }
 }
 
-/// [`normalize`] of decoded text made only of characters [`simple_class`] knows, in one pass
-/// and one allocation; `None` for any other text.
-fn simple(s: &str) -> Option<String> {
-    let mut out = Words::with_capacity(s.len());
+/// Appends [`normalize`] of decoded text made only of characters [`simple_class`] knows, in
+/// one pass; `false` (with part of it appended) for any other text.
+fn simple(s: &str, out: &mut String) -> bool {
+    let mut out = Words::new(out);
     for c in s.chars() {
-        match simple_class(c)? {
+        let Some(class) = simple_class(c) else { return false };
+        match class {
             Simple::Word(w) => out.push(w),
             Simple::Joins => {}
             Simple::Breaks => out.space(),
@@ -108,13 +122,13 @@ fn simple(s: &str) -> Option<String> {
             }
         }
     }
-    Some(out.0)
+    true
 }
 
-/// [`normalize`] of any decoded text: the Unicode normalisations chained as iterators, with no
-/// string in between.
-fn general(decoded: &str) -> String {
-    let mut out = Words::with_capacity(decoded.len());
+/// Appends [`normalize`] of any decoded text: the Unicode normalisations chained as iterators,
+/// with no string in between.
+fn general(decoded: &str, out: &mut String) {
+    let mut out = Words::new(out);
     let chars = decoded
         .chars()
         .nfkc()
@@ -129,28 +143,34 @@ fn general(decoded: &str) -> String {
         // Only spaces part words here: everything else is a letter, a digit or a mark.
         if c == ' ' { out.space() } else { out.push(c) }
     }
-    out.0
 }
 
-/// Normalised text being written: words separated by single spaces, none leading or trailing.
-struct Words(String, bool);
+/// Normalised text being appended to a string: words separated by single spaces, none leading
+/// or trailing.
+struct Words<'a> {
+    out: &'a mut String,
+    start: usize,
+    /// A word break is due before the next letter.
+    pending: bool,
+}
 
-impl Words {
-    fn with_capacity(n: usize) -> Words {
-        Words(String::with_capacity(n), false)
+impl Words<'_> {
+    fn new(out: &mut String) -> Words<'_> {
+        let start = out.len();
+        Words { out, start, pending: false }
     }
 
     /// A word break before the next letter, if one comes.
     fn space(&mut self) {
-        self.1 = true;
+        self.pending = true;
     }
 
     fn push(&mut self, c: char) {
-        if self.1 && !self.0.is_empty() {
-            self.0.push(' ');
+        if self.pending && self.out.len() > self.start {
+            self.out.push(' ');
         }
-        self.1 = false;
-        self.0.push(c);
+        self.pending = false;
+        self.out.push(c);
     }
 
     fn push_str(&mut self, s: &str) {
@@ -220,69 +240,98 @@ fn mapped(c: char) -> Few {
     }
 }
 
-/// One word of a title: its normalised form, and the text it was read from (for display).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Token {
-    pub norm: String,
-    pub display: String,
+/// A text split into words: each word's normalised form, and the text it was read from (for
+/// display). The words are ranges of two strings, not a string each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Tokens {
+    /// The text, entities decoded: what display ranges index.
+    text: String,
+    /// The normalised words, one after another: what normalised ranges index.
+    norms: String,
+    /// Each word's normalised form and display text.
+    words: Vec<(Range<usize>, Range<usize>)>,
+}
+
+impl Tokens {
+    pub(crate) fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// Word `i` as written.
+    pub(crate) fn display(&self, i: usize) -> &str {
+        &self.text[self.words[i].1.clone()]
+    }
+
+    /// Every word, normalised.
+    pub(crate) fn norms(&self) -> impl ExactSizeIterator<Item = &str> + Clone {
+        self.words.iter().map(|(n, _)| &self.norms[n.clone()])
+    }
 }
 
 /// Splits text into normalised words, each keeping the original word it came from. Scripts
 /// written without spaces (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) give one token per
 /// character (with its combining marks), so that a diff can still point at what changed.
-pub(crate) fn tokenize(s: &str) -> Vec<Token> {
-    let decoded = decode_entities_cow(s);
-    let mut tokens = Vec::new();
-    let mut piece = String::new();
-    let mut chars = decoded.chars().peekable();
-    while let Some(c) = chars.next() {
+pub(crate) fn tokenize(s: &str) -> Tokens {
+    let text = decode_entities_cow(s).into_owned();
+    let mut tokens = Tokens { norms: String::with_capacity(text.len()), ..Tokens::default() };
+    // Where the word being read starts. Its characters are contiguous: apostrophes join a word
+    // ("gov't") but never start one.
+    let mut start: Option<usize> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         if is_unspaced_script(c) {
-            flush(&mut piece, &mut tokens);
-            piece.push(c);
-            while let Some(&m) = chars.peek() {
+            if let Some(from) = start.take() {
+                tokens.read(&text, from..i);
+            }
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, m)) = chars.peek() {
                 if !is_combining_mark(m) {
                     break;
                 }
-                piece.push(m);
+                end = j + m.len_utf8();
                 chars.next();
             }
-            flush(&mut piece, &mut tokens);
+            tokens.read(&text, i..end);
         } else if c == '&' {
-            flush(&mut piece, &mut tokens);
-            piece.push(c);
-            flush(&mut piece, &mut tokens);
-        } else if is_apostrophe(c) || is_invisible(c) {
-            // Apostrophes join a word ("gov't") but never start one.
-            if !piece.is_empty() {
-                piece.push(c);
+            if let Some(from) = start.take() {
+                tokens.read(&text, from..i);
             }
+            tokens.read(&text, i..i + 1);
+        } else if is_apostrophe(c) || is_invisible(c) {
+            // Inside a word, part of it; before one, nothing.
         } else if c.is_alphanumeric() || is_combining_mark(c) {
-            piece.push(c);
-        } else {
-            flush(&mut piece, &mut tokens);
+            start.get_or_insert(i);
+        } else if let Some(from) = start.take() {
+            tokens.read(&text, from..i);
         }
     }
-    flush(&mut piece, &mut tokens);
+    if let Some(from) = start {
+        tokens.read(&text, from..text.len());
+    }
+    tokens.text = text;
     tokens
 }
 
-fn flush(piece: &mut String, tokens: &mut Vec<Token>) {
-    if piece.is_empty() {
-        return;
-    }
-    let display = piece.trim_end_matches(|c| is_apostrophe(c) || is_invisible(c)).to_string();
-    let norm = normalize(piece);
-    if !norm.contains(' ') {
-        // Nearly always one word, which is the token as it is.
-        if !norm.is_empty() {
-            tokens.push(Token { norm, display });
+impl Tokens {
+    /// Adds the words of `text[piece]`: nearly always one.
+    fn read(&mut self, text: &str, piece: Range<usize>) {
+        let written = &text[piece.clone()];
+        let shown = written.trim_end_matches(|c| is_apostrophe(c) || is_invisible(c));
+        let display = piece.start..piece.start + shown.len();
+        let from = self.norms.len();
+        normalize_into(written, &mut self.norms);
+        let mut at = from;
+        for word in self.norms[from..].split(' ') {
+            if !word.is_empty() {
+                self.words.push((at..at + word.len(), display.clone()));
+            }
+            at += word.len() + 1;
         }
-    } else {
-        for word in norm.split(' ') {
-            tokens.push(Token { norm: word.to_string(), display: display.clone() });
-        }
     }
-    piece.clear();
 }
 
 /// Characters of scripts written without spaces between words.
@@ -519,8 +568,8 @@ mod tests {
     #[test]
     fn tokens_keep_the_original_words() {
         let t = tokenize("Pakistan ‘walking the talk’ on pre-APS era, gov’t");
-        let norms: Vec<&str> = t.iter().map(|t| t.norm.as_str()).collect();
-        let shown: Vec<&str> = t.iter().map(|t| t.display.as_str()).collect();
+        let norms: Vec<&str> = t.norms().collect();
+        let shown: Vec<&str> = (0..t.len()).map(|i| t.display(i)).collect();
         assert_eq!(norms, ["pakistan", "walking", "the", "talk", "on", "pre", "aps", "era", "govt"]);
         assert_eq!(shown, ["Pakistan", "walking", "the", "talk", "on", "pre", "APS", "era", "gov’t"]);
     }
@@ -528,9 +577,9 @@ mod tests {
     #[test]
     fn unspaced_scripts_tokenise_per_character() {
         let t = tokenize("巴基斯坦 Taliban");
-        let norms: Vec<&str> = t.iter().map(|t| t.norm.as_str()).collect();
+        let norms: Vec<&str> = t.norms().collect();
         assert_eq!(norms, ["巴", "基", "斯", "坦", "taliban"]);
-        assert_eq!(tokenize("&amp;").iter().map(|t| t.norm.as_str()).collect::<Vec<_>>(), ["and"]);
+        assert_eq!(tokenize("&amp;").norms().collect::<Vec<_>>(), ["and"]);
     }
 
     #[test]
@@ -598,9 +647,76 @@ mod tests {
     fn same_as_reference(s: &str) {
         let want = reference(s);
         assert_eq!(normalize(s), want, "normalize({s:?})");
-        assert_eq!(general(&decode_entities(s)), want, "general({s:?})");
-        if let Some(fast) = simple(&decode_entities(s)) {
+        let mut general_out = String::new();
+        general(&decode_entities(s), &mut general_out);
+        assert_eq!(general_out, want, "general({s:?})");
+        let mut fast = String::new();
+        if simple(&decode_entities(s), &mut fast) {
             assert_eq!(fast, want, "simple({s:?})");
+        }
+        // Appended to text already there, the same words.
+        let mut after = String::from("x");
+        normalize_into(s, &mut after);
+        assert_eq!(after, format!("x{want}"), "normalize_into({s:?})");
+    }
+
+    /// `tokenize` as it was, with a string per word: the reference for the ranges.
+    fn reference_tokens(s: &str) -> Vec<(String, String)> {
+        fn flush(piece: &mut String, tokens: &mut Vec<(String, String)>) {
+            if piece.is_empty() {
+                return;
+            }
+            let display = piece.trim_end_matches(|c| is_apostrophe(c) || is_invisible(c)).to_string();
+            for norm in reference(piece).split(' ').filter(|w| !w.is_empty()) {
+                tokens.push((norm.to_string(), display.clone()));
+            }
+            piece.clear();
+        }
+        let decoded = decode_entities(s);
+        let mut tokens = Vec::new();
+        let mut piece = String::new();
+        let mut chars = decoded.chars().peekable();
+        while let Some(c) = chars.next() {
+            if is_unspaced_script(c) {
+                flush(&mut piece, &mut tokens);
+                piece.push(c);
+                while let Some(&m) = chars.peek() {
+                    if !is_combining_mark(m) {
+                        break;
+                    }
+                    piece.push(m);
+                    chars.next();
+                }
+                flush(&mut piece, &mut tokens);
+            } else if c == '&' {
+                flush(&mut piece, &mut tokens);
+                piece.push(c);
+                flush(&mut piece, &mut tokens);
+            } else if is_apostrophe(c) || is_invisible(c) {
+                if !piece.is_empty() {
+                    piece.push(c);
+                }
+            } else if c.is_alphanumeric() || is_combining_mark(c) {
+                piece.push(c);
+            } else {
+                flush(&mut piece, &mut tokens);
+            }
+        }
+        flush(&mut piece, &mut tokens);
+        tokens
+    }
+
+    #[test]
+    fn tokens_are_the_words_they_were() {
+        let pool: Vec<char> = "aZ9 .-&;’'\u{ad}\u{200c}éß巴坦ก่\u{301}\u{93f}ʹﬁ²#x".chars().collect();
+        let mut rng = fastrand::Rng::with_seed(0x70c);
+        for _ in 0..20_000 {
+            let len = rng.usize(0..16);
+            let s: String = (0..len).map(|_| pool[rng.usize(0..pool.len())]).collect();
+            let t = tokenize(&s);
+            let got: Vec<(String, String)> =
+                (0..t.len()).map(|i| (t.norms().nth(i).unwrap().to_owned(), t.display(i).to_owned())).collect();
+            assert_eq!(got, reference_tokens(&s), "{s:?}");
         }
     }
 

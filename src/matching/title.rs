@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::diff::{Op, diff};
-use super::normalize::{Token, normalize, tokenize};
+use super::normalize::{Tokens, normalize, tokenize};
 use super::publication::names_publication;
 use super::similarity::{distance_within, similarity};
 use super::spelling::{is_function_word, same_number, spelling_variant};
@@ -78,7 +78,7 @@ pub fn compare_titles(
 #[derive(Debug, Clone)]
 pub(crate) struct CitedTitle {
     text: String,
-    tokens: Vec<Token>,
+    tokens: Tokens,
 }
 
 impl CitedTitle {
@@ -98,17 +98,17 @@ impl CitedTitle {
             return None;
         }
         let sites: Vec<&str> = site.into_iter().collect();
-        let cited_norm = norms(cited_tokens);
+        let cited_norm: Vec<&str> = cited_tokens.norms().collect();
         // The cited title's readings depend on the page's site; they are read only when a
         // candidate is not simply equal to it.
         let mut cited: Option<(Vec<Form<'_>>, bool)> = None;
-        let mut best: Option<(TitleGrade, f64, usize, Vec<Token>)> = None;
+        let mut best: Option<(TitleGrade, f64, usize, Tokens)> = None;
         for (i, cand) in candidates.iter().enumerate() {
             let tokens = tokenize(&cand.text);
             if tokens.is_empty() {
                 continue;
             }
-            let (grade, score) = if tokens.iter().map(|t| t.norm.as_str()).eq(cited_norm.iter().copied()) {
+            let (grade, score) = if tokens.norms().eq(cited_norm.iter().copied()) {
                 // The same words: no reading of either title can do better.
                 (TitleGrade::Match, 1.0)
             } else {
@@ -119,7 +119,8 @@ impl CitedTitle {
                 });
                 let short = *short;
                 if generic(&cand.text, &sites, host) {
-                    (TitleGrade::Mismatch, pair_grade(&cited_norm, &norms(&tokens), short, false).1)
+                    let page: Vec<&str> = tokens.norms().collect();
+                    (TitleGrade::Mismatch, pair_grade(&cited_norm, &page, short, false).1)
                 } else {
                     best_reading(cited_forms, &forms(&cand.text, &tokens, &sites, host), short)
                 }
@@ -179,12 +180,8 @@ struct Form<'a> {
     cut: bool,
 }
 
-fn norms(tokens: &[Token]) -> Vec<&str> {
-    tokens.iter().map(|t| t.norm.as_str()).collect()
-}
-
-fn forms<'a>(text: &str, tokens: &'a [Token], sites: &[&str], host: Option<&str>) -> Vec<Form<'a>> {
-    let all = norms(tokens);
+fn forms<'a>(text: &str, tokens: &'a Tokens, sites: &[&str], host: Option<&str>) -> Vec<Form<'a>> {
+    let all: Vec<&str> = tokens.norms().collect();
     let trimmed = text.trim_end();
     let cut = trimmed.ends_with('…') || trimmed.ends_with("...");
     let mut out = vec![Form { words: all.clone(), main: false, cut }];
@@ -192,7 +189,7 @@ fn forms<'a>(text: &str, tokens: &'a [Token], sites: &[&str], host: Option<&str>
     // borrow the same tokens.
     let stripped = split_site(text, sites, host);
     if let Some(stripped) = &stripped {
-        if let Some(range) = locate(&all, &norms(&tokenize(stripped))) {
+        if let Some(range) = locate(&all, &tokenize(stripped).norms().collect::<Vec<_>>()) {
             out.push(Form { words: all[range].to_vec(), main: false, cut: false });
         }
     }
@@ -200,7 +197,7 @@ fn forms<'a>(text: &str, tokens: &'a [Token], sites: &[&str], host: Option<&str>
     if let Some(head) = main_part(base) {
         let head = tokenize(head);
         if head.len() >= 3 {
-            if let Some(range) = locate(&all, &norms(&head)) {
+            if let Some(range) = locate(&all, &head.norms().collect::<Vec<_>>()) {
                 out.push(Form { words: all[range].to_vec(), main: true, cut: false });
             }
         }
@@ -370,13 +367,14 @@ fn typo(x: &str, y: &str) -> bool {
     d < shortest && (d <= 1 || (d == 2 && longest >= 5))
 }
 
-fn word_diff(cited: &[Token], page: &[Token]) -> Vec<WordDiff> {
-    diff(&norms(cited), &norms(page))
+fn word_diff(cited: &Tokens, page: &Tokens) -> Vec<WordDiff> {
+    let (a, b): (Vec<&str>, Vec<&str>) = (cited.norms().collect(), page.norms().collect());
+    diff(&a, &b)
         .into_iter()
         .map(|op| match op {
-            Op::Same(i, _) => WordDiff::Same(cited[i].display.clone()),
-            Op::Del(i) => WordDiff::Missing(cited[i].display.clone()),
-            Op::Ins(j) => WordDiff::Extra(page[j].display.clone()),
+            Op::Same(i, _) => WordDiff::Same(cited.display(i).to_owned()),
+            Op::Del(i) => WordDiff::Missing(cited.display(i).to_owned()),
+            Op::Ins(j) => WordDiff::Extra(page.display(j).to_owned()),
         })
         .collect()
 }
