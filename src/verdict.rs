@@ -238,6 +238,8 @@ impl Default for JudgeOptions {
 /// `Sync`, so it can travel to whichever task does the judging.
 #[derive(Debug, Clone)]
 pub(crate) struct Citation {
+    /// The cited URL, parsed.
+    url: Option<Url>,
     title: Option<CitedTitle>,
     publication: Option<CitedPublication>,
     /// One per [`Reference::authors`], in order.
@@ -248,6 +250,7 @@ impl Citation {
     /// Reads the reference's title, publication and authors.
     pub(crate) fn of(reference: &Reference) -> Citation {
         Citation {
+            url: reference.url.as_deref().and_then(|u| Url::parse(u).ok()),
             title: reference.title.as_deref().map(CitedTitle::new),
             publication: reference.container.as_deref().map(CitedPublication::new),
             authors: reference.authors.iter().map(|a| CitedAuthor::new(a)).collect(),
@@ -673,7 +676,7 @@ fn metadata_findings(
     let at = reference.span;
     // The canonical is compared with what was cited and with where the redirects ended; when
     // `--remap` moved the fetch to a mirror, the mirror's path ends with host and path.
-    let cited = reference.url.as_deref().and_then(|u| Url::parse(u).ok());
+    let cited = citation.url.as_ref();
     let remapped = check.fetched_url.is_some();
     let same_as = |c: &Url, u: &Url| {
         same_resource(c, u)
@@ -687,7 +690,7 @@ fn metadata_findings(
     };
     if let Some(canonical) = meta.canonical.as_deref()
         && let Some(c) = page.canonical
-        && !cited.as_ref().is_some_and(|u| same_as(c, u))
+        && !cited.is_some_and(|u| same_as(c, u))
         && !same_as(c, final_url)
         && !same_as(c, fetched)
     {
