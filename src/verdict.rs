@@ -231,8 +231,9 @@ impl Default for JudgeOptions {
     }
 }
 
-/// The citation side of every comparison a reference takes part in: its title, publication and
-/// authors, each read (normalised, split into words, parsed as a name) once. Built once per
+/// The citation side of every comparison a reference takes part in: its URL, title,
+/// publication and authors, each read (parsed, normalised, split into words, parsed as a name)
+/// once. Built once per
 /// reference, it serves every page judged against it: the cited URL's (whatever its candidate
 /// titles and redirects), an archived copy's, a DOI's registered metadata. Owned, `Send` and
 /// `Sync`, so it can travel to whichever task does the judging.
