@@ -4,7 +4,7 @@
 //! [`extract`] reads whatever part of the page was fetched (often only up to `</head>` or the
 //! first `<h1>`), so every field is optional and truncated or malformed HTML is normal input.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::date::PartialDate;
@@ -23,7 +23,7 @@ pub use signals::PageSignals;
 const MAX_DESCRIPTION_CHARS: usize = 1000;
 
 /// Where a title candidate was read from. Serialised in kebab case (`json-ld-headline`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TitleSource {
     /// `<meta name="citation_title">` (scholarly metadata).
@@ -53,7 +53,7 @@ pub enum TitleSource {
 }
 
 /// One title the page gives itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TitleCandidate {
     /// Where it was read.
     pub source: TitleSource,
@@ -62,7 +62,7 @@ pub struct TitleCandidate {
 }
 
 /// What a page says about itself.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PageMeta {
     /// Title candidates in precedence order (see [`TitleSource`]), identical texts removed.
     pub titles: Vec<TitleCandidate>,
@@ -88,12 +88,12 @@ pub struct PageMeta {
     pub kind: PageKind,
     /// Why the document's metadata could not be read, when it could not (a PDF over the size
     /// limit, a damaged or encrypted PDF): only that the link resolves is then known.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unread: Option<String>,
 }
 
 /// The kind of document page metadata was read from.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PageKind {
     /// An HTML page.

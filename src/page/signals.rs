@@ -8,13 +8,13 @@
 
 use std::sync::OnceLock;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::title::{segments, split_site};
 use crate::matching::normalize::{is_unspaced_script, normalize};
 
 /// What the fetched page looks like, when it is not an ordinary page.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageSignals {
     /// The title or main heading says the page is not there ("Page not found", "404",
     /// "Page introuvable", "صفحہ نہیں ملا", "页面不存在" …).
