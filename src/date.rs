@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A date that may lack its day, or its month and day.
 ///
@@ -116,6 +116,18 @@ impl Serialize for PartialDate {
     }
 }
 
+/// Reads back what [`Serialize`] wrote (the ISO form at its precision); anything else, including
+/// a timestamp or another spelling [`PartialDate::parse_iso`] would accept, is an error, so a
+/// value always comes back exactly as it was written.
+impl<'de> Deserialize<'de> for PartialDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        PartialDate::parse_iso(&text)
+            .filter(|date| date.to_string() == text)
+            .ok_or_else(|| serde::de::Error::custom(format!("not an ISO 8601 date at its precision: {text:?}")))
+    }
+}
+
 fn is_leap(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
@@ -183,6 +195,23 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serialised_dates_read_back_exactly() {
+        for date in [
+            PartialDate::new(2025, None, None),
+            PartialDate::new(2025, Some(3), None),
+            PartialDate::ymd(2024, 2, 29),
+            PartialDate::new(5, None, None),
+        ] {
+            let date = date.unwrap();
+            let json = serde_json::to_string(&date).unwrap();
+            assert_eq!(serde_json::from_str::<PartialDate>(&json).unwrap(), date, "{json}");
+        }
+        for other in ["\"2025-03-22T10:00:00Z\"", "\"2025/03/22\"", "\"20250322\"", "\"2025-02-30\"", "\"\"", "7"] {
+            assert!(serde_json::from_str::<PartialDate>(other).is_err(), "{other}");
+        }
+    }
 
     #[test]
     fn rfc3339_round_trips_through_the_calendar() {

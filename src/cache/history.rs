@@ -114,25 +114,36 @@ pub(crate) fn record(conn: &mut Connection, run: &RunRecord) -> rusqlite::Result
         params![run.started, run.tool, run.command],
     )?;
     let run_id = tx.last_insert_rowid();
+    // Each statement is prepared once for the run, not once per reference.
+    let mut add_document = tx.prepare("INSERT OR IGNORE INTO documents (path) VALUES (?1)")?;
+    let mut document_id = tx.prepare("SELECT id FROM documents WHERE path = ?1")?;
+    let mut add_run_document =
+        tx.prepare("INSERT OR IGNORE INTO run_documents (run_id, document_id, refs) VALUES (?1, ?2, ?3)")?;
+    let mut latest_states = tx.prepare(
+        "SELECT o.label, o.id, o.line, o.url, o.verdict, o.cited_title, o.page_title FROM observations o
+         WHERE o.document_id = ?1
+           AND o.id = (SELECT max(id) FROM observations WHERE document_id = ?1 AND label = o.label)",
+    )?;
+    let mut move_line = tx.prepare("UPDATE observations SET line = ?2 WHERE id = ?1")?;
+    let mut observe = tx.prepare(
+        "INSERT INTO observations
+            (run_id, document_id, label, line, url, verdict, status, cited_title, page_title)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut remove = tx.prepare(
+        "INSERT INTO observations (run_id, document_id, label, line, url, verdict) VALUES (?1, ?2, ?3, ?4, ?5, NULL)",
+    )?;
     for doc in &run.documents {
-        tx.execute("INSERT OR IGNORE INTO documents (path) VALUES (?1)", params![doc.path])?;
-        let doc_id: i64 = tx.query_row("SELECT id FROM documents WHERE path = ?1", params![doc.path], |r| r.get(0))?;
-        let inserted = tx.execute(
-            "INSERT OR IGNORE INTO run_documents (run_id, document_id, refs) VALUES (?1, ?2, ?3)",
-            params![run_id, doc_id, doc.references.len() as i64],
-        )?;
+        add_document.execute(params![doc.path])?;
+        let doc_id: i64 = document_id.query_row(params![doc.path], |r| r.get(0))?;
+        let inserted = add_run_document.execute(params![run_id, doc_id, doc.references.len() as i64])?;
         if inserted == 0 {
             // The same document named twice in one run.
             continue;
         }
         let mut latest: HashMap<String, (i64, i64, State)> = HashMap::new();
         {
-            let mut stmt = tx.prepare(
-                "SELECT o.label, o.id, o.line, o.url, o.verdict, o.cited_title, o.page_title FROM observations o
-                 WHERE o.document_id = ?1
-                   AND o.id = (SELECT max(id) FROM observations WHERE document_id = ?1 AND label = o.label)",
-            )?;
-            let rows = stmt.query_map(params![doc_id], |r| {
+            let rows = latest_states.query_map(params![doc_id], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, i64>(1)?,
@@ -154,7 +165,7 @@ pub(crate) fn record(conn: &mut Connection, run: &RunRecord) -> rusqlite::Result
                 if let Some((id, line, _)) = before
                     && *line != i64::from(r.line)
                 {
-                    tx.execute("UPDATE observations SET line = ?2 WHERE id = ?1", params![id, i64::from(r.line)])?;
+                    move_line.execute(params![id, i64::from(r.line)])?;
                 }
                 continue;
             };
@@ -168,39 +179,32 @@ pub(crate) fn record(conn: &mut Connection, run: &RunRecord) -> rusqlite::Result
                 Some((id, line, state)) if *state == now => {
                     // Unchanged: only the position is kept current.
                     if *line != i64::from(r.line) {
-                        tx.execute("UPDATE observations SET line = ?2 WHERE id = ?1", params![id, i64::from(r.line)])?;
+                        move_line.execute(params![id, i64::from(r.line)])?;
                     }
                 }
                 _ => {
-                    tx.execute(
-                        "INSERT INTO observations
-                            (run_id, document_id, label, line, url, verdict, status, cited_title, page_title)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                        params![
-                            run_id,
-                            doc_id,
-                            r.label,
-                            i64::from(r.line),
-                            now.url,
-                            now.verdict,
-                            r.status.map(i64::from),
-                            now.cited_title,
-                            now.page_title,
-                        ],
-                    )?;
+                    observe.execute(params![
+                        run_id,
+                        doc_id,
+                        r.label,
+                        i64::from(r.line),
+                        now.url,
+                        now.verdict,
+                        r.status.map(i64::from),
+                        now.cited_title,
+                        now.page_title,
+                    ])?;
                 }
             }
         }
         for (label, (_, line, state)) in &latest {
             if !present.contains(label.as_str()) && state.verdict.is_some() {
                 // A removal is a state without a verdict.
-                tx.execute(
-                    "INSERT INTO observations (run_id, document_id, label, line, url, verdict) VALUES (?1, ?2, ?3, ?4, ?5, NULL)",
-                    params![run_id, doc_id, label, line, state.url],
-                )?;
+                remove.execute(params![run_id, doc_id, label, line, state.url])?;
             }
         }
     }
+    drop((add_document, document_id, add_run_document, latest_states, move_line, observe, remove));
     tx.commit()?;
     Ok(run_id)
 }

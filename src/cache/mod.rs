@@ -5,9 +5,12 @@
 //! shape an answer (see [`CacheKey`]): the status, the redirect chain, the final URL, the
 //! content type and charset, the body bytes the fetcher read (already bounded by its limits),
 //! how many bytes were read and whether reading stopped early, the `ETag` and `Last-Modified`,
-//! and when it was fetched. The page's text and metadata are not kept: they are decoded and
-//! extracted again from the bytes, so a newer citecheck reads a kept page with its own, better
-//! extraction, and the bytes stay the evidence of what the server sent.
+//! and when it was fetched; and the page metadata read from those bytes, tagged with the build
+//! that read it ([`EXTRACTION`]). A build finding its own tag uses the metadata as it is, without
+//! reading the bytes at all ([`Cache::lookup_page`]: a warm run does no decoding and no
+//! extraction); any other build reads the page again from the bytes with its own, newer
+//! extraction and keeps its metadata in turn. The page's text is never kept; the bytes stay the
+//! evidence of what the server sent.
 //!
 //! **What is never kept** ([`policy::is_cacheable`]): fetch errors of any kind (timeouts,
 //! connection errors, DNS and TLS failures, redirect loops, cut bodies, addresses the safety
@@ -48,12 +51,14 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::fetch::{FetchOutcome, FetchRequest, HostPattern, best_match};
+use crate::page::PageMeta;
+use store::Want;
 
 pub use history::{
     Change, DocumentRecord, Event, History, HistoryQuery, ReferenceHistory, ReferenceRecord, RunRecord, RunSummary,
 };
 pub use policy::{Revalidated, conditional_request, is_cacheable, is_fresh, revalidated};
-pub use store::CacheKey;
+pub use store::{CacheKey, EXTRACTION, PageRead};
 
 /// The cache file's name inside the cache directory.
 pub const FILE_NAME: &str = "cache.sqlite3";
@@ -191,15 +196,38 @@ pub enum Lookup {
     /// Nothing usable: fetch it.
     Miss,
     /// A kept answer within its time-to-live: use it, with no request.
-    Fresh(Box<FetchOutcome>),
+    Fresh(Box<Kept>),
     /// A kept answer past its time-to-live, with validators: ask whether it changed.
     Stale(Stale),
+}
+
+/// A kept answer, as a lookup gives it back.
+#[derive(Debug)]
+pub struct Kept {
+    /// The answer the fetch gave (with no attempts and no time: nothing was requested). When
+    /// [`page`](Self::page) is [`PageRead::Read`], only the first bytes of its body are there.
+    pub outcome: FetchOutcome,
+    /// The page metadata this build read from it, when it is kept.
+    pub page: PageRead,
+    /// When it was fetched, or last confirmed by a 304.
+    pub fetched_at: SystemTime,
+}
+
+impl Kept {
+    fn new(entry: store::Entry) -> Kept {
+        let fetched_at = if entry.fetched_at >= 0 {
+            UNIX_EPOCH + Duration::from_millis(entry.fetched_at.unsigned_abs())
+        } else {
+            UNIX_EPOCH - Duration::from_millis(entry.fetched_at.unsigned_abs())
+        };
+        Kept { outcome: entry.outcome, page: entry.page, fetched_at }
+    }
 }
 
 /// A kept answer to revalidate.
 #[derive(Debug)]
 pub struct Stale {
-    stored: Box<FetchOutcome>,
+    stored: Box<Kept>,
     request: FetchRequest,
 }
 
@@ -209,9 +237,14 @@ impl Stale {
         &self.request
     }
 
+    /// The page metadata kept with the answer: still the page's when a 304 confirms it.
+    pub fn page(&self) -> &PageRead {
+        &self.stored.page
+    }
+
     /// What the server's answer to [`request`](Self::request) means (see [`revalidated`]).
     pub fn revalidated(self, fresh: FetchOutcome) -> Revalidated {
-        policy::revalidated(*self.stored, fresh)
+        policy::revalidated(self.stored.outcome, fresh)
     }
 }
 
@@ -230,6 +263,29 @@ struct Inner {
     fresh: AtomicUsize,
     confirmed: AtomicUsize,
     stored: AtomicUsize,
+}
+
+/// A write-ahead log longer than this is copied into the file and emptied when the cache is
+/// closed. A run that fetched pages leaves a long one (bodies are most of what is written); one
+/// answered from the cache adds only its record, a few pages, not worth the fsyncs a checkpoint
+/// costs. The next run reads the whole log when it opens the file, so it is kept short.
+const LOG_LIMIT: u64 = 1 << 20;
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if !self.options.mode.writes() {
+            return;
+        }
+        let Ok(Some(conn)) = self.conn.get_mut() else { return };
+        let mut log = self.path.clone().into_os_string();
+        log.push("-wal");
+        if std::fs::metadata(&log).is_ok_and(|m| m.len() > LOG_LIMIT) {
+            // Another run reading the file would make the checkpoint wait for it: it is left to
+            // a later run instead.
+            let _ = conn.busy_timeout(Duration::ZERO);
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+    }
 }
 
 /// What the cache did in a run.
@@ -268,7 +324,7 @@ impl Cache {
                 .map_err(|e| cache_error(&path, format!("cannot create its directory {}: {e}", dir.display())))?;
         }
         let mut warnings = Warnings::default();
-        let existed = path.exists();
+        create_private(&path);
         let conn = match schema::open(&path) {
             Ok(conn) => conn,
             Err(schema::OpenError::Unusable(why)) => {
@@ -283,13 +339,11 @@ impl Cache {
                         moved.display()
                     ),
                 });
+                create_private(&path);
                 schema::open(&path).map_err(|e| cache_error(&path, open_message(e)))?
             }
             Err(e) => return Err(cache_error(&path, open_message(e))),
         };
-        if !existed {
-            private(&path);
-        }
         Ok(Cache {
             inner: Arc::new(Inner {
                 path,
@@ -313,37 +367,101 @@ impl Cache {
         &self.inner.options
     }
 
-    /// What the cache holds for `url` under `key`, judged at `now`. Always [`Lookup::Miss`] in
-    /// [`CacheMode::WriteOnly`].
+    /// What the cache holds for `url` under `key`, judged at `now`, with its body decoded again
+    /// (its page is [`PageRead::Unread`]). Always [`Lookup::Miss`] in [`CacheMode::WriteOnly`].
     pub fn lookup(&self, url: &Url, key: &CacheKey, now: SystemTime) -> Lookup {
+        self.find(url, key, now, Want::Body)
+    }
+
+    /// [`lookup`](Self::lookup) for an answer whose page is to be read: when this build's page
+    /// metadata is kept with it ([`PageRead::Read`]) the body is not read at all and the answer
+    /// carries only its first bytes; otherwise the body is there, to be read (and the metadata
+    /// kept with [`remember_page`](Self::remember_page)).
+    pub fn lookup_page(&self, url: &Url, key: &CacheKey, now: SystemTime) -> Lookup {
+        self.find(url, key, now, Want::Page)
+    }
+
+    /// [`lookup_page`](Self::lookup_page) for many URLs at once, in one read of the database
+    /// (one snapshot, one statement): a run's pages, looked up before anything is fetched. Bodies
+    /// are not read here (there may be thousands, each up to the body limit): the place of an
+    /// answer kept without this build's page metadata is `None`, and
+    /// [`lookup_page`](Self::lookup_page) reads it; so is every place when the cache cannot be
+    /// read.
+    pub fn lookup_pages(&self, wanted: &[(Url, CacheKey)], now: SystemTime) -> Vec<Option<Lookup>> {
+        if !self.inner.options.mode.reads() {
+            return wanted.iter().map(|_| Some(Lookup::Miss)).collect();
+        }
+        let Some(found) = self.with_conn("read", |c| store::lookup_pages(c, wanted.iter().map(|(_, key)| key))) else {
+            return wanted.iter().map(|_| None).collect();
+        };
+        found
+            .into_iter()
+            .zip(wanted)
+            .map(|(found, (url, _))| match found {
+                store::Found::Nothing => Some(Lookup::Miss),
+                store::Found::Entry(entry) => Some(self.judge(url, *entry, now)),
+                store::Found::NeedsBody => None,
+            })
+            .collect()
+    }
+
+    fn find(&self, url: &Url, key: &CacheKey, now: SystemTime, want: Want) -> Lookup {
         if !self.inner.options.mode.reads() {
             return Lookup::Miss;
         }
-        let Some(entry) = self.with_conn("read", |c| store::lookup(c, key)).flatten() else {
-            return Lookup::Miss;
-        };
+        match self.with_conn("read", |c| store::lookup(c, key, want)).flatten() {
+            Some(entry) => self.judge(url, entry, now),
+            None => Lookup::Miss,
+        }
+    }
+
+    /// Whether a kept answer is used as it is, asked about, or fetched again.
+    fn judge(&self, url: &Url, entry: store::Entry, now: SystemTime) -> Lookup {
         if is_fresh(millis(now).saturating_sub(entry.fetched_at), self.inner.options.ttl_for(url)) {
             self.inner.fresh.fetch_add(1, Ordering::Relaxed);
-            return Lookup::Fresh(Box::new(entry.outcome));
+            return Lookup::Fresh(Box::new(Kept::new(entry)));
         }
         let request = conditional_request(entry.outcome.etag.as_deref(), entry.outcome.last_modified.as_deref());
         match request {
-            Some(request) => Lookup::Stale(Stale { stored: Box::new(entry.outcome), request }),
+            Some(request) => Lookup::Stale(Stale { stored: Box::new(Kept::new(entry)), request }),
             None => Lookup::Miss,
         }
     }
 
     /// Keeps `outcome` under `key` if it may be kept ([`is_cacheable`]) and the mode writes;
-    /// whether it was written.
+    /// whether it was written. Nothing is kept of its page: a lookup for the page reads it
+    /// again from the body.
     pub fn store(&self, key: &CacheKey, outcome: &FetchOutcome, now: SystemTime) -> bool {
+        self.put(key, outcome, None, now)
+    }
+
+    /// [`store`](Self::store), with the page metadata this build read from `outcome` (`None`
+    /// when it is no page to read), so that a later [`lookup_page`](Self::lookup_page) needs
+    /// neither its body nor an extraction.
+    pub fn store_page(&self, key: &CacheKey, outcome: &FetchOutcome, page: &Option<PageMeta>, now: SystemTime) -> bool {
+        self.put(key, outcome, Some(page), now)
+    }
+
+    fn put(&self, key: &CacheKey, outcome: &FetchOutcome, page: Option<&Option<PageMeta>>, now: SystemTime) -> bool {
         if !self.inner.options.mode.writes() || !is_cacheable(outcome) {
             return false;
         }
-        let written = self.with_conn("written", |c| store::put(c, key, outcome, millis(now))).is_some();
+        let written = self.with_conn("written", |c| store::put(c, key, outcome, page, millis(now))).is_some();
         if written {
             self.inner.stored.fetch_add(1, Ordering::Relaxed);
         }
         written
+    }
+
+    /// Keeps the page metadata this build read from an answer a lookup gave as
+    /// [`PageRead::Unread`] (kept by another build, or without its page): `fetched_at` is the
+    /// [`Kept::fetched_at`] it came with (or the time given to [`confirm`](Self::confirm)), and
+    /// nothing is written if the answer has been replaced since. Whether it was written.
+    pub fn remember_page(&self, key: &CacheKey, fetched_at: SystemTime, page: &Option<PageMeta>) -> bool {
+        if !self.inner.options.mode.writes() {
+            return false;
+        }
+        self.with_conn("written", |c| store::remember_page(c, key, millis(fetched_at), page)).unwrap_or(false)
     }
 
     /// Records that a 304 confirmed the kept answer under `key` at `now` (`outcome` is the
@@ -445,15 +563,19 @@ impl Cache {
 }
 
 /// Pages fetched with a per-host cookie or authorisation are kept in the cache: a new cache file
-/// is readable by its owner only (SQLite gives its journal files the same permissions).
-fn private(path: &Path) {
+/// is readable by its owner only. It is made (empty, which SQLite takes for a new database)
+/// before SQLite opens it, because SQLite gives the write-ahead log and its index the
+/// permissions the file has when it creates them, and the log outlives the run. Nothing is done
+/// to a file that is already there; a failure here is left for SQLite's own open to report.
+fn create_private(path: &Path) {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
     }
-    #[cfg(not(unix))]
-    let _ = path;
+    let _ = options.open(path);
 }
 
 fn open_message(e: schema::OpenError) -> String {
@@ -498,8 +620,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(cache.path()).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600, "a new cache is its owner's only");
+            for file in ["cache.sqlite3", "cache.sqlite3-wal", "cache.sqlite3-shm"] {
+                let mode = std::fs::metadata(dir.path().join("sub").join(file)).unwrap().permissions().mode();
+                assert_eq!(mode & 0o777, 0o600, "a new cache is its owner's only: {file}");
+            }
         }
         let url = Url::parse("https://news.test/a").unwrap();
         let key = CacheKey::new(&url, &FetchOptions::default());
@@ -507,7 +631,8 @@ mod tests {
         assert!(matches!(cache.lookup(&url, &key, t0), Lookup::Miss));
         assert!(cache.store(&key, &page(&url), t0));
         let Lookup::Fresh(hit) = cache.lookup(&url, &key, t0 + Duration::from_secs(3600)) else { panic!("fresh") };
-        assert_eq!(hit.body, "<title>A page</title>");
+        assert_eq!(hit.outcome.body, "<title>A page</title>");
+        assert_eq!(hit.fetched_at, t0);
         assert_eq!(cache.stats(), CacheStats { fresh: 1, confirmed: 0, stored: 1 });
         let Lookup::Stale(stale) = cache.lookup(&url, &key, t0 + DEFAULT_TTL) else { panic!("stale") };
         assert_eq!(stale.request().headers()[0].1, "\"v1\"");
@@ -540,6 +665,34 @@ mod tests {
         assert!(!cache.store(&key, &page(&url), now));
         let other = Url::parse("https://other.test/a").unwrap();
         assert_eq!(cache.options().ttl_for(&other), DEFAULT_TTL);
+    }
+
+    #[test]
+    fn a_short_log_is_left_for_the_next_run_and_a_long_one_copied_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.sqlite3");
+        let log = dir.path().join("cache.sqlite3-wal");
+        let url = Url::parse("https://news.test/a").unwrap();
+        let key = CacheKey::new(&url, &FetchOptions::default());
+        let now = SystemTime::now();
+        {
+            let cache = Cache::open(&path, CacheOptions::default()).unwrap();
+            assert!(cache.store(&key, &page(&url), now));
+        }
+        let short = std::fs::metadata(&log).unwrap().len();
+        assert!(short > 0 && short <= LOG_LIMIT, "a run's few pages stay in the log: {short}");
+        {
+            let cache = Cache::open(&path, CacheOptions::default()).unwrap();
+            assert!(matches!(cache.lookup(&url, &key, now), Lookup::Fresh(_)), "read back from the log");
+            let mut big = page(&url);
+            big.raw = vec![b'x'; 2 * LOG_LIMIT as usize];
+            big.charset = None;
+            assert!(cache.store(&key, &big, now));
+        }
+        assert_eq!(std::fs::metadata(&log).unwrap().len(), 0, "a long log is emptied on closing");
+        let cache = Cache::open(&path, CacheOptions::default()).unwrap();
+        let Lookup::Fresh(kept) = cache.lookup(&url, &key, now) else { panic!("fresh") };
+        assert_eq!(kept.outcome.raw.len(), 2 * LOG_LIMIT as usize);
     }
 
     #[test]
@@ -585,6 +738,8 @@ mod tests {
             big.charset = None;
             assert!(cache.store(&key, &big, now));
         }
+        // The log is left for later runs: copy it into the file, which is what is damaged.
+        Connection::open(&path).unwrap().pragma_update(None, "wal_checkpoint", "TRUNCATE").unwrap();
         // Garble everything after the first pages (the header and the schema survive, so
         // opening succeeds and only reading the answer finds the damage).
         let mut bytes = std::fs::read(&path).unwrap();

@@ -171,7 +171,13 @@ fn check(settings: &Settings) -> ExitCode {
             Some(bar) => bar,
             None => &citecheck::check::Quiet,
         };
-        checker.run_with_evidence(extracted, progress, Some(interrupt)).await
+        // What an archive keeps is every answer with its checks as JSON: at 10 000 references,
+        // a fifth of the run's memory, for nothing when no archive is written.
+        if settings.archive.is_some() {
+            checker.run_with_evidence(extracted, progress, Some(interrupt)).await
+        } else {
+            (checker.run(extracted, progress, Some(interrupt)).await, Vec::new())
+        }
     });
     // Fetches still under way when interrupted are dropped with the runtime; do not wait long.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));

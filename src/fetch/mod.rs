@@ -77,6 +77,10 @@ use scan::{HeadScanner, Progress};
 /// The first bytes of every PDF.
 const PDF_MAGIC: &[u8] = b"%PDF-";
 
+/// How many leading body bytes [`FetchOutcome::drop_body`] keeps: enough for every test of what
+/// the body is.
+pub const HEAD_BYTES: usize = 8;
+
 fn is_pdf_type(essence: &str) -> bool {
     matches!(essence, "application/pdf" | "application/x-pdf" | "application/acrobat" | "text/pdf")
 }
@@ -232,6 +236,15 @@ impl FetchOutcome {
             error: None,
             exchanges: Vec::new(),
         }
+    }
+
+    /// Drops the body once its page has been read: judging needs the page's metadata, not its
+    /// text (at 10 000 references the kept prefixes were most of a run's memory). The first
+    /// [`HEAD_BYTES`] stay, since they tell a PDF from a page ([`is_pdf`](Self::is_pdf)).
+    pub fn drop_body(&mut self) {
+        self.body = String::new();
+        self.raw.truncate(HEAD_BYTES);
+        self.raw.shrink_to_fit();
     }
 
     /// Whether the body is a page to read metadata from: HTML or XHTML, or no content type at all
@@ -825,6 +838,9 @@ impl Inner {
     async fn read_body(&self, answer: Answer, out: &mut FetchOutcome, reading: &mut Reading) {
         let Answer { mut response, _slot, deadline, .. } = answer;
         let opts = &self.options;
+        // Taken before reading: reqwest's figure is the body's size hint, which shrinks as the
+        // body is read (after 58 KB of a 65 KB body it says 7 KB).
+        let length = response.content_length();
         let mut got: u64 = 0;
         let mut stopped_early = false;
         loop {
@@ -864,8 +880,8 @@ impl Inner {
             }
         }
         if stopped_early {
-            reading.ended = stream_has_ended(&mut response, got);
-            let remainder = response.content_length().map(|len| len.saturating_sub(got));
+            reading.ended = stream_has_ended(&mut response, length, &mut got);
+            let remainder = length.map(|len| len.saturating_sub(got));
             let http1 = response.version() < reqwest::Version::HTTP_2;
             if !reading.ended && http1 && remainder.is_some_and(|r| r <= opts.drain_bytes) {
                 drain(&mut response, deadline).await;
@@ -1021,11 +1037,19 @@ fn if_range_validator(headers: &HeaderMap) -> Option<HeaderValue> {
 
 /// Whether a body that reading stopped early on has in fact been received whole: its announced
 /// length was reached, or the end of the stream is already there without waiting.
-fn stream_has_ended(response: &mut reqwest::Response, bytes_read: u64) -> bool {
-    if response.content_length().is_some_and(|len| bytes_read >= len) {
+fn stream_has_ended(response: &mut reqwest::Response, length: Option<u64>, bytes_read: &mut u64) -> bool {
+    if length.is_some_and(|len| *bytes_read >= len) {
         return true;
     }
-    matches!(response.chunk().now_or_never(), Some(Ok(None)))
+    match response.chunk().now_or_never() {
+        Some(Ok(None)) => true,
+        // A chunk that was already there is read past like the rest of the remainder.
+        Some(Ok(Some(chunk))) => {
+            *bytes_read = bytes_read.saturating_add(chunk.len() as u64);
+            length.is_some_and(|len| *bytes_read >= len)
+        }
+        _ => false,
+    }
 }
 
 /// Puts the body bytes read into `out`, decoded to text by the encoding rules unless it is

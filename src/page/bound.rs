@@ -1,9 +1,11 @@
 //! Bounds on the HTML handed to the parser, so a hostile page cannot make extraction slow.
 //!
-//! The HTML parser checks element scopes against its stack of open elements, so deeply nested
-//! markup (`<div>` a hundred thousand times) costs time quadratic in the depth. Real pages nest
-//! a few dozen levels; the input is cut where an estimate of the depth passes [`MAX_DEPTH`],
-//! as if the page had been fetched only that far.
+//! The HTML parser (html5ever, for HTML documents given as input: `document/html.rs`) checks
+//! element scopes against its stack of open elements, so deeply nested markup (`<div>` a hundred
+//! thousand times) costs time quadratic in the depth. Real pages nest a few dozen levels; the
+//! input is cut where an estimate of the depth passes [`MAX_DEPTH`], as if the page had been
+//! fetched only that far. Fetched pages do not need the cut: the page scanner (`scan.rs`) is
+//! linear whatever the nesting, so they are bounded by size only ([`MAX_HTML_BYTES`]).
 
 /// Input longer than this is cut (at a character boundary).
 pub(crate) const MAX_HTML_BYTES: usize = 8 * 1024 * 1024;
@@ -21,7 +23,9 @@ const FLAT: &[&str] = &[
 /// Elements whose content is raw text up to their end tag.
 const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"];
 
-/// The longest prefix of `html` that is within the bounds.
+/// The longest prefix of `html` that is within the bounds (what the page scan read before it
+/// was linear; the tests compare with it).
+#[cfg(test)]
 pub(crate) fn bounded(html: &str) -> &str {
     depth_bounded(&html[..crate::span::floor_char_boundary(html, MAX_HTML_BYTES)])
 }

@@ -4,7 +4,7 @@
 //! [`extract`] reads whatever part of the page was fetched (often only up to `</head>` or the
 //! first `<h1>`), so every field is optional and truncated or malformed HTML is normal input.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::date::PartialDate;
@@ -12,10 +12,16 @@ use crate::date::PartialDate;
 mod authors;
 pub(crate) mod bound;
 mod dates;
+mod entities;
 mod jsonld;
+mod lexer;
+mod names;
 mod scan;
+#[cfg(test)]
+mod scan_dom;
 mod signals;
 pub(crate) mod title;
+mod tree;
 
 pub use signals::PageSignals;
 
@@ -23,7 +29,7 @@ pub use signals::PageSignals;
 const MAX_DESCRIPTION_CHARS: usize = 1000;
 
 /// Where a title candidate was read from. Serialised in kebab case (`json-ld-headline`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TitleSource {
     /// `<meta name="citation_title">` (scholarly metadata).
@@ -53,7 +59,7 @@ pub enum TitleSource {
 }
 
 /// One title the page gives itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TitleCandidate {
     /// Where it was read.
     pub source: TitleSource,
@@ -62,7 +68,7 @@ pub struct TitleCandidate {
 }
 
 /// What a page says about itself.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PageMeta {
     /// Title candidates in precedence order (see [`TitleSource`]), identical texts removed.
     pub titles: Vec<TitleCandidate>,
@@ -88,12 +94,12 @@ pub struct PageMeta {
     pub kind: PageKind,
     /// Why the document's metadata could not be read, when it could not (a PDF over the size
     /// limit, a damaged or encrypted PDF): only that the link resolves is then known.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unread: Option<String>,
 }
 
 /// The kind of document page metadata was read from.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PageKind {
     /// An HTML page.
@@ -154,11 +160,13 @@ impl PageMeta {
 /// assert_eq!(meta.site.as_deref(), Some("The Express Tribune"));
 /// ```
 pub fn extract(html: &str, url: Option<&Url>) -> PageMeta {
-    let raw = {
-        // `Html` is not Send: it lives and dies in this block.
-        let doc = scraper::Html::parse_document(bound::bounded(html));
-        scan::scan(&doc)
-    };
+    let bounded = &html[..crate::span::floor_char_boundary(html, bound::MAX_HTML_BYTES)];
+    meta(scan::scan(bounded, scan::Reading::Enough), html, url)
+}
+
+/// Reads the metadata out of what the scan collected (`html`: the whole page, whose markup the
+/// signals search for challenge markers).
+fn meta(raw: scan::Raw, html: &str, url: Option<&Url>) -> PageMeta {
     let ld = jsonld::read(&raw.ld_json);
     let host = url.and_then(Url::host_str);
 
@@ -180,11 +188,12 @@ pub fn extract(html: &str, url: Option<&Url>) -> PageMeta {
     add_site(raw.meta(&["apple-mobile-web-app-title"]));
     let sites: Vec<&str> = site_names.iter().map(String::as_str).collect();
 
-    let titles = titles(&raw, &ld, &sites, host);
+    let title_main = raw.title.as_deref().and_then(|t| title::split_site(t, &sites, host));
+    let titles = titles(&raw, &ld, title_main.as_deref());
     let is_article = ld.has_work
         || raw.meta(&["citation_title"]).is_some()
         || raw.meta(&["og:type"]).is_some_and(|t| t.eq_ignore_ascii_case("article"));
-    let signals = signals::compute(&signals::Evidence {
+    let evidence = signals::Evidence {
         title: raw.title.as_deref(),
         h1: raw.h1.as_deref(),
         headings: &raw.headings,
@@ -195,7 +204,8 @@ pub fn extract(html: &str, url: Option<&Url>) -> PageMeta {
         sites: &sites,
         host,
         html,
-    });
+    };
+    let signals = signals::compute_with_main(&evidence, title_main.as_deref());
     let canonical = raw.canonical.as_deref().and_then(|c| match url {
         Some(base) => base.join(c).ok().map(String::from),
         None => Some(Url::parse(c).map_or_else(|_| c.to_string(), String::from)),
@@ -218,7 +228,8 @@ pub fn extract(html: &str, url: Option<&Url>) -> PageMeta {
     }
 }
 
-fn titles(raw: &scan::Raw, ld: &jsonld::LinkedData, sites: &[&str], host: Option<&str>) -> Vec<TitleCandidate> {
+/// `title_main` is the `<title>` with its site name split off (`title::split_site`), if any.
+fn titles(raw: &scan::Raw, ld: &jsonld::LinkedData, title_main: Option<&str>) -> Vec<TitleCandidate> {
     let mut out: Vec<TitleCandidate> = Vec::new();
     let mut push = |source: TitleSource, text: &str| {
         if let Some(text) = title::clean(text) {
@@ -246,8 +257,8 @@ fn titles(raw: &scan::Raw, ld: &jsonld::LinkedData, sites: &[&str], host: Option
         push(TitleSource::DublinCore, t);
     }
     if let Some(t) = raw.title.as_deref() {
-        if let Some(main) = title::split_site(t, sites, host) {
-            push(TitleSource::HtmlTitleMain, &main);
+        if let Some(main) = title_main {
+            push(TitleSource::HtmlTitleMain, main);
         }
         push(TitleSource::HtmlTitle, t);
     }
@@ -344,5 +355,7 @@ fn cap(text: &str, max_chars: usize) -> Option<String> {
 
 #[cfg(test)]
 mod fixture_tests;
+#[cfg(test)]
+mod scan_tests;
 #[cfg(test)]
 mod tests;

@@ -8,13 +8,15 @@
 
 use std::sync::OnceLock;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::title::{segments, split_site};
+use super::title::segments;
+#[cfg(test)]
+use super::title::split_site;
 use crate::matching::normalize::{is_unspaced_script, normalize};
 
 /// What the fetched page looks like, when it is not an ordinary page.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageSignals {
     /// The title or main heading says the page is not there ("Page not found", "404",
     /// "Page introuvable", "صفحہ نہیں ملا", "页面不存在" …).
@@ -323,6 +325,10 @@ const MIN_COVER: f64 = 0.5;
 const SMALL_PAGE_WORDS: usize = 120;
 /// A password field on a page with fewer visible words than this is a sign-in form.
 const LOGIN_PAGE_WORDS: usize = 250;
+/// The largest number of visible words the signals compare with: past it, how many more there
+/// are changes nothing (the page scan stops counting).
+pub(crate) const WORDS_COMPARED: usize = LOGIN_PAGE_WORDS;
+const _: () = assert!(SMALL_PAGE_WORDS <= WORDS_COMPARED);
 
 /// What the signals are computed from.
 pub(crate) struct Evidence<'a> {
@@ -334,64 +340,128 @@ pub(crate) struct Evidence<'a> {
     pub password_inputs: usize,
     /// The page declares itself an article (JSON-LD work, `citation_title`, `og:type`).
     pub is_article: bool,
+    /// Read by [`compute`] to split the site name off the title (`extract` passes the title
+    /// it has already split to [`compute_with_main`]).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub sites: &'a [&'a str],
+    #[cfg_attr(not(test), allow(dead_code))]
     pub host: Option<&'a str>,
     pub html: &'a str,
 }
 
+#[cfg(test)]
 pub(crate) fn compute(e: &Evidence<'_>) -> PageSignals {
-    let mut heads: Vec<String> = Vec::new();
+    let main = e.title.and_then(|t| split_site(t, e.sites, e.host));
+    compute_with_main(e, main.as_deref())
+}
+
+/// [`compute`], given the title with its site name split off (`split_site` of the title, which
+/// the caller has already worked out for the title candidates).
+pub(crate) fn compute_with_main(e: &Evidence<'_>, title_main: Option<&str>) -> PageSignals {
+    let mut heads: Vec<&str> = Vec::new();
     if let Some(t) = e.title {
-        heads.push(split_site(t, e.sites, e.host).unwrap_or_else(|| t.to_string()));
+        heads.push(title_main.unwrap_or(t));
         // "404 | Site": any one segment of the title may be the whole message.
-        heads.extend(segments(t).into_iter().map(|(_, s)| s.to_string()));
+        heads.extend(segments(t).into_iter().map(|(_, s)| s));
     }
     // Error pages often have no <h1>; on a small page that is not an article, the first
     // heading says what it is (on a large page it may be a menu's "Log in").
     let fallback =
         (e.words < LOGIN_PAGE_WORDS && !e.is_article).then(|| e.headings.first().map(String::as_str)).flatten();
     if let Some(h) = e.h1.or(fallback) {
-        heads.push(h.to_string());
+        heads.push(h);
     }
-    let heads: Vec<String> = heads.iter().map(|h| normalize(h)).filter(|h| !h.is_empty()).collect();
-    let says = |list: &'static OnceLock<Vec<String>>, phrases: &[&str]| {
+    // Each distinct head is normalised once ("Title | Site" gives the title twice).
+    let mut seen: Vec<&str> = Vec::with_capacity(heads.len());
+    let mut norm: Vec<Text> = Vec::with_capacity(heads.len());
+    for h in heads {
+        if !seen.contains(&h) {
+            seen.push(h);
+            norm.extend(Text::new(&normalize(h)));
+        }
+    }
+    let says = |list: &'static OnceLock<Vec<Phrase>>, phrases: &[&str]| {
         let phrases = list.get_or_init(|| prepare(phrases));
-        heads.iter().any(|h| phrases.iter().any(|p| covers(h, p)))
+        norm.iter().any(|h| phrases.iter().any(|p| covers(h, p)))
     };
-    static NF: OnceLock<Vec<String>> = OnceLock::new();
-    static CH: OnceLock<Vec<String>> = OnceLock::new();
-    static CT: OnceLock<Vec<String>> = OnceLock::new();
-    static LI: OnceLock<Vec<String>> = OnceLock::new();
-    static PW: OnceLock<Vec<String>> = OnceLock::new();
+    static NF: OnceLock<Vec<Phrase>> = OnceLock::new();
+    static CH: OnceLock<Vec<Phrase>> = OnceLock::new();
+    static CT: OnceLock<Vec<Phrase>> = OnceLock::new();
+    static LI: OnceLock<Vec<Phrase>> = OnceLock::new();
+    static PW: OnceLock<Vec<Phrase>> = OnceLock::new();
+    // One pass over the page for all the markers (the regex engine searches for many literals
+    // at once), not one pass per marker.
+    static MARKERS: OnceLock<Option<regex::bytes::Regex>> = OnceLock::new();
 
     let small = e.words < SMALL_PAGE_WORDS && !e.is_article;
     let challenge = says(&CH, CHALLENGE_TITLES)
-        || CHALLENGE_MARKERS.iter().any(|m| e.html.contains(m))
-        || (small && {
-            let text = normalize(e.text);
-            CT.get_or_init(|| prepare(CHALLENGE_TEXT)).iter().any(|p| contains(&text, p))
-        });
+        || match MARKERS.get_or_init(|| {
+            let alternatives: Vec<String> = CHALLENGE_MARKERS.iter().map(|m| regex::escape(m)).collect();
+            regex::bytes::Regex::new(&alternatives.join("|")).ok()
+        }) {
+            Some(markers) => markers.is_match(e.html.as_bytes()),
+            None => CHALLENGE_MARKERS.iter().any(|m| e.html.contains(m)),
+        }
+        || (small
+            && Text::new(&normalize(e.text))
+                .is_some_and(|text| CT.get_or_init(|| prepare(CHALLENGE_TEXT)).iter().any(|p| text.contains(p))));
     let login = says(&LI, LOGIN) || (e.password_inputs > 0 && e.words < LOGIN_PAGE_WORDS && !e.is_article);
     PageSignals { not_found: says(&NF, NOT_FOUND), challenge, login, paywall: says(&PW, PAYWALL) }
 }
 
-fn prepare(phrases: &[&str]) -> Vec<String> {
-    phrases.iter().map(|p| normalize(p)).filter(|p| !p.is_empty()).collect()
+/// Normalised text, padded with a space at each end so that a padded phrase matches it as
+/// whole words, with the length [`covers`] compares.
+struct Text {
+    padded: String,
+    /// Characters other than spaces.
+    len: usize,
 }
 
-/// `phrase` occurs in `text` (both normalised) as whole words and makes up at least
-/// [`MIN_COVER`] of it.
-fn covers(text: &str, phrase: &str) -> bool {
-    let len = |s: &str| s.chars().filter(|c| *c != ' ').count();
-    contains(text, phrase) && len(phrase) as f64 >= MIN_COVER * len(text) as f64
-}
-
-fn contains(text: &str, phrase: &str) -> bool {
-    if phrase.chars().any(is_unspaced_script) {
-        text.contains(phrase)
-    } else {
-        format!(" {text} ").contains(&format!(" {phrase} "))
+impl Text {
+    /// `None` for empty text (nothing can match it).
+    fn new(normalised: &str) -> Option<Text> {
+        (!normalised.is_empty()).then(|| Text { padded: format!(" {normalised} "), len: len(normalised) })
     }
+
+    /// The phrase occurs in the text as whole words (anywhere, for scripts written without
+    /// spaces).
+    fn contains(&self, p: &Phrase) -> bool {
+        if p.unspaced { self.padded.contains(p.bare()) } else { self.padded.contains(p.padded.as_str()) }
+    }
+}
+
+/// A normalised phrase, prepared once: padded like [`Text`], its length, and whether it is
+/// written in a script without spaces.
+struct Phrase {
+    padded: String,
+    len: usize,
+    unspaced: bool,
+}
+
+impl Phrase {
+    fn bare(&self) -> &str {
+        &self.padded[1..self.padded.len() - 1]
+    }
+}
+
+fn prepare(phrases: &[&str]) -> Vec<Phrase> {
+    phrases
+        .iter()
+        .map(|p| normalize(p))
+        .filter(|p| !p.is_empty())
+        .map(|p| Phrase { len: len(&p), unspaced: p.chars().any(is_unspaced_script), padded: format!(" {p} ") })
+        .collect()
+}
+
+/// Characters other than spaces.
+fn len(s: &str) -> usize {
+    s.chars().filter(|c| *c != ' ').count()
+}
+
+/// `phrase` occurs in `text` as whole words and makes up at least [`MIN_COVER`] of it (the
+/// cheap length test first: most phrases are far too short for a given title).
+fn covers(text: &Text, phrase: &Phrase) -> bool {
+    phrase.len as f64 >= MIN_COVER * text.len as f64 && text.contains(phrase)
 }
 
 #[cfg(test)]

@@ -241,10 +241,13 @@ fn two_runs_at_once_share_one_cache() {
     assert_eq!(history["runs"].as_array().unwrap().len(), 3);
 }
 
-/// A cache file whose first run left answers in it, for damaging.
+/// A cache file whose first run left answers in it, for damaging. Runs leave their write-ahead
+/// log for the next one; it is copied into the file here, so that the file holds everything
+/// (the damage below is done to the file).
 fn warm_cache(server: &TestServer, dir: &tempfile::TempDir, file: &str) -> PathBuf {
     let cache = dir.path().join("cache.sqlite3");
     check(server, &cache, &[], &[file]).run().code(0);
+    rusqlite::Connection::open(&cache).unwrap().pragma_update(None, "wal_checkpoint", "TRUNCATE").unwrap();
     cache
 }
 
@@ -472,4 +475,164 @@ fn by_default_the_cache_is_in_the_platform_cache_directory() {
         .run()
         .code(0)
         .stdout_has("brief.md");
+}
+
+/// Runs a SQL statement on the cache file, as another program would.
+fn sql(cache: &Path, statement: &str, params: impl rusqlite::Params) -> usize {
+    rusqlite::Connection::open(cache).unwrap().execute(statement, params).unwrap()
+}
+
+#[test]
+fn a_warm_hit_uses_the_page_metadata_kept_and_another_builds_is_read_again() {
+    let server = TestServer::builder().route("/news.test/a", Reply::ok_html(page(PAGE_TITLE))).start();
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache.sqlite3");
+    let file = brief(&dir, "brief.md", &[(PAGE_TITLE, "https://news.test/a")]);
+    let cold = check(&server, &cache, &[], &[&file]).run();
+    cold.code(0);
+    let (extraction, kept): (String, String) = rusqlite::Connection::open(&cache)
+        .unwrap()
+        .query_row("SELECT extraction, page FROM entries", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!(extraction, citecheck::cache::EXTRACTION, "tagged with the build that read it");
+    assert!(kept.contains(PAGE_TITLE), "{kept}");
+
+    // The kept bytes now say something else. This build's metadata is used as it is: the bytes
+    // are not even read, and the report is the cold run's, byte for byte.
+    let other = page("Tram line plans scrapped");
+    assert_eq!(sql(&cache, "UPDATE entries SET body = ?1", [other.as_bytes()]), 1);
+    let warm = check(&server, &cache, &[], &[&file]).run();
+    warm.code(0);
+    no_warning(&warm);
+    assert_eq!(warm.stdout, cold.stdout, "the warm report differs from the cold one");
+    assert_eq!(server.hits("/news.test/a"), 1, "the warm run made a request");
+
+    // Metadata another build read is not trusted: the page is read again from the kept bytes
+    // (still with no request), and what this build read is kept for the next run.
+    sql(&cache, "UPDATE entries SET extraction = '0.0.0+0000000000000000'", []);
+    let (reread, report) = check(&server, &cache, &[], &[&file]).json();
+    reread.code(1);
+    assert_eq!(verdicts(&report), ["title-mismatch"]);
+    assert_eq!(report["documents"][0]["references"][0]["check"]["page_title"], "Tram line plans scrapped");
+    assert_eq!(server.hits("/news.test/a"), 1);
+    let (extraction, kept): (String, String) = rusqlite::Connection::open(&cache)
+        .unwrap()
+        .query_row("SELECT extraction, page FROM entries", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!(extraction, citecheck::cache::EXTRACTION);
+    assert!(kept.contains("Tram line plans scrapped"), "{kept}");
+
+    // Metadata that cannot be read back is read again from the bytes too, never a failure.
+    sql(&cache, "UPDATE entries SET page = '{\"titles\": 12'", []);
+    let (garbled, report) = check(&server, &cache, &[], &[&file]).json();
+    garbled.code(1);
+    no_warning(&garbled);
+    assert_eq!(verdicts(&report), ["title-mismatch"]);
+    assert_eq!(server.hits("/news.test/a"), 1);
+}
+
+/// The first schema's table of answers, as the first citecheck with a cache made it.
+const SCHEMA_1_ENTRIES: &str = "
+    CREATE TABLE entries (
+        url TEXT NOT NULL, variant TEXT NOT NULL, fetched_at INTEGER NOT NULL, status INTEGER NOT NULL,
+        final_url TEXT NOT NULL, redirects TEXT NOT NULL, content_type TEXT, charset TEXT,
+        body BLOB NOT NULL, bytes_read INTEGER NOT NULL, truncated INTEGER NOT NULL,
+        etag TEXT, last_modified TEXT, PRIMARY KEY (url, variant));
+    CREATE INDEX entries_by_age ON entries (fetched_at);
+    CREATE TABLE runs (id INTEGER PRIMARY KEY, started TEXT, tool TEXT NOT NULL, command TEXT NOT NULL);
+    CREATE TABLE documents (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
+    CREATE TABLE run_documents (
+        run_id INTEGER NOT NULL REFERENCES runs (id), document_id INTEGER NOT NULL REFERENCES documents (id),
+        refs INTEGER NOT NULL, PRIMARY KEY (run_id, document_id));
+    CREATE TABLE observations (
+        id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs (id),
+        document_id INTEGER NOT NULL REFERENCES documents (id), label TEXT NOT NULL, line INTEGER NOT NULL,
+        url TEXT, verdict TEXT, status INTEGER, cited_title TEXT, page_title TEXT);
+    CREATE INDEX observations_by_reference ON observations (document_id, label, id);
+    PRAGMA application_id = 1667459889;
+    PRAGMA user_version = 1;";
+
+#[test]
+fn a_cache_an_older_citecheck_wrote_is_upgraded_with_its_answers_and_history() {
+    let server = TestServer::builder()
+        .route("/news.test/a", Reply::ok_html(page(PAGE_TITLE)))
+        .route("/news.test/b", Reply::ok_html(page("Ferry timetable to change in spring")))
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = brief(
+        &dir,
+        "brief.md",
+        &[(PAGE_TITLE, "https://news.test/a"), ("Ferry timetable to change in spring", "https://news.test/b")],
+    );
+    // The answers a run kept, written into a file of the first schema.
+    let fresh = dir.path().join("fresh.sqlite3");
+    let cold = check(&server, &fresh, &[], &[&file]).run();
+    cold.code(0);
+    let cache = dir.path().join("cache.sqlite3");
+    {
+        let old = rusqlite::Connection::open(&cache).unwrap();
+        old.execute_batch(SCHEMA_1_ENTRIES).unwrap();
+        old.execute("ATTACH DATABASE ?1 AS fresh", [fresh.to_str().unwrap()]).unwrap();
+        let copied = old
+            .execute(
+                "INSERT INTO entries SELECT url, variant, fetched_at, status, final_url, redirects, content_type,
+                        charset, body, bytes_read, truncated, etag, last_modified FROM fresh.entries",
+                [],
+            )
+            .unwrap();
+        assert_eq!(copied, 2);
+        old.execute_batch(
+            "INSERT INTO runs SELECT * FROM fresh.runs; INSERT INTO documents SELECT * FROM fresh.documents;
+             INSERT INTO run_documents SELECT * FROM fresh.run_documents;
+             INSERT INTO observations SELECT * FROM fresh.observations;",
+        )
+        .unwrap();
+    }
+    let requests = server.requests().len();
+    let warm = check(&server, &cache, &[], &[&file]).run();
+    warm.code(0);
+    no_warning(&warm);
+    assert_eq!(server.requests().len(), requests, "the old answers were used");
+    assert_eq!(warm.stdout, cold.stdout, "read from the old answers' bytes, the report is the same");
+    let conn = rusqlite::Connection::open(&cache).unwrap();
+    let version: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    assert_eq!(version, 2);
+    let tagged: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM entries WHERE extraction = ?1 AND page IS NOT NULL AND length(head) > 0",
+            [citecheck::cache::EXTRACTION],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tagged, 2, "the pages read again are kept with their metadata");
+    // The old runs are still in the history, with the new one.
+    let (_, history) = citecheck(["history", "--format", "json", "--all", "--cache"]).arg(&cache).json();
+    assert_eq!(history["runs"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn answers_from_the_cache_wait_for_no_politeness() {
+    let titles: Vec<String> = (0..4).map(|i| format!("Harbour report number {i} on the tides")).collect();
+    let mut builder = TestServer::builder();
+    for (i, title) in titles.iter().enumerate() {
+        builder = builder.route(&format!("/one.test/{i}"), Reply::ok_html(page(title)));
+    }
+    let server = builder.start();
+    let urls: Vec<String> = (0..4).map(|i| format!("https://one.test/{i}")).collect();
+    let cites: Vec<(&str, &str)> = titles.iter().map(String::as_str).zip(urls.iter().map(String::as_str)).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache.sqlite3");
+    let file = brief(&dir, "brief.md", &cites);
+    let (cold, first) = check(&server, &cache, &[], &[&file]).json();
+    cold.code(0);
+    // One request at a time to the one host, ten seconds apart: fetching the four pages would take
+    // thirty seconds. Politeness does not change what a server sends, so the cache answers.
+    let started = std::time::Instant::now();
+    let (warm, second) =
+        check(&server, &cache, &["--host-concurrency", "1", "--host-interval", "10s"], &[&file]).json();
+    let took = started.elapsed();
+    warm.code(0);
+    assert_eq!(server.requests().len(), 4, "the warm run made requests");
+    assert_eq!(second["documents"], first["documents"]);
+    assert!(took < std::time::Duration::from_secs(8), "answers from the cache waited for the host: {took:?}");
 }

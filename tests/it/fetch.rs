@@ -675,6 +675,24 @@ async fn a_short_remainder_is_drained_so_the_connection_is_reused() {
 }
 
 #[tokio::test]
+async fn a_remainder_shorter_than_what_was_read_is_drained_too() {
+    // Regression: the body's announced length was taken after reading, when reqwest reports only
+    // what is left of it; once more than half the body had arrived, the head was taken for the
+    // whole body and the connection was dropped with the rest unread (a ninth connection where
+    // a host allowed eight).
+    let page = sized_page(28_000, 40_000);
+    let reply = Reply::ok_html(page).trickle(32 * 1024, Duration::from_millis(5));
+    let server = TestServer::builder().fallback(reply).start();
+    let fetcher = Fetcher::new(options().range_bytes(0)).unwrap();
+    for path in ["/1", "/2", "/3", "/4"] {
+        let out = fetcher.fetch(&server.parsed_url(path)).await;
+        assert!(out.is_success(), "{:?}", out.error);
+        assert!(out.body.contains("Sized page"));
+    }
+    assert_eq!(server.connections(), 1, "each remainder should have been drained, not the connection dropped");
+}
+
+#[tokio::test]
 async fn a_long_remainder_closes_the_connection_instead() {
     let page = sized_page(2_000, 400_000);
     let server = TestServer::builder().fallback(Reply::ok_html(page)).start();
