@@ -355,8 +355,9 @@ fn is_page_number(line: &str) -> bool {
 
 /// `____`, `-----`, `* * *`, `———`.
 fn is_separator(line: &str) -> bool {
-    let marks = line.chars().filter(|c| matches!(c, '_' | '-' | '–' | '—' | '*' | '=' | '·' | '•')).count();
-    marks >= 3 && line.chars().all(|c| c.is_whitespace() || matches!(c, '_' | '-' | '–' | '—' | '*' | '=' | '·' | '•'))
+    let mark = |c: char| matches!(c, '_' | '-' | '–' | '—' | '*' | '=' | '·' | '•');
+    // The shape first: it fails at a prose line's first letter, the count reads the whole line.
+    line.chars().all(|c| c.is_whitespace() || mark(c)) && line.chars().filter(|&c| mark(c)).count() >= 3
 }
 
 /// Whether a wrapped line continues a URL that the previous line broke (no space between).
