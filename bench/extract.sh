@@ -34,6 +34,15 @@ for mb in "${sizes[@]}"; do
   g=$(run grep -c '[¹²³⁴⁵⁶⁷⁸⁹]' "$f")
   python3 -c "import sys; mb,c,g=map(float,sys.argv[1:]); print(f'{\"notes-\"+sys.argv[1]:<22} {mb:8.0f} {c:10.3f} {g:10.3f} {c/g:8.1f} {mb/c:8.1f}')" "$mb" "$c" "$g"
 done
+# The issue-8 corpora (one ~40 MB Markdown brief, 2 000 briefs of ~20 KB), when bench/network.sh
+# or `loadserver brief` has made them: the commands network.sh times.
+for corpus in "$out/extract-40mb.md" "$out/extract-2000"; do
+  [ -e "$corpus" ] || continue
+  mb=$(du -sb "$corpus" | cut -f1)
+  c=$(run "$bin" extract --no-config --format json --max-notes 200000 "$corpus")
+  g=$(run grep -rc '\[\^' "$corpus")
+  python3 -c "import sys; b,c,g=map(float,sys.argv[2:]); print(f'{sys.argv[1]:<22} {b/1e6:8.0f} {c:10.3f} {g:10.3f} {c/g:8.1f} {b/1e6/c:8.1f}')" "$(basename "$corpus")" "$mb" "$c" "$g"
+done
 f="$out/single-line-100.txt"
 [ -f "$f" ] || python3 bench/gen_corpus.py "$f" 100 --single-line
 c=$(run "$bin" extract --format json --fail-on never --max-notes 100000000 "$f")
