@@ -1,13 +1,15 @@
 //! Judging a reference: what was cited, what the fetch gave, what the page says → a verdict and
 //! findings. Pure: no I/O, so every verdict can be tested from a three-line string.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use url::Url;
 
 use crate::archived::ArchivedCopy;
 use crate::fetch::{FetchErrorKind, FetchOutcome, HostPattern};
 use crate::finding::{Finding, Rule};
-use crate::matching::{self, TitleGrade, TitleMatch, WordDiff};
+use crate::matching::{CitedAuthor, CitedPublication, CitedTitle, TitleGrade, TitleMatch, WordDiff};
 use crate::page::PageMeta;
 use crate::reference::Reference;
 
@@ -229,10 +231,72 @@ impl Default for JudgeOptions {
     }
 }
 
+/// The citation side of every comparison a reference takes part in: its URL, title,
+/// publication and authors, each read (parsed, normalised, split into words, parsed as a name)
+/// once. Built once per
+/// reference, it serves every page judged against it: the cited URL's (whatever its candidate
+/// titles and redirects), an archived copy's, a DOI's registered metadata. Owned, `Send` and
+/// `Sync`, so it can travel to whichever task does the judging.
+#[derive(Debug, Clone)]
+pub(crate) struct Citation {
+    /// The cited URL, parsed.
+    url: Option<Url>,
+    title: Option<CitedTitle>,
+    publication: Option<CitedPublication>,
+    /// One per [`Reference::authors`], in order.
+    authors: Vec<CitedAuthor>,
+}
+
+impl Citation {
+    /// Reads the reference's title, publication and authors.
+    pub(crate) fn of(reference: &Reference) -> Citation {
+        Citation {
+            url: reference.url.as_deref().and_then(|u| Url::parse(u).ok()),
+            title: reference.title.as_deref().map(CitedTitle::new),
+            publication: reference.container.as_deref().map(CitedPublication::new),
+            authors: reference.authors.iter().map(|a| CitedAuthor::new(a)).collect(),
+        }
+    }
+
+    /// The cited title, read.
+    pub(crate) fn title(&self) -> Option<&CitedTitle> {
+        self.title.as_ref()
+    }
+
+    /// Whether the cited publication is the one `site` and `host` name; `true` when none is
+    /// cited (see [`crate::matching::same_publication`]).
+    pub(crate) fn publication_matches(&self, site: Option<&str>, host: Option<&str>) -> bool {
+        self.publication.as_ref().is_none_or(|p| p.matches(site, host))
+    }
+
+    /// The cited authors `page_authors` do not name, as written in the reference (see
+    /// [`crate::matching::author_named`]).
+    pub(crate) fn authors_not_named<'r>(
+        &self,
+        reference: &'r Reference,
+        page_authors: &[String],
+    ) -> impl Iterator<Item = &'r String> {
+        reference.authors.iter().zip(&self.authors).filter(|(_, a)| !a.named_in(page_authors, None)).map(|(w, _)| w)
+    }
+}
+
 /// Judges a reference from the outcome of fetching `fetched` (its URL, perhaps remapped) and the
 /// page metadata read from the body, if any.
 pub fn judge(
     reference: &Reference,
+    fetched: &Url,
+    outcome: &FetchOutcome,
+    page: Option<&PageMeta>,
+    options: &JudgeOptions,
+) -> Check {
+    judge_cited(reference, &Citation::of(reference), fetched, outcome, page, options)
+}
+
+/// [`judge`] with the reference's [`Citation`] already read (`citation` must be
+/// `Citation::of(reference)`).
+pub(crate) fn judge_cited(
+    reference: &Reference,
+    citation: &Citation,
     fetched: &Url,
     outcome: &FetchOutcome,
     page: Option<&PageMeta>,
@@ -279,7 +343,8 @@ pub fn judge(
     let status = outcome.status.unwrap_or(0);
     let accepted = crate::fetch::best_match(&options.accept_status, &outcome.final_url)
         .is_some_and(|codes| codes.contains(&status));
-    let meta = page.cloned().unwrap_or_default();
+    let no_page = PageMeta::default();
+    let meta = page.unwrap_or(&no_page);
     if page.is_some() {
         check.page = Some(PageSummary {
             site: meta.site.clone(),
@@ -345,20 +410,16 @@ pub fn judge(
     }
     let is_html = outcome.is_readable();
     let host = outcome.final_url.host_str().map(|h| h.trim_start_matches("www.").to_owned());
-    let title_match = match (&reference.title, page.is_some() && is_html) {
-        (Some(cited_title), true) => {
-            matching::compare_titles(cited_title, &meta.titles, meta.site.as_deref(), host.as_deref())
-        }
+    let title_match = match (citation.title(), page.is_some() && is_html) {
+        (Some(cited_title), true) => cited_title.compare(&meta.titles, meta.site.as_deref(), host.as_deref()),
         _ => None,
     };
 
     // A deep link that lands on a home or generic page is not the article, unless the page
     // there still carries the cited title (a site that moved its articles up a level).
-    let canonical_is_root = meta
-        .canonical
-        .as_deref()
-        .and_then(|c| Url::parse(c).ok())
-        .is_some_and(|c| c.path().trim_end_matches('/').is_empty() && c.query().is_none());
+    let canonical = meta.canonical.as_deref().and_then(|c| Url::parse(c).ok());
+    let canonical_is_root =
+        canonical.as_ref().is_some_and(|c| c.path().trim_end_matches('/').is_empty() && c.query().is_none());
     let title_holds = title_match.as_ref().is_some_and(|m| m.grade != TitleGrade::Mismatch);
     if !title_holds
         && redirected_to_generic(fetched, &outcome.final_url, !outcome.redirects.is_empty(), canonical_is_root)
@@ -405,44 +466,95 @@ pub fn judge(
             Rule::NoPageTitle,
             format!("note {}: the page has no title to compare with the cited one", reference.label),
         ),
-        (Some(_), true, Some(m)) => grade(reference, &m, &mut check),
+        (Some(cited), true, Some(m)) => title_findings(reference, cited, &m, &TitleWords::PAGE, true, &mut check),
     }
 
-    metadata_findings(reference, &meta, host.as_deref(), fetched, options, &mut check);
+    let page = Judged { meta, canonical: canonical.as_ref(), host: host.as_deref(), final_url: &outcome.final_url };
+    metadata_findings(reference, citation, &page, fetched, options, &mut check);
     check
 }
 
-fn grade(reference: &Reference, m: &TitleMatch, check: &mut Check) {
-    check.page_title = Some(m.page_title.clone());
-    check.title_score = Some(m.score);
-    let cited = reference.title.as_deref().unwrap_or("");
+/// How findings name the title a cited title was held against.
+pub(crate) struct TitleWords {
+    /// That title, as the subject of a sentence: "the page title".
+    the_title: Cow<'static, str>,
+    /// Its label beside the cited title: "page" in (cited “…”, page “…”).
+    label: &'static str,
+    /// What precedes it when it is quoted as another title: "the page is titled".
+    titled: Cow<'static, str>,
+}
+
+impl TitleWords {
+    /// The page at the cited URL.
+    pub(crate) const PAGE: TitleWords = TitleWords {
+        the_title: Cow::Borrowed("the page title"),
+        label: "page",
+        titled: Cow::Borrowed("the page is titled"),
+    };
+
+    /// A title read from `source` ("the DOI's registered metadata"), labelled `label`
+    /// ("registered") beside the cited one.
+    pub(crate) fn in_source(source: &str, label: &'static str) -> TitleWords {
+        TitleWords {
+            the_title: Cow::Owned(format!("the title in {source}")),
+            label,
+            titled: Cow::Owned(format!("{source} gives the title")),
+        }
+    }
+}
+
+/// The findings of a graded title. When the comparison `decides` (the evidence is the
+/// reference's: the page at its URL, or a DOI's metadata in place of a page), the check's title
+/// fields and verdict follow it; otherwise only findings are added.
+pub(crate) fn title_findings(
+    reference: &Reference,
+    cited: &str,
+    m: &TitleMatch,
+    words: &TitleWords,
+    decides: bool,
+    check: &mut Check,
+) {
+    let label = &reference.label;
+    if decides {
+        check.page_title = Some(m.page_title.clone());
+        check.title_score = Some(m.score);
+    }
     match m.grade {
-        TitleGrade::Match => check.title_match = TitleResult::Match,
+        TitleGrade::Match => {
+            if decides {
+                check.title_match = TitleResult::Match;
+            }
+        }
         TitleGrade::Near => {
-            check.title_match = TitleResult::Near;
-            check.title_diff = m.diff.clone();
+            if decides {
+                check.title_match = TitleResult::Near;
+                check.title_diff = m.diff.clone();
+            }
             check.findings.push(Finding::new(
                 Rule::TitleNearMatch,
                 reference.span,
                 format!(
-                    "note {}: the page title differs by a small slip: {} (cited \u{201c}{}\u{201d}, page \u{201c}{}\u{201d})",
-                    reference.label,
+                    "note {label}: {} differs by a small slip: {} (cited \u{201c}{}\u{201d}, {} \u{201c}{}\u{201d})",
+                    words.the_title,
                     diff_words(&m.diff),
                     short(cited),
+                    words.label,
                     short(&m.page_title)
                 ),
             ));
         }
         TitleGrade::Mismatch => {
-            check.verdict = Verdict::TitleMismatch;
-            check.title_match = TitleResult::Mismatch;
-            check.title_diff = m.diff.clone();
+            if decides {
+                check.verdict = Verdict::TitleMismatch;
+                check.title_match = TitleResult::Mismatch;
+                check.title_diff = m.diff.clone();
+            }
             check.findings.push(Finding::new(
                 Rule::TitleMismatch,
                 reference.span,
                 format!(
-                    "note {}: the page is titled \u{201c}{}\u{201d}, not \u{201c}{}\u{201d} (score {:.2}; {})",
-                    reference.label,
+                    "note {label}: {} \u{201c}{}\u{201d}, not \u{201c}{}\u{201d} (score {:.2}; {})",
+                    words.titled,
                     short(&m.page_title),
                     short(cited),
                     m.score,
@@ -543,20 +655,29 @@ fn redirected_to_generic(cited: &Url, final_url: &Url, redirected: bool, canonic
         )
 }
 
+/// What metadata findings read of the page: its metadata, its canonical URL parsed, the host
+/// it is named by and where the redirects ended.
+struct Judged<'a> {
+    meta: &'a PageMeta,
+    canonical: Option<&'a Url>,
+    host: Option<&'a str>,
+    final_url: &'a Url,
+}
+
 fn metadata_findings(
     reference: &Reference,
-    meta: &PageMeta,
-    host: Option<&str>,
+    citation: &Citation,
+    page: &Judged<'_>,
     fetched: &Url,
     options: &JudgeOptions,
     check: &mut Check,
 ) {
+    let Judged { meta, host, final_url, .. } = *page;
     let label = &reference.label;
     let at = reference.span;
     // The canonical is compared with what was cited and with where the redirects ended; when
     // `--remap` moved the fetch to a mirror, the mirror's path ends with host and path.
-    let cited = reference.url.as_deref().and_then(|u| Url::parse(u).ok());
-    let final_url = check.final_url.as_deref().and_then(|u| Url::parse(u).ok());
+    let cited = citation.url.as_ref();
     let remapped = check.fetched_url.is_some();
     let same_as = |c: &Url, u: &Url| {
         same_resource(c, u)
@@ -569,10 +690,10 @@ fn metadata_findings(
                 && u.query() == c.query())
     };
     if let Some(canonical) = meta.canonical.as_deref()
-        && let Ok(c) = Url::parse(canonical)
-        && !cited.as_ref().is_some_and(|u| same_as(&c, u))
-        && !final_url.as_ref().is_some_and(|u| same_as(&c, u))
-        && !same_as(&c, fetched)
+        && let Some(c) = page.canonical
+        && !cited.is_some_and(|u| same_as(c, u))
+        && !same_as(c, final_url)
+        && !same_as(c, fetched)
     {
         check.findings.push(Finding::new(
             Rule::CanonicalDiffers,
@@ -595,7 +716,7 @@ fn metadata_findings(
         }
     }
     if let Some(container) = reference.container.as_deref()
-        && !matching::same_publication(container, meta.site.as_deref(), host)
+        && !citation.publication_matches(meta.site.as_deref(), host)
     {
         check.findings.push(Finding::new(
             Rule::PublicationDiffers,
@@ -607,18 +728,16 @@ fn metadata_findings(
             ),
         ));
     }
-    for author in &reference.authors {
-        if !matching::author_named(author, &meta.authors, None) {
-            check.findings.push(Finding::new(
-                Rule::AuthorNotFound,
-                at,
-                format!(
-                    "note {label}: cited author {} is not named on the page (it names {})",
-                    short(author),
-                    meta.authors.join(", ")
-                ),
-            ));
-        }
+    for author in citation.authors_not_named(reference, &meta.authors) {
+        check.findings.push(Finding::new(
+            Rule::AuthorNotFound,
+            at,
+            format!(
+                "note {label}: cited author {} is not named on the page (it names {})",
+                short(author),
+                meta.authors.join(", ")
+            ),
+        ));
     }
 }
 
@@ -863,6 +982,58 @@ mod tests {
         let c = judge(&r, &o.url, &o, None, &JudgeOptions::default());
         assert_eq!(c.verdict, Verdict::Ok);
         assert_eq!(rules(&c), ["no-page-title"]);
+    }
+
+    #[test]
+    fn title_findings_name_the_page() {
+        let pips = "“Rise in terrorism in 2024 pushes Pakistan towards pre-APS era”, *PIPS*, <https://www.pakpips.com/article/8253>";
+        let c = run(
+            pips,
+            &ok("https://www.pakpips.com/article/8253"),
+            "<title>Rise is terrorism in 2024 pushes Pakistan towards pre-APS era</title>",
+        );
+        assert_eq!((c.verdict, c.title_match), (Verdict::Ok, TitleResult::Near));
+        assert_eq!(
+            c.findings[0].message,
+            "note 1: the page title differs by a small slip: cited words not on the page: in; page words not cited: is \
+             (cited \u{201c}Rise in terrorism in 2024 pushes Pakistan towards pre-APS era\u{201d}, \
+             page \u{201c}Rise is terrorism in 2024 pushes Pakistan towards pre-APS era\u{201d})"
+        );
+        let c = run(NOTE, &ok("https://www.dawn.com/news/1"), "<title>Cricket board names new captain</title>");
+        assert_eq!(
+            c.findings[0].message,
+            "note 1: the page is titled \u{201c}Cricket board names new captain\u{201d}, \
+             not \u{201c}Peace and progress in the region\u{201d} (score 0.00; \
+             cited words not on the page: Peace and progress in the region; \
+             page words not cited: Cricket board names new captain)"
+        );
+    }
+
+    #[test]
+    fn a_citation_read_once_judges_like_the_reference() {
+        let r = reference(NOTE);
+        let citation = Citation::of(&r);
+        let o = ok("https://www.dawn.com/news/1");
+        for html in
+            [PAGE, "<title>Cricket board names new captain</title>", "<title>Peace and progress in a region</title>"]
+        {
+            let page = crate::page::extract(html, Some(&o.final_url));
+            let options = JudgeOptions::default();
+            let once = judge_cited(&r, &citation, &o.url, &o, Some(&page), &options);
+            assert_eq!(once, judge(&r, &o.url, &o, Some(&page), &options), "{html}");
+        }
+    }
+
+    #[test]
+    fn judging_can_move_to_another_thread() {
+        fn send_and_sync<T: Send + Sync>() {}
+        send_and_sync::<Reference>();
+        send_and_sync::<Citation>();
+        send_and_sync::<Url>();
+        send_and_sync::<FetchOutcome>();
+        send_and_sync::<PageMeta>();
+        send_and_sync::<JudgeOptions>();
+        send_and_sync::<Check>();
     }
 
     fn pdf_page(title: Option<&str>, date: Option<&str>) -> PageMeta {

@@ -16,6 +16,11 @@ pub(crate) const USAGE: u8 = 2;
 pub(crate) const INTERRUPTED: u8 = 130;
 
 pub(crate) fn for_report(report: &Report, fail_on: FailOn, input_errors: bool) -> ExitCode {
+    for_worst(report.worst(), fail_on, input_errors)
+}
+
+/// The exit code of a run whose most severe finding is `worst`.
+pub(crate) fn for_worst(worst: Option<Severity>, fail_on: FailOn, input_errors: bool) -> ExitCode {
     if input_errors {
         return ExitCode::from(USAGE);
     }
@@ -24,7 +29,7 @@ pub(crate) fn for_report(report: &Report, fail_on: FailOn, input_errors: bool) -
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Never => None,
     };
-    match (threshold, report.worst()) {
+    match (threshold, worst) {
         (Some(t), Some(worst)) if worst >= t => ExitCode::from(FINDINGS),
         _ => ExitCode::from(OK),
     }

@@ -227,6 +227,9 @@ fn write_archive(path: &Path, captures: &[citecheck::warc::Capture], settings: &
 }
 
 fn extract(settings: &Settings) -> ExitCode {
+    if settings.format == args::OutputFormat::Json && settings.reports.is_empty() {
+        return extract_streaming(settings);
+    }
     let (docs, input_errors) = load_all(&settings.paths, &settings.load);
     let report = Report::new(extract_all(&docs, settings)).with_run(run_info("extract", settings));
     let nothing_read = input_errors && docs.is_empty();
@@ -239,18 +242,69 @@ fn extract(settings: &Settings) -> ExitCode {
     exit::for_report(&report, settings.fail_on, input_errors)
 }
 
+/// `extract --format json` with no report files: each document is read, extracted and written
+/// in turn, so that a large run never holds all its documents, or the report's text, at once.
+/// The bytes are those of the whole report rendered at the end.
+fn extract_streaming(settings: &Settings) -> ExitCode {
+    let failed = std::cell::Cell::new(false);
+    let mut docs = documents(&settings.paths, &settings.load, &failed).map(|d| extract_one(&d, settings));
+    // Nothing is written when no input could be read, as in the other formats.
+    let first = docs.next();
+    if first.is_none() && failed.get() {
+        return ExitCode::from(exit::USAGE);
+    }
+    let run = run_info("extract", settings);
+    // A closed pipe (`citecheck … | head`) is not an error worth a message; every document is
+    // still read, for the exit code.
+    let streamed =
+        citecheck::report::json::write_streaming(std::io::stdout().lock(), &run, first.into_iter().chain(docs));
+    exit::for_worst(streamed.summary.worst(), settings.fail_on, failed.get())
+}
+
+/// The documents at `paths`, read one at a time as they are asked for; each input that cannot
+/// be read is reported on stderr (and sets `failed`) when its turn comes.
+fn documents<'a>(
+    paths: &'a [PathBuf],
+    options: &'a LoadOptions,
+    failed: &'a std::cell::Cell<bool>,
+) -> impl Iterator<Item = document::Document> + 'a {
+    let fail = move |e: Error| {
+        error(&e.to_string());
+        failed.set(true);
+    };
+    paths.iter().flat_map(move |path| {
+        let files = if path.as_os_str() == "-" {
+            vec![path.clone()]
+        } else {
+            document::collect_paths(std::slice::from_ref(path)).unwrap_or_else(|e| {
+                fail(e);
+                Vec::new()
+            })
+        };
+        files.into_iter().filter_map(move |file| {
+            let doc = if file.as_os_str() == "-" {
+                read_stdin(options.max_bytes).and_then(|b| document::parse_with(Path::new("<stdin>"), &b, options))
+            } else {
+                document::read(&file, options)
+            };
+            doc.map_err(fail).ok()
+        })
+    })
+}
+
 /// Each document's references and structural findings, with the configuration's ignores applied.
 fn extract_all(docs: &[document::Document], settings: &Settings) -> Vec<DocumentReport> {
-    docs.iter()
-        .map(|d| {
-            let mut report = DocumentReport::extract_with(d, |r| settings.ignore_reason(&d.path, r));
-            if settings.uncited {
-                report.findings.extend(citecheck::uncited::hints(d));
-                report.findings.sort_by_key(|f| (f.span.line, f.span.column, f.rule));
-            }
-            report
-        })
-        .collect()
+    docs.iter().map(|d| extract_one(d, settings)).collect()
+}
+
+/// One document's references and structural findings, with the configuration's ignores applied.
+fn extract_one(d: &document::Document, settings: &Settings) -> DocumentReport {
+    let mut report = DocumentReport::extract_with(d, |r| settings.ignore_reason(&d.path, r));
+    if settings.uncited {
+        report.findings.extend(citecheck::uncited::hints(d));
+        report.findings.sort_by_key(|f| (f.span.line, f.span.column, f.rule));
+    }
+    report
 }
 
 /// When and how this run happened, as reports record it.

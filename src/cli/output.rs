@@ -34,12 +34,7 @@ pub(crate) fn render(
                 Target::File => anstream::adapter::strip_str(&styled).to_string(),
             }
         }
-        OutputFormat::Json => {
-            let mut s =
-                serde_json::to_string_pretty(report).map_err(|e| format!("could not serialise the report: {e}"))?;
-            s.push('\n');
-            s
-        }
+        OutputFormat::Json => citecheck::report::json::render(report),
         OutputFormat::Html => citecheck::report::html::render(report, options),
         OutputFormat::Sarif => citecheck::report::sarif::render(report, options),
         OutputFormat::Junit => citecheck::report::junit::render(report, options),

@@ -6,10 +6,8 @@
 //! an undefined label into plain text, and such an orphan must still be reported.
 
 use std::ops::Range;
-use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-use regex::Regex;
 
 use super::{Link, Parsed, RawMarker, RawNote};
 
@@ -67,15 +65,32 @@ pub(crate) fn parse(text: &str) -> Parsed {
     let mut markers = find_markers(text, &code, &defs);
     // Labels match case-insensitively, as in CommonMark's link labels (`[^Dawn]` → `[^dawn]:`):
     // a marker takes its definition's spelling so the two link.
-    let folded: std::collections::HashMap<String, &str> =
-        notes.iter().map(|n| (n.label.to_lowercase(), n.label.as_str())).collect();
-    for m in &mut markers {
-        if let Some(&label) = folded.get(&m.label.to_lowercase()) {
-            m.label = label.to_owned();
+    // When every note's label is already folded (numbers are), a marker whose label is folded
+    // too can only find its own spelling: the map is needed only for the others.
+    let notes_folded = notes.iter().all(|n| is_folded(&n.label));
+    if !notes_folded || markers.iter().any(|m| !is_folded(&m.label)) {
+        let folded: std::collections::HashMap<String, &str> =
+            notes.iter().map(|n| (fold_label(&n.label).into_owned(), n.label.as_str())).collect();
+        for m in &mut markers {
+            if let Some(&label) = folded.get(fold_label(&m.label).as_ref())
+                && label != m.label
+            {
+                m.label = label.to_owned();
+            }
         }
     }
     let body = complement(text.len(), &defs);
     Parsed { notes, markers, body, cut: None }
+}
+
+/// Whether a label is its own lower case (ASCII, no capital): most labels (numbers) are.
+fn is_folded(label: &str) -> bool {
+    label.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+}
+
+/// A label lower-cased for matching.
+fn fold_label(label: &str) -> std::borrow::Cow<'_, str> {
+    if is_folded(label) { std::borrow::Cow::Borrowed(label) } else { std::borrow::Cow::Owned(label.to_lowercase()) }
 }
 
 fn note(text: &str, label: String, range: Range<usize>, links: Vec<Link>) -> RawNote {
@@ -86,28 +101,61 @@ fn note(text: &str, label: String, range: Range<usize>, links: Vec<Link>) -> Raw
     let within = super::ignore_comment_within(body);
     let joined = match &within {
         // The directive is no part of the citation.
-        Some((_, r)) => format!("{} {}", &body[..r.start], &body[r.end..]),
-        None => body.to_owned(),
+        Some((_, r)) => super::collapse(&format!("{} {}", &body[..r.start], &body[r.end..])),
+        None => super::collapse(body),
     };
-    let joined = joined.split_whitespace().collect::<Vec<_>>().join(" ");
     let ignore = within.map(|(reason, _)| reason).or_else(|| super::ignore_comment_before(text, range.start));
     RawNote { label, at: range.start..range.start + head_len.saturating_sub(1).max(1), text: joined, links, ignore }
 }
 
+/// Every `[^label]` in `text` (a label of 1 to 64 characters, none of them `]` or white space),
+/// left to right and not overlapping: what the regex `\[\^([^\]\s]{1,64})\]` finds, found
+/// with a substring search for `[^` instead, as a pair of ranges (the whole, the label).
+fn marker_candidates(text: &str) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + '_ {
+    let finder = memchr::memmem::Finder::new(b"[^");
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        while let Some(i) = finder.find(text.as_bytes().get(pos..)?) {
+            let open = pos + i;
+            let label_start = open + 2;
+            let mut end = label_start;
+            let mut count = 0;
+            let mut closed = false;
+            for c in text.get(label_start..)?.chars() {
+                if c == ']' {
+                    closed = true;
+                    break;
+                }
+                if c.is_whitespace() || count == 64 {
+                    break;
+                }
+                count += 1;
+                end += c.len_utf8();
+            }
+            if closed && count > 0 {
+                pos = end + 1;
+                return Some((open..end + 1, label_start..end));
+            }
+            // No marker starts here; the next may start inside this one's would-be label.
+            pos = open + 1;
+        }
+        None
+    })
+}
+
 fn find_markers(text: &str, code: &[Range<usize>], defs: &[Range<usize>]) -> Vec<RawMarker> {
-    static MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\^([^\]\s]{1,64})\]").expect("valid regex"));
     let mut code_sorted = code.to_vec();
     code_sorted.sort_by_key(|r| r.start);
-    let def_starts: std::collections::HashSet<usize> = defs.iter().map(|d| d.start).collect();
+    let mut def_starts: Vec<usize> = defs.iter().map(|d| d.start).collect();
+    def_starts.sort_unstable();
     // Matches come in order, so the code ranges and the current line's start are found with
     // forward cursors: linear however many markers a line holds.
     let mut code_i = 0;
     let mut line_start = 0;
     let mut scanned = 0;
     let mut out = Vec::new();
-    for m in MARKER.captures_iter(text) {
-        let (Some(whole), Some(label)) = (m.get(0), m.get(1)) else { continue };
-        let at = whole.start();
+    for (whole, label) in marker_candidates(text) {
+        let at = whole.start;
         while code_i < code_sorted.len() && code_sorted[code_i].end <= at {
             code_i += 1;
         }
@@ -120,11 +168,11 @@ fn find_markers(text: &str, code: &[Range<usize>], defs: &[Range<usize>]) -> Vec
         scanned = at;
         // A definition's own head is not a marker.
         let before = text[line_start..at].trim();
-        let head = text[whole.end()..].starts_with(':') && (before.is_empty() || before == ">");
-        if def_starts.contains(&at) || head {
+        let head = text[whole.end..].starts_with(':') && (before.is_empty() || before == ">");
+        if def_starts.binary_search(&at).is_ok() || head {
             continue;
         }
-        out.push(RawMarker { label: label.as_str().to_owned(), at: whole.range() });
+        out.push(RawMarker { label: text[label].to_owned(), at: whole });
     }
     out
 }
@@ -190,6 +238,24 @@ mod tests {
         assert_eq!(p.notes[1].text, "Two <https://a.example/2>");
         let plain = parse("A.[^1]\n\n<!-- a note to self -->\n[^1]: One\n");
         assert_eq!(plain.notes[0].ignore, None);
+    }
+
+    #[test]
+    fn marker_candidates_are_what_the_regex_finds() {
+        let re = regex::Regex::new(r"\[\^([^\]\s]{1,64})\]").unwrap();
+        let long = "x".repeat(64);
+        let longer = "é".repeat(65);
+        let texts = [
+            "a[^1] b[^22][^3]".to_owned(),
+            "[^a[^b] [^ x] [^] [^\u{3000}y] [^é] [^[^] ]]".to_owned(),
+            format!("[^{long}] [^{long}x] [^{longer}] [^{}]", &longer[..128]),
+            "[^[^[^1]]] [^1:]: [^^] [ ^1] [^1\n] [^".to_owned(),
+        ];
+        for t in &texts {
+            let want: Vec<_> = re.captures_iter(t).map(|c| (c[0].to_owned(), c[1].to_owned())).collect();
+            let got: Vec<_> = marker_candidates(t).map(|(w, l)| (t[w].to_owned(), t[l].to_owned())).collect();
+            assert_eq!(got, want, "{t}");
+        }
     }
 
     #[test]

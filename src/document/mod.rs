@@ -264,7 +264,7 @@ pub(crate) fn ignore_comment_before(text: &str, at: usize) -> Option<String> {
 /// The first ignore comment inside `src` (a note's source), with its byte range in `src`.
 pub(crate) fn ignore_comment_within(src: &str) -> Option<(String, Range<usize>)> {
     let mut from = 0;
-    while let Some(i) = src[from..].find("<!--") {
+    while let Some(i) = memchr::memmem::find(&src.as_bytes()[from..], b"<!--") {
         let open = from + i;
         let j = src[open + 4..].find("-->")?;
         let close = open + 4 + j;
@@ -274,6 +274,71 @@ pub(crate) fn ignore_comment_within(src: &str) -> Option<(String, Range<usize>)>
         from = close + 3;
     }
     None
+}
+
+/// The words of `s` joined by single spaces (white space collapsed and trimmed).
+pub(crate) fn collapse(s: &str) -> String {
+    if s.is_ascii() {
+        return collapse_ascii(s);
+    }
+    collapse_where(s, char::is_whitespace)
+}
+
+/// [`collapse`] of ASCII text, whose white space is tab, line feed, vertical tab, form feed,
+/// carriage return and space.
+pub(crate) fn collapse_ascii(s: &str) -> String {
+    let space = |b: u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+    // Most texts need only trimming: their inside already has single spaces and nothing else.
+    let t = s.trim_matches(|c: char| c.is_ascii() && space(c as u8));
+    let inside = t.as_bytes();
+    if memchr::memchr3(b'\t', b'\n', b'\r', inside).is_none()
+        && memchr::memchr2(0x0B, 0x0C, inside).is_none()
+        && memchr::memmem::find(inside, b"  ").is_none()
+    {
+        return t.to_owned();
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let word = b[i..].iter().position(|&x| space(x)).unwrap_or(b.len() - i);
+        out.extend_from_slice(&b[i..i + word]);
+        i += word;
+        let gap = b[i..].iter().position(|&x| !space(x)).unwrap_or(b.len() - i);
+        i += gap;
+        if gap > 0 && !out.is_empty() && i < b.len() {
+            out.push(b' ');
+        }
+    }
+    // Only bytes of `s` and spaces were pushed: ASCII.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`collapse`] with `space` saying which characters are white space.
+pub(crate) fn collapse_where(s: &str, space: impl Fn(char) -> bool) -> String {
+    // Most texts already are (single plain spaces between words): a copy, without the split.
+    let mut prev_space = true;
+    let collapsed = s.chars().all(|c| {
+        if space(c) {
+            let keep = c == ' ' && !prev_space;
+            prev_space = true;
+            keep
+        } else {
+            prev_space = false;
+            true
+        }
+    }) && !s.ends_with(' ');
+    if collapsed {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(&space).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Limits on what a document may be.

@@ -19,10 +19,10 @@ use url::Url;
 use super::csl::DoiMetadata;
 use crate::fetch::FetchOutcome;
 use crate::finding::{Finding, Rule};
-use crate::matching::{self, TitleGrade, TitleMatch};
+use crate::matching::{CitedTitle, TitleGrade, TitleMatch};
 use crate::page::{PageMeta, TitleCandidate, TitleSource};
 use crate::reference::Reference;
-use crate::verdict::{self, Check, JudgeOptions, TitleResult, Verdict, diff_words, short};
+use crate::verdict::{self, Check, Citation, JudgeOptions, TitleResult, TitleWords, Verdict, short, title_findings};
 
 /// Where the evidence about a DOI came from. Serialised kebab-case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -150,6 +150,18 @@ pub(crate) fn judge_doi_only(
     answer: &DoiAnswer,
     options: &JudgeOptions,
 ) -> Check {
+    judge_doi_only_cited(reference, &Citation::of(reference), doi, looked_up, answer, options)
+}
+
+/// [`judge_doi_only`] with the reference's [`Citation`] already read.
+pub(crate) fn judge_doi_only_cited(
+    reference: &Reference,
+    citation: &Citation,
+    doi: &str,
+    looked_up: &Url,
+    answer: &DoiAnswer,
+    options: &JudgeOptions,
+) -> Check {
     let label = &reference.label;
     let mut check = match answer {
         DoiAnswer::Metadata(outcome, meta) => {
@@ -157,7 +169,7 @@ pub(crate) fn judge_doi_only(
             c.status = outcome.status;
             c.final_url = Some(outcome.final_url.to_string());
             c.redirects = outcome.redirects.iter().map(|h| h.url.to_string()).collect();
-            judge_by_metadata(reference, meta, options, &mut c);
+            judge_by_metadata(reference, citation, meta, options, &mut c);
             c
         }
         DoiAnswer::NotRegistered(outcome) => {
@@ -172,9 +184,9 @@ pub(crate) fn judge_doi_only(
             ));
             c
         }
-        DoiAnswer::Unanswered(outcome) => verdict::judge(reference, looked_up, outcome, None, options),
+        DoiAnswer::Unanswered(outcome) => verdict::judge_cited(reference, citation, looked_up, outcome, None, options),
         DoiAnswer::Landing(l) => {
-            let mut c = verdict::judge(reference, &l.landing.url, &l.landing, l.page.as_ref(), options);
+            let mut c = verdict::judge_cited(reference, citation, &l.landing.url, &l.landing, l.page.as_ref(), options);
             // The DOI is the citation to keep: the landing page's canonical URL, or where the
             // resolver's redirects lead, is no improvement on it.
             c.findings
@@ -205,6 +217,18 @@ pub(crate) fn judge_doi_also(
     options: &JudgeOptions,
     check: &mut Check,
 ) {
+    judge_doi_also_cited(reference, &Citation::of(reference), seen, answer, options, check);
+}
+
+/// [`judge_doi_also`] with the reference's [`Citation`] already read.
+pub(crate) fn judge_doi_also_cited(
+    reference: &Reference,
+    citation: &Citation,
+    seen: &Seen<'_>,
+    answer: &DoiAnswer,
+    options: &JudgeOptions,
+    check: &mut Check,
+) {
     let Seen { doi, looked_up, .. } = *seen;
     let label = &reference.label;
     let mut decides = false;
@@ -225,20 +249,21 @@ pub(crate) fn judge_doi_also(
             check.title_diff.clear();
             check.page_title = None;
             decides = true;
-            judge_by_metadata(reference, meta, options, check);
+            judge_by_metadata(reference, citation, meta, options, check);
         }
         DoiAnswer::Metadata(_, meta) => {
             let registered = meta.title.as_deref().unwrap_or("");
             let page_title = check.page_title.clone().or_else(|| seen.page_title.map(str::to_owned));
             match (reference.title.as_deref(), page_title) {
                 (Some(cited), _) => {
-                    if let Some(m) = compare(cited, meta) {
-                        title_findings(reference, cited, &m, check, false);
+                    if let Some(m) = citation.title().and_then(|t| compare(t, meta)) {
+                        title_findings(reference, cited, &m, &registered_words(), false, check);
                     }
                 }
                 (None, Some(page_title))
                     if !registered.is_empty()
-                        && compare(&page_title, meta).is_some_and(|m| m.grade == TitleGrade::Mismatch) =>
+                        && compare(&CitedTitle::new(&page_title), meta)
+                            .is_some_and(|m| m.grade == TitleGrade::Mismatch) =>
                 {
                     check.findings.push(Finding::new(
                             Rule::TitleMismatch,
@@ -258,19 +283,30 @@ pub(crate) fn judge_doi_also(
     check.doi = Some(record(doi, looked_up, answer, decides));
 }
 
-/// The cited title against the registered one.
-fn compare(cited: &str, meta: &DoiMetadata) -> Option<TitleMatch> {
+/// A title against the registered one.
+fn compare(cited: &CitedTitle, meta: &DoiMetadata) -> Option<TitleMatch> {
     let title = meta.title.as_ref()?;
     let candidates = [TitleCandidate { source: TitleSource::CitationTitle, text: title.clone() }];
-    matching::compare_titles(cited, &candidates, meta.container.as_deref(), None)
+    cited.compare(&candidates, meta.container.as_deref(), None)
+}
+
+/// How title findings name the registered title.
+fn registered_words() -> TitleWords {
+    TitleWords::in_source(MetadataSource::RegisteredMetadata.describe(), "registered")
 }
 
 /// Title, date, publication and authors of the reference against the registered metadata.
-fn judge_by_metadata(reference: &Reference, meta: &DoiMetadata, options: &JudgeOptions, check: &mut Check) {
+fn judge_by_metadata(
+    reference: &Reference,
+    citation: &Citation,
+    meta: &DoiMetadata,
+    options: &JudgeOptions,
+    check: &mut Check,
+) {
     let label = &reference.label;
     let at = reference.span;
     let source = MetadataSource::RegisteredMetadata.describe();
-    match (reference.title.as_deref(), compare(reference.title.as_deref().unwrap_or(""), meta)) {
+    match (reference.title.as_deref(), citation.title().and_then(|t| compare(t, meta))) {
         (None, _) => check.findings.push(Finding::new(
             Rule::TitleNotCited,
             at,
@@ -281,7 +317,7 @@ fn judge_by_metadata(reference: &Reference, meta: &DoiMetadata, options: &JudgeO
             at,
             format!("note {label}: {source} gives no title to compare with the cited one"),
         )),
-        (Some(cited), Some(m)) => title_findings(reference, cited, &m, check, true),
+        (Some(cited), Some(m)) => title_findings(reference, cited, &m, &registered_words(), true, check),
     }
     if let Some(cited) = reference.date
         && let Some(registered) = meta.date
@@ -295,7 +331,7 @@ fn judge_by_metadata(reference: &Reference, meta: &DoiMetadata, options: &JudgeO
     }
     if let Some(container) = reference.container.as_deref() {
         let names: Vec<&str> = [meta.container.as_deref(), meta.publisher.as_deref()].into_iter().flatten().collect();
-        if !names.is_empty() && !names.iter().any(|n| matching::same_publication(container, Some(n), None)) {
+        if !names.is_empty() && !names.iter().any(|n| citation.publication_matches(Some(n), None)) {
             check.findings.push(Finding::new(
                 Rule::PublicationDiffers,
                 at,
@@ -307,18 +343,16 @@ fn judge_by_metadata(reference: &Reference, meta: &DoiMetadata, options: &JudgeO
             ));
         }
     }
-    for author in &reference.authors {
-        if !matching::author_named(author, &meta.authors, None) {
-            check.findings.push(Finding::new(
-                Rule::AuthorNotFound,
-                at,
-                format!(
-                    "note {label}: cited author {} is not among the authors in {source} ({})",
-                    short(author),
-                    short(&meta.authors.join(", "))
-                ),
-            ));
-        }
+    for author in citation.authors_not_named(reference, &meta.authors) {
+        check.findings.push(Finding::new(
+            Rule::AuthorNotFound,
+            at,
+            format!(
+                "note {label}: cited author {} is not among the authors in {source} ({})",
+                short(author),
+                short(&meta.authors.join(", "))
+            ),
+        ));
     }
 }
 
@@ -329,58 +363,6 @@ fn registered_publication(meta: &DoiMetadata) -> String {
         (Some(c), Some(p)) => format!("{} (published by {})", quoted(c), quoted(p)),
         (Some(one), None) | (None, Some(one)) => quoted(one),
         (None, None) => "nothing".to_owned(),
-    }
-}
-
-/// Grades a title comparison; `decides` when the metadata is the reference's evidence (its
-/// verdict and title fields), otherwise only findings are added.
-fn title_findings(reference: &Reference, cited: &str, m: &TitleMatch, check: &mut Check, decides: bool) {
-    let label = &reference.label;
-    let source = MetadataSource::RegisteredMetadata.describe();
-    if decides {
-        check.page_title = Some(m.page_title.clone());
-        check.title_score = Some(m.score);
-    }
-    match m.grade {
-        TitleGrade::Match => {
-            if decides {
-                check.title_match = TitleResult::Match;
-            }
-        }
-        TitleGrade::Near => {
-            if decides {
-                check.title_match = TitleResult::Near;
-                check.title_diff = m.diff.clone();
-            }
-            check.findings.push(Finding::new(
-                Rule::TitleNearMatch,
-                reference.span,
-                format!(
-                    "note {label}: the title in {source} differs by a small slip: {} (cited \u{201c}{}\u{201d}, registered \u{201c}{}\u{201d})",
-                    diff_words(&m.diff),
-                    short(cited),
-                    short(&m.page_title)
-                ),
-            ));
-        }
-        TitleGrade::Mismatch => {
-            if decides {
-                check.verdict = Verdict::TitleMismatch;
-                check.title_match = TitleResult::Mismatch;
-                check.title_diff = m.diff.clone();
-            }
-            check.findings.push(Finding::new(
-                Rule::TitleMismatch,
-                reference.span,
-                format!(
-                    "note {label}: {source} gives the title \u{201c}{}\u{201d}, not \u{201c}{}\u{201d} (score {:.2}; {})",
-                    short(&m.page_title),
-                    short(cited),
-                    m.score,
-                    diff_words(&m.diff)
-                ),
-            ));
-        }
     }
 }
 
@@ -428,6 +410,37 @@ mod tests {
         refused.status = None;
         refused.error = Some(FetchError { kind: FetchErrorKind::Connect, message: "refused".into() });
         assert!(matches!(read_answer(refused), Ok(DoiAnswer::Unanswered(_))));
+    }
+
+    #[test]
+    fn title_findings_name_the_registered_metadata() {
+        let url = Url::parse("https://doi.org/10.5555/x.1").unwrap();
+        let meta = crate::doi::parse_csl(CSL).unwrap();
+        let found = DoiAnswer::Metadata(answer(200, "application/json", CSL, true), meta);
+        let options = JudgeOptions::default();
+        let slip = reference(
+            "Sana Mirza, “Border trade afer the closure”, *Journal of Regional Studies*, March 2023, doi:10.5555/x.1",
+        );
+        let c = judge_doi_only(&slip, "10.5555/x.1", &url, &found, &options);
+        assert_eq!((c.verdict, c.title_match), (Verdict::Ok, TitleResult::Near));
+        assert_eq!(
+            c.findings[0].message,
+            "note 1: the title in the DOI's registered metadata differs by a small slip: \
+             cited words not on the page: afer; page words not cited: after \
+             (cited \u{201c}Border trade afer the closure\u{201d}, registered \u{201c}Border trade after the closure\u{201d})"
+        );
+        // Beside a URL, the registered title adds findings and leaves the verdict alone.
+        let beside = reference("“Fisheries in the Arabian Sea”, <https://journal.example/a/1>, doi:10.5555/x.1");
+        let mut check = Check::without_fetch(Verdict::Ok, None);
+        let seen = Seen { doi: "10.5555/x.1", looked_up: &url, page_title: None };
+        judge_doi_also(&beside, &seen, &found, &options, &mut check);
+        assert_eq!((check.verdict, check.title_match), (Verdict::Ok, TitleResult::None));
+        assert_eq!(
+            check.findings[0].message,
+            "note 1: the DOI's registered metadata gives the title \u{201c}Border trade after the closure\u{201d}, \
+             not \u{201c}Fisheries in the Arabian Sea\u{201d} (score 0.20; \
+             cited words not on the page: Fisheries in Arabian Sea; page words not cited: Border trade after closure)"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Is a cited author named on the page? Surname-based, forgiving of order, initials and accents.
 
 use super::normalize::normalize;
+use super::similarity::distance_within;
 
 /// Whether the page names the cited `author`, by surname: case, accents, "Surname, Given"
 /// order, initials ("T. Khan") and honorifics do not matter, and a given name must not
@@ -19,28 +20,45 @@ use super::normalize::normalize;
 /// assert!(author_named("Kamran Yousaf", &[], None));
 /// ```
 pub fn author_named(author: &str, page_authors: &[String], page_text: Option<&str>) -> bool {
-    let Some(cited) = Name::parse(author) else { return true };
-    if cited.is_desk() {
-        return true;
+    CitedAuthor::new(author).named_in(page_authors, page_text)
+}
+
+/// A cited author read once, then looked for among any number of pages' authors.
+#[derive(Debug, Clone)]
+pub(crate) struct CitedAuthor {
+    name: Option<Name>,
+}
+
+impl CitedAuthor {
+    pub(crate) fn new(author: &str) -> CitedAuthor {
+        CitedAuthor { name: Name::parse(author) }
     }
-    let page: Vec<Name> = page_authors.iter().filter_map(|a| Name::parse(a)).collect();
-    if cited.is_agency() {
-        let agency = cited.words.join(" ");
-        let named = page.iter().any(|p| p.words.join(" ").contains(&agency))
-            || page_text.is_some_and(|t| contains_words(&normalize(t), &agency));
-        return named || page.iter().all(|p| !p.is_person());
+
+    /// [`author_named`] of this author.
+    pub(crate) fn named_in(&self, page_authors: &[String], page_text: Option<&str>) -> bool {
+        let Some(cited) = &self.name else { return true };
+        if cited.is_desk() {
+            return true;
+        }
+        let page: Vec<Name> = page_authors.iter().filter_map(|a| Name::parse(a)).collect();
+        if cited.is_agency() {
+            let agency = cited.joined();
+            let named = page.iter().any(|p| p.joined().contains(&agency))
+                || page_text.is_some_and(|t| contains_words(&normalize(t), &agency));
+            return named || page.iter().all(|p| !p.is_person());
+        }
+        let people: Vec<&Name> = page.iter().filter(|p| p.is_person()).collect();
+        if people.is_empty() {
+            return true;
+        }
+        if people.iter().any(|p| cited.same_person(p)) {
+            return true;
+        }
+        page_text.is_some_and(|t| {
+            let text = normalize(t);
+            cited.surname().is_some_and(|s| contains_words(&text, s))
+        })
     }
-    let people: Vec<&Name> = page.iter().filter(|p| p.is_person()).collect();
-    if people.is_empty() {
-        return true;
-    }
-    if people.iter().any(|p| cited.same_person(p)) {
-        return true;
-    }
-    page_text.is_some_and(|t| {
-        let text = normalize(t);
-        cited.surname().is_some_and(|s| contains_words(&text, s))
-    })
 }
 
 /// Words of staff and desk bylines, which name no one.
@@ -167,6 +185,7 @@ const TITLES: &[&str] = &[
     "by",
 ];
 
+#[derive(Debug, Clone)]
 struct Name {
     /// Normalised words, honorifics removed, in "Given Surname" order.
     words: Vec<String>,
@@ -237,7 +256,7 @@ impl Name {
 
 /// Equal, or a one-letter transliteration slip in a long name ("Yousaf" / "Yousuf").
 fn same_word(a: &str, b: &str) -> bool {
-    a == b || (a.chars().count() >= 5 && b.chars().count() >= 5 && strsim::levenshtein(a, b) <= 1)
+    a == b || (a.chars().count() >= 5 && b.chars().count() >= 5 && distance_within(a, b, 1).is_some())
 }
 
 fn contains_words(text: &str, words: &str) -> bool {

@@ -46,10 +46,14 @@ mod author;
 mod diff;
 pub(crate) mod normalize;
 pub(crate) mod publication;
+mod similarity;
 mod spelling;
 mod title;
 
+pub(crate) use author::CitedAuthor;
 pub use author::author_named;
 pub use normalize::normalize;
+pub(crate) use publication::CitedPublication;
 pub use publication::same_publication;
+pub(crate) use title::CitedTitle;
 pub use title::{TitleGrade, TitleMatch, WordDiff, compare_titles};

@@ -1,6 +1,9 @@
 //! Does a cited publication name the site a page was found on ("Dawn" vs `DAWN.COM`/dawn.com)?
 
+use std::borrow::Cow;
+
 use super::normalize::normalize;
+use super::similarity::similarity;
 
 /// Whether the publication a reference cites is the site its page lives on, judged against the
 /// page's own site name (`og:site_name` and the like) and the host it was served from.
@@ -18,27 +21,45 @@ use super::normalize::normalize;
 /// assert!(!same_publication("Dawn", Some("The Guardian"), Some("www.theguardian.com")));
 /// ```
 pub fn same_publication(cited: &str, site: Option<&str>, host: Option<&str>) -> bool {
-    let site = site.filter(|s| !normalize(s).is_empty());
-    let host = host.filter(|h| !host_labels(h).is_empty());
-    if site.is_none() && host.is_none() {
-        return true;
+    CitedPublication::new(cited).matches(site, host)
+}
+
+/// A cited publication read once, then held against any number of sites and hosts (a page's, a
+/// redirect's, an archived copy's, a DOI's registered journal and publisher).
+#[derive(Debug, Clone)]
+pub(crate) struct CitedPublication {
+    names: Names,
+}
+
+impl CitedPublication {
+    pub(crate) fn new(cited: &str) -> CitedPublication {
+        CitedPublication { names: Names::of(cited) }
     }
-    let cited = Names::of(cited);
-    if cited.forms.is_empty() {
-        return true;
-    }
-    if let Some(site) = site {
-        let s = Names::of(site);
-        if cited.loosely_matches(&s) {
+
+    /// [`same_publication`] of this publication.
+    pub(crate) fn matches(&self, site: Option<&str>, host: Option<&str>) -> bool {
+        // A site that normalises to nothing has no names; a host, no labels.
+        let site = site.map(Names::of).filter(|s| !s.compacts.is_empty());
+        let labels = host.map(host_labels).filter(|l| !l.is_empty());
+        if site.is_none() && labels.is_none() {
             return true;
         }
-    }
-    if let Some(host) = host {
-        if cited.matches_host(&host_labels(host), true) {
+        let cited = &self.names;
+        if cited.compacts.is_empty() {
             return true;
         }
+        if let Some(site) = &site {
+            if cited.loosely_matches(site) {
+                return true;
+            }
+        }
+        if let Some(labels) = &labels {
+            if cited.matches_host(labels, true) {
+                return true;
+            }
+        }
+        false
     }
-    false
 }
 
 /// Strict form used to recognise a site name inside a page title ("… - DAWN.COM"): the text
@@ -46,7 +67,7 @@ pub fn same_publication(cited: &str, site: Option<&str>, host: Option<&str>) -> 
 /// word with it. False when there is nothing to compare with.
 pub(crate) fn names_publication(text: &str, sites: &[&str], host: Option<&str>) -> bool {
     let t = Names::of(text);
-    if t.forms.is_empty() {
+    if t.compacts.is_empty() {
         return false;
     }
     if sites.iter().any(|s| t.strictly_matches(&Names::of(s))) {
@@ -92,63 +113,65 @@ const REGISTRY: &[&str] =
 const SUBDOMAINS: &[&str] =
     &["www", "m", "amp", "mobile", "english", "en", "edition", "news", "beta", "web", "www1", "www2"];
 
+#[derive(Debug, Clone)]
 struct Names {
-    /// Normalised word lists: the full name, without a parenthesised part, and without generic
-    /// words.
-    forms: Vec<Vec<String>>,
+    /// The name's readings, each written as one word: in full, without a parenthesised part,
+    /// without generic words, and the parenthesised part alone. Distinct, none empty.
+    compacts: Vec<String>,
     /// Acronyms: a parenthesised one ("(PIPS)") and the initials of the name's main words.
     acronyms: Vec<String>,
 }
 
 impl Names {
     fn of(name: &str) -> Names {
-        let mut forms: Vec<Vec<String>> = Vec::new();
+        let mut compacts: Vec<String> = Vec::new();
         let mut acronyms = Vec::new();
-        let (outer, inner) = split_parenthesis(name);
-        let mut add = |words: Vec<String>| {
-            if !words.is_empty() && !forms.contains(&words) {
-                forms.push(words);
+        let mut add = |words: &[&str]| {
+            let compact = words.concat();
+            if !compact.is_empty() && !compacts.contains(&compact) {
+                compacts.push(compact);
             }
         };
-        let words = |s: &str| normalize(s).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect::<Vec<_>>();
-        let full = words(name);
-        let main = words(&outer);
-        let specific: Vec<String> = main.iter().filter(|w| !GENERIC.contains(&w.as_str())).cloned().collect();
-        add(full);
-        add(main.clone());
-        add(specific.clone());
+        let (outer, inner) = split_parenthesis(name);
+        let full_text = normalize(name);
+        let outer_text = if outer == name { None } else { Some(normalize(&outer)) };
+        let full = words(&full_text);
+        let main = outer_text.as_deref().map_or_else(|| full.clone(), words);
+        let specific: Vec<&str> = main.iter().copied().filter(|w| !GENERIC.contains(w)).collect();
+        add(&full);
+        add(&main);
+        add(&specific);
         if let Some(inner) = inner {
-            let inner = words(&inner);
-            if inner.len() == 1 {
-                acronyms.push(inner[0].clone());
+            let inner_text = normalize(inner);
+            let inner = words(&inner_text);
+            if let [one] = inner.as_slice() {
+                acronyms.push((*one).to_owned());
             }
-            add(inner);
+            add(&inner);
         }
         // Initials of the whole name and of each comma-separated part ("Ministry of External
-        // Affairs, Government of India" → "mea").
-        let parts = std::iter::once(outer.as_str()).chain(outer.split([',', ';']));
-        for part in parts {
-            let initials: String = words(part)
+        // Affairs, Government of India" → "mea"); a name with no such parts is its only part.
+        let mut initials_of = |words: &[&str]| {
+            let initials: String = words
                 .iter()
-                .filter(|w| {
-                    !matches!(w.as_str(), "of" | "for" | "and" | "the" | "on" | "in" | "de" | "la" | "du" | "des")
-                })
+                .filter(|w| !matches!(**w, "of" | "for" | "and" | "the" | "on" | "in" | "de" | "la" | "du" | "des"))
                 .filter_map(|w| w.chars().next())
                 .collect();
             if initials.chars().count() >= 3 && !acronyms.contains(&initials) {
                 acronyms.push(initials);
             }
+        };
+        initials_of(&main);
+        if outer.contains([',', ';']) {
+            for part in outer.split([',', ';']) {
+                initials_of(&words(&normalize(part)));
+            }
         }
-        Names { forms, acronyms }
-    }
-
-    fn compacts(&self) -> impl Iterator<Item = String> + '_ {
-        self.forms.iter().map(|f| f.concat())
+        Names { compacts, acronyms }
     }
 
     fn strictly_matches(&self, other: &Names) -> bool {
-        let mine: Vec<String> = self.compacts().collect();
-        let theirs: Vec<String> = other.compacts().collect();
+        let (mine, theirs) = (&self.compacts, &other.compacts);
         mine.iter().any(|m| theirs.contains(m))
             || self.acronyms.iter().any(|a| theirs.contains(a))
             || other.acronyms.iter().any(|a| mine.contains(a))
@@ -158,15 +181,13 @@ impl Names {
         if self.strictly_matches(other) {
             return true;
         }
-        let mine: Vec<String> = self.compacts().collect();
-        let theirs: Vec<String> = other.compacts().collect();
-        for m in &mine {
-            for t in &theirs {
+        for m in &self.compacts {
+            for t in &other.compacts {
                 let (short, long) = if m.chars().count() <= t.chars().count() { (m, t) } else { (t, m) };
                 if short.chars().count() >= 4 && long.contains(short.as_str()) {
                     return true;
                 }
-                if short.chars().count() >= 5 && strsim::normalized_levenshtein(m, t) >= 0.75 {
+                if short.chars().count() >= 5 && similarity(m, t) >= 0.75 {
                     return true;
                 }
             }
@@ -178,27 +199,27 @@ impl Names {
     fn matches_host(&self, labels: &[String], loose: bool) -> bool {
         let Some(main) = labels.last() else { return false };
         let joined = labels.concat();
-        let mut targets = vec![main.clone(), joined];
+        let mut targets: Vec<&str> = vec![main, &joined];
         // "english.aaj.tv" names "Aaj English TV" through all its labels.
-        targets.extend(labels.iter().cloned());
+        targets.extend(labels.iter().map(String::as_str));
         targets.dedup();
-        for c in self.compacts() {
+        for c in &self.compacts {
             for (i, t) in targets.iter().enumerate() {
                 // Subdomain labels alone are too weak to name a site inside a title.
                 if !loose && i > 1 {
                     break;
                 }
-                if &c == t {
+                if c == t {
                     return true;
                 }
                 if !loose || i > 1 {
                     continue;
                 }
-                let (short, long) = if c.len() <= t.len() { (&c, t) } else { (t, &c) };
-                if short.chars().count() >= 4 && long.contains(short.as_str()) {
+                let (short, long) = if c.len() <= t.len() { (c.as_str(), *t) } else { (*t, c.as_str()) };
+                if short.chars().count() >= 4 && long.contains(short) {
                     return true;
                 }
-                if short.chars().count() >= 5 && strsim::normalized_levenshtein(&c, t) >= 0.75 {
+                if short.chars().count() >= 5 && similarity(c, t) >= 0.75 {
                     return true;
                 }
             }
@@ -213,22 +234,29 @@ impl Names {
     }
 }
 
-fn split_parenthesis(name: &str) -> (String, Option<String>) {
+/// The name outside its parentheses and the text inside them: "Institute (PIPS)" →
+/// ("Institute  ", "PIPS").
+fn split_parenthesis(name: &str) -> (Cow<'_, str>, Option<&str>) {
     match (name.find('('), name.rfind(')')) {
         (Some(open), Some(close)) if open < close => {
             let outer = format!("{} {}", &name[..open], &name[close + 1..]);
-            (outer, Some(name[open + 1..close].to_string()))
+            (Cow::Owned(outer), Some(&name[open + 1..close]))
         }
-        _ => (name.to_string(), None),
+        _ => (Cow::Borrowed(name), None),
     }
+}
+
+/// The words of normalised text.
+fn words(normalised: &str) -> Vec<&str> {
+    normalised.split(' ').filter(|w| !w.is_empty()).collect()
 }
 
 /// A host's labels that can name a publication: `www.english.aaj.tv` → `["aaj"]` plus
 /// meaningful subdomains; `tribune.com.pk` → `["tribune"]`.
 pub(crate) fn host_labels(host: &str) -> Vec<String> {
-    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
-    let host = host.rsplit_once('@').map_or(host.as_str(), |(_, h)| h).to_string();
-    let host = host.split(':').next().unwrap_or("").to_string();
+    let lowered = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    let host = lowered.rsplit_once('@').map_or(lowered.as_str(), |(_, h)| h);
+    let host = host.split(':').next().unwrap_or("");
     if host.is_empty() || host.parse::<std::net::Ipv4Addr>().is_ok() || host.starts_with('[') {
         return Vec::new();
     }

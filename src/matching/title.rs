@@ -4,8 +4,9 @@
 use serde::Serialize;
 
 use super::diff::{Op, diff};
-use super::normalize::{Token, normalize, tokenize};
+use super::normalize::{Tokens, normalize, tokenize};
 use super::publication::names_publication;
+use super::similarity::{distance_within, similarity};
 use super::spelling::{is_function_word, same_number, spelling_variant};
 use crate::page::TitleCandidate;
 use crate::page::title::split_site;
@@ -68,58 +69,105 @@ pub fn compare_titles(
     site: Option<&str>,
     host: Option<&str>,
 ) -> Option<TitleMatch> {
-    let cited_tokens = tokenize(cited);
-    if cited_tokens.is_empty() {
-        return None;
+    CitedTitle::new(cited).compare(candidates, site, host)
+}
+
+/// A cited title read once (its words, normalised) and then compared with any number of
+/// pages: every candidate of a page, the page of every redirect or archived copy, a DOI's
+/// registered title.
+#[derive(Debug, Clone)]
+pub(crate) struct CitedTitle {
+    text: String,
+    tokens: Tokens,
+}
+
+impl CitedTitle {
+    pub(crate) fn new(cited: &str) -> CitedTitle {
+        CitedTitle { text: cited.to_owned(), tokens: tokenize(cited) }
     }
-    let sites: Vec<&str> = site.into_iter().collect();
-    let cited_forms = forms(cited, &cited_tokens, &sites, host);
-    let cited_words = cited_forms.iter().map(|f| f.words.len()).min().unwrap_or(0);
-    let short = cited_words <= 3;
-    let cited_norm: Vec<&str> = cited_tokens.iter().map(|t| t.norm.as_str()).collect();
-    let mut best: Option<(TitleGrade, f64, usize, Vec<Token>)> = None;
-    for (i, cand) in candidates.iter().enumerate() {
-        let tokens = tokenize(&cand.text);
-        if tokens.is_empty() {
-            continue;
+
+    /// [`compare_titles`] of this title.
+    pub(crate) fn compare(
+        &self,
+        candidates: &[TitleCandidate],
+        site: Option<&str>,
+        host: Option<&str>,
+    ) -> Option<TitleMatch> {
+        let cited_tokens = &self.tokens;
+        if cited_tokens.is_empty() {
+            return None;
         }
-        let (grade, score) = if generic(&cand.text, &sites, host)
-            && tokens.iter().map(|t| t.norm.as_str()).ne(cited_norm.iter().copied())
-        {
-            (TitleGrade::Mismatch, pair_grade(&cited_norm, &norms(&tokens), short, false).1)
-        } else {
-            let page_forms = forms(&cand.text, &tokens, &sites, host);
-            let mut g = (TitleGrade::Mismatch, 0.0);
-            for c in &cited_forms {
-                for p in &page_forms {
-                    if c.main && p.main {
-                        continue;
-                    }
-                    let ellipsis = c.cut || p.cut;
-                    let r = pair_grade(&c.words, &p.words, short, ellipsis);
-                    if r.0 > g.0 || (r.0 == g.0 && r.1 > g.1) {
-                        g = r;
-                    }
+        let sites: Vec<&str> = site.into_iter().collect();
+        let cited_norm: Vec<&str> = cited_tokens.norms().collect();
+        // The cited title's readings depend on the page's site; they are read only when a
+        // candidate is not simply equal to it.
+        let mut cited: Option<(Vec<Form<'_>>, bool)> = None;
+        let mut best: Option<(TitleGrade, f64, usize, Tokens)> = None;
+        for (i, cand) in candidates.iter().enumerate() {
+            let tokens = tokenize(&cand.text);
+            if tokens.is_empty() {
+                continue;
+            }
+            let (grade, score) = if tokens.norms().eq(cited_norm.iter().copied()) {
+                // The same words: no reading of either title can do better.
+                (TitleGrade::Match, 1.0)
+            } else {
+                let (cited_forms, short) = cited.get_or_insert_with(|| {
+                    let forms = forms(&self.text, cited_tokens, &sites, host);
+                    let words = forms.iter().map(|f| f.words.len()).min().unwrap_or(0);
+                    (forms, words <= 3)
+                });
+                let short = *short;
+                if generic(&cand.text, &sites, host) {
+                    let page: Vec<&str> = tokens.norms().collect();
+                    (TitleGrade::Mismatch, pair_grade(&cited_norm, &page, short, false).1)
+                } else {
+                    best_reading(cited_forms, &forms(&cand.text, &tokens, &sites, host), short)
+                }
+            };
+            let better = match &best {
+                None => true,
+                Some((bg, bs, _, _)) => grade > *bg || (grade == *bg && score > *bs),
+            };
+            if better {
+                best = Some((grade, score, i, tokens));
+            }
+            if grade == TitleGrade::Match && score >= 1.0 {
+                // Nothing after it can be better, and ties go to the earlier candidate.
+                break;
+            }
+        }
+        let (grade, score, candidate, tokens) = best?;
+        Some(TitleMatch {
+            grade,
+            score: (score.clamp(0.0, 1.0) * 100.0).round() / 100.0,
+            candidate,
+            page_title: candidates[candidate].text.clone(),
+            diff: word_diff(cited_tokens, &tokens),
+        })
+    }
+}
+
+/// The best grade of any reading of the cited title against any reading of the page's (but
+/// never main part against main part).
+fn best_reading(cited: &[Form<'_>], page: &[Form<'_>], short: bool) -> (TitleGrade, f64) {
+    let mut g = (TitleGrade::Mismatch, 0.0);
+    for c in cited {
+        for p in page {
+            if c.main && p.main {
+                continue;
+            }
+            let ellipsis = c.cut || p.cut;
+            let r = pair_grade(&c.words, &p.words, short, ellipsis);
+            if r.0 > g.0 || (r.0 == g.0 && r.1 > g.1) {
+                g = r;
+                if g.0 == TitleGrade::Match && g.1 >= 1.0 {
+                    return g;
                 }
             }
-            g
-        };
-        let better = match &best {
-            None => true,
-            Some((bg, bs, _, _)) => grade > *bg || (grade == *bg && score > *bs),
-        };
-        if better {
-            best = Some((grade, score, i, tokens));
         }
     }
-    let (grade, score, candidate, tokens) = best?;
-    Some(TitleMatch {
-        grade,
-        score: (score.clamp(0.0, 1.0) * 100.0).round() / 100.0,
-        candidate,
-        page_title: candidates[candidate].text.clone(),
-        diff: word_diff(&cited_tokens, &tokens),
-    })
+    g
 }
 
 /// One way of reading a title: as written, without its site affix, without its subtitle,
@@ -132,28 +180,24 @@ struct Form<'a> {
     cut: bool,
 }
 
-fn norms(tokens: &[Token]) -> Vec<&str> {
-    tokens.iter().map(|t| t.norm.as_str()).collect()
-}
-
-fn forms<'a>(text: &str, tokens: &'a [Token], sites: &[&str], host: Option<&str>) -> Vec<Form<'a>> {
-    let all = norms(tokens);
+fn forms<'a>(text: &str, tokens: &'a Tokens, sites: &[&str], host: Option<&str>) -> Vec<Form<'a>> {
+    let all: Vec<&str> = tokens.norms().collect();
     let trimmed = text.trim_end();
     let cut = trimmed.ends_with('…') || trimmed.ends_with("...");
     let mut out = vec![Form { words: all.clone(), main: false, cut }];
-    // Parts of the title are located in the token list by their word counts, so that the
-    // forms borrow the same tokens.
-    let count = |s: &str| tokenize(s).len();
-    if let Some(stripped) = split_site(text, sites, host) {
-        if let Some(range) = locate(&all, &norms(&tokenize(&stripped))) {
+    // Parts of the title are located in the token list by their words, so that the forms
+    // borrow the same tokens.
+    let stripped = split_site(text, sites, host);
+    if let Some(stripped) = &stripped {
+        if let Some(range) = locate(&all, &tokenize(stripped).norms().collect::<Vec<_>>()) {
             out.push(Form { words: all[range].to_vec(), main: false, cut: false });
         }
     }
-    let base = split_site(text, sites, host).unwrap_or_else(|| text.to_string());
-    if let Some(head) = main_part(&base) {
-        let n = count(head);
-        if n >= 3 {
-            if let Some(range) = locate(&all, &norms(&tokenize(head))) {
+    let base = stripped.as_deref().unwrap_or(text);
+    if let Some(head) = main_part(base) {
+        let head = tokenize(head);
+        if head.len() >= 3 {
+            if let Some(range) = locate(&all, &head.norms().collect::<Vec<_>>()) {
                 out.push(Form { words: all[range].to_vec(), main: true, cut: false });
             }
         }
@@ -208,15 +252,18 @@ fn generic(text: &str, sites: &[&str], host: Option<&str>) -> bool {
         "start",
     ];
     let n = normalize(text);
-    GENERIC.contains(&n.as_str()) || names_publication(text, sites, host) || {
-        // "DAWN.COM" with no site information: a bare domain.
-        let t = text.trim();
-        !t.contains(' ')
-            && t.contains('.')
-            && t.rsplit('.')
-                .next()
-                .is_some_and(|tld| (2..=6).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_alphabetic()))
-    }
+    // The cheap tests first: naming the site is the costly one.
+    GENERIC.contains(&n.as_str())
+        || {
+            // "DAWN.COM" with no site information: a bare domain.
+            let t = text.trim();
+            !t.contains(' ')
+                && t.contains('.')
+                && t.rsplit('.')
+                    .next()
+                    .is_some_and(|tld| (2..=6).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_alphabetic()))
+        }
+        || names_publication(text, sites, host)
 }
 
 /// Grades one reading of the cited title against one reading of the page's.
@@ -244,9 +291,7 @@ fn pair_grade(a: &[&str], b: &[&str], short: bool, ellipsis: bool) -> (TitleGrad
                 None => {
                     *fatal = true;
                     if dels.len() == ins.len() {
-                        *credit +=
-                            dels.iter().zip(ins.iter()).map(|(x, y)| strsim::normalized_levenshtein(x, y)).sum::<f64>()
-                                * 0.5;
+                        *credit += dels.iter().zip(ins.iter()).map(|(x, y)| similarity(x, y)).sum::<f64>() * 0.5;
                     }
                 }
             }
@@ -302,7 +347,7 @@ fn run_slips(dels: &[&str], ins: &[&str], short: bool) -> Option<(usize, f64)> {
                 if !(spelling_variant(x, y) || (!short && typo(x, y))) {
                     return None;
                 }
-                credit += strsim::normalized_levenshtein(x, y);
+                credit += similarity(x, y);
             }
             Some((n, credit))
         }
@@ -315,19 +360,21 @@ fn typo(x: &str, y: &str) -> bool {
     if x.chars().chain(y.chars()).any(|c| c.is_numeric()) {
         return false;
     }
-    let d = strsim::levenshtein(x, y);
+    // More than two letters off is never a slip, so the distance need not be found beyond two.
+    let Some(d) = distance_within(x, y, 2) else { return false };
     let longest = x.chars().count().max(y.chars().count());
     let shortest = x.chars().count().min(y.chars().count());
     d < shortest && (d <= 1 || (d == 2 && longest >= 5))
 }
 
-fn word_diff(cited: &[Token], page: &[Token]) -> Vec<WordDiff> {
-    diff(&norms(cited), &norms(page))
+fn word_diff(cited: &Tokens, page: &Tokens) -> Vec<WordDiff> {
+    let (a, b): (Vec<&str>, Vec<&str>) = (cited.norms().collect(), page.norms().collect());
+    diff(&a, &b)
         .into_iter()
         .map(|op| match op {
-            Op::Same(i, _) => WordDiff::Same(cited[i].display.clone()),
-            Op::Del(i) => WordDiff::Missing(cited[i].display.clone()),
-            Op::Ins(j) => WordDiff::Extra(page[j].display.clone()),
+            Op::Same(i, _) => WordDiff::Same(cited.display(i).to_owned()),
+            Op::Del(i) => WordDiff::Missing(cited.display(i).to_owned()),
+            Op::Ins(j) => WordDiff::Extra(page.display(j).to_owned()),
         })
         .collect()
 }

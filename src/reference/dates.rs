@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 
+use super::pattern::WordRegex;
 use crate::date::PartialDate;
 
 /// What a date in a citation dates.
@@ -39,7 +40,7 @@ pub(crate) struct Dated {
 
 const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b";
 
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
+static DATE: WordRegex = WordRegex::new(|| {
     let pattern = r"(?xi)
           \b(?P<m1>MONTH)\.?\s+(?P<d1>[0-9]{1,2})(?:st|nd|rd|th)?\b(?:\s*[-–—]\s*[0-9]{1,2}\b)?(?:,\s*|\s+)(?P<y1>[0-9]{4})\b
         | \b(?P<d2>[0-9]{1,2})(?:st|nd|rd|th)?\b(?:\s*[-–—]\s*[0-9]{1,2}\b)?\s+(?:of\s+)?(?P<m2>MONTH)\.?,?\s+(?P<y2>[0-9]{4})\b
@@ -52,7 +53,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
         | \b(?P<season>spring|summer|autumn|fall|winter)\s+(?P<y9>[0-9]{4})\b
         | \((?P<y10>[0-9]{4})[a-z]?\)
     ";
-    Regex::new(&pattern.replace("MONTH", MONTH)).expect("static regex")
+    pattern.replace("MONTH", MONTH)
 });
 
 // A year on its own in a citation position: ", 2000." "(2000)" "2000)", and Vancouver's
@@ -62,12 +63,12 @@ static BARE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 // Harvard gives the year in the author's parentheses and the day and month later: "23 March".
-static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+static DAY_MONTH: WordRegex = WordRegex::new(|| {
     let pattern = r"(?xi)
           \b(?P<d1>[0-9]{1,2})(?:st|nd|rd|th)?\s+(?P<m1>MONTH)\.?
         | \b(?P<m2>MONTH)\.?\s+(?P<d2>[0-9]{1,2})(?:st|nd|rd|th)?\b
     ";
-    Regex::new(&pattern.replace("MONTH", MONTH)).expect("static regex")
+    pattern.replace("MONTH", MONTH)
 });
 
 static WHOLE: LazyLock<Regex> =
@@ -76,7 +77,7 @@ static WHOLE: LazyLock<Regex> =
 /// Every date in `text` except bare years, with the role the words before it give it.
 pub(crate) fn find(text: &str) -> Vec<Dated> {
     let mut raw: Vec<(Range<usize>, Captures<'_>)> = Vec::new();
-    for caps in DATE.captures_iter(text) {
+    for caps in DATE.of(text).captures_iter(text) {
         if let Some(m) = caps.get(0) {
             raw.push((m.range(), caps));
         }
@@ -138,13 +139,15 @@ pub(crate) fn is_date(s: &str) -> bool {
     let whole =
         |re: &Regex| re.find(s).is_some_and(|m| m.start() == 0 && s[m.end()..].trim_matches(['.', ')']).is_empty());
     let inner = s.trim_start_matches('(');
-    whole(&DATE) || whole(&DAY_MONTH) || DATE.find(inner).is_some_and(|m| m.start() == 0 && m.end() == inner.len())
+    whole(DATE.of(s))
+        || whole(DAY_MONTH.of(s))
+        || DATE.of(inner).find(inner).is_some_and(|m| m.start() == 0 && m.end() == inner.len())
 }
 
 /// The first "23 March" / "March 23" in `text` (a day and month without a year) that is not
 /// an access date: Harvard's newspaper date, whose year is in the author's parentheses.
 pub(crate) fn day_month(text: &str) -> Option<(u8, u8)> {
-    for caps in DAY_MONTH.captures_iter(text) {
+    for caps in DAY_MONTH.of(text).captures_iter(text) {
         let m = caps.get(0)?;
         if role_before(text, m.start(), 0) != Role::Published {
             continue;
@@ -240,6 +243,29 @@ fn tail(text: &str, end: usize, n: usize) -> &str {
     text.get(start..end).unwrap_or("")
 }
 
+/// Where the clause ending `window` starts: after its last ". ", "; ", "(" or ")". Of these the
+/// one that starts last also ends last (no two start at one byte), so a backward scan finds it.
+fn clause_start(window: &str) -> usize {
+    let b = window.as_bytes();
+    for j in (0..b.len()).rev() {
+        match b[j] {
+            b'(' | b')' => return j + 1,
+            b'.' | b';' if b.get(j + 1) == Some(&b' ') => return j + 2,
+            _ => {}
+        }
+    }
+    0
+}
+
+// Every word `role_before` looks for, in one search: most clauses hold none of them, and one
+// DFA pass over the clause is cheaper than a substring search for each word.
+static ROLE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"accessed|access date|retrieved|viewed|visited|consulted|checked|downloaded|abgerufen|zugriff|consulté|\[cited|archive|wayback|updated|modified|revised|last edited",
+    )
+    .expect("static regex")
+});
+
 /// The role the words just before a date give it: "Accessed", "Retrieved", "viewed",
 /// "(Accessed: …)", "Archived from the original on", "Updated". The look-back stops at the end
 /// of the previous date and at the previous sentence or parenthesis, so "Accessed" never leaks
@@ -248,9 +274,10 @@ fn role_before(text: &str, start: usize, prev_end: usize) -> Role {
     let window = tail(text, start, 64);
     let window_start = start - window.len();
     let window = if prev_end > window_start { text.get(prev_end.min(start)..start).unwrap_or("") } else { window };
-    let cut =
-        [". ", "; ", "(", ")"].iter().filter_map(|sep| window.rfind(sep).map(|i| i + sep.len())).max().unwrap_or(0);
-    let clause = window.get(cut..).unwrap_or(window).to_lowercase();
+    let clause = window.get(clause_start(window)..).unwrap_or(window).to_lowercase();
+    if !ROLE_WORDS.is_match(&clause) {
+        return Role::Published;
+    }
     const ACCESSED: [&str; 11] = [
         "accessed",
         "access date",
@@ -356,6 +383,24 @@ mod tests {
         assert!(ys("pp. 1234, 5678.").is_empty());
         assert!(ys("report 1899846.").is_empty());
         assert_eq!(ys("Geneva: WHO; 2024 [cited 2025 Jun 30]."), ["2024"]);
+    }
+
+    #[test]
+    fn ascii_boundaries_capture_what_unicode_ones_do() {
+        let texts = [
+            "Dawn, 23 March 2025. Accessed March 25, 2025. Archived 26/03/2025; 2025-03-27T10:00Z \u{E000}",
+            "“Title,” Dawn, Sept. 3rd–4th, 2024, 3rd of September, 2024 (2025b) Spring 2020 05.06.2025 5-6-2025",
+            "x2025 March 3 Mar 12 2024, 12 mar. 2024 may 2025 May 2025 1 June2025 2025,June 2",
+        ];
+        for t in texts {
+            assert!(super::super::pattern::ascii_words(t));
+            for re in [&DATE, &DAY_MONTH] {
+                let groups = |r: &Regex| -> Vec<Vec<Option<Range<usize>>>> {
+                    r.captures_iter(t).map(|c| c.iter().map(|m| m.map(|m| m.range())).collect()).collect()
+                };
+                assert_eq!(groups(re.of(t)), groups(re.unicode()), "{t}");
+            }
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ use regex::Regex;
 
 use super::dates::{self, Dated, Role};
 use super::ibid;
-use super::markup::{self, Prepared, URL_MARK};
+use super::markup::{self, Prepared, URL_MARK, collapse};
 use super::names;
 use super::url::{self, Found, Hit};
 use crate::date::PartialDate;
@@ -155,7 +155,7 @@ fn collect_urls(text: &str, hits: &[Hit], links: &[Link], f: &mut Fields) {
         })
         .collect();
     let hrefs: Vec<&str> = links.iter().take(MAX_LINKS).map(|l| l.href.trim()).collect();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen = Seen::default();
     let mut seen_malformed: HashSet<String> = HashSet::new();
     let mut malformed = |f: &mut Fields, text: String, reason: String| {
         if seen_malformed.insert(text.clone()) {
@@ -184,9 +184,27 @@ fn collect_urls(text: &str, hits: &[Hit], links: &[Link], f: &mut Fields) {
 /// Most HTML links of one note considered (a note with more is not a citation).
 const MAX_LINKS: usize = 256;
 
-fn push_url(f: &mut Fields, seen: &mut HashSet<String>, u: String) {
-    let key = ::url::Url::parse(&u).map_or_else(|_| u.clone(), |p| p.as_str().to_owned());
-    if seen.insert(key) {
+/// The URLs of a note already kept, by their parsed (normalised) form. Most notes cite one URL:
+/// keys are only computed once a second one comes, so that the first is never parsed again.
+#[derive(Default)]
+struct Seen {
+    keys: HashSet<String>,
+}
+
+fn url_key(u: &str) -> String {
+    ::url::Url::parse(u).map_or_else(|_| u.to_owned(), |p| p.as_str().to_owned())
+}
+
+fn push_url(f: &mut Fields, seen: &mut Seen, u: String) {
+    if f.urls.is_empty() {
+        f.urls.push(u);
+        return;
+    }
+    if seen.keys.is_empty() {
+        // The one URL kept so far.
+        seen.keys.extend(f.urls.iter().map(|k| url_key(k)));
+    }
+    if seen.keys.insert(url_key(&u)) {
         f.urls.push(u);
     }
 }
@@ -749,9 +767,11 @@ fn sentence_end(t: &str, from: usize, italics: &[Range<usize>]) -> usize {
 /// Trims what surrounds a title: white space, the comma or period inside IEEE/MLA closing
 /// quotes, a trailing bracketed description ("[Video]").
 fn clean_title(raw: &str) -> Option<String> {
-    let s = collapse(&raw.replace(URL_MARK, " "));
+    let s = markup::collapse_marks(raw);
     let mut s = s.trim();
-    if let Some(m) = BRACKET_TAIL.find(s)
+    // BRACKET_TAIL ends at the end, with "]".
+    if s.ends_with(']')
+        && let Some(m) = BRACKET_TAIL.find(s)
         && m.start() > 0
     {
         s = &s[..m.start()];
@@ -988,7 +1008,7 @@ fn container(prep: &Prepared, ti: &Titled, found_dates: &[Dated]) -> (Option<Str
 }
 
 fn clean_container(raw: &str) -> Option<String> {
-    let s = collapse(&raw.replace(URL_MARK, " "));
+    let s = markup::collapse_marks(raw);
     let mut s = s.trim().trim_matches([',', '.', ';', ':', '،', ' ', '—', '–', '-']).trim();
     for (open, close) in [('\'', '\''), ('‘', '’'), ('"', '"'), ('“', '”'), ('«', '»')] {
         if let Some(inner) = s.strip_prefix(open).and_then(|r| r.strip_suffix(close)) {
@@ -1081,10 +1101,6 @@ fn short_form(f: &Fields, ti: &Titled, t: &str) -> Option<Repeat> {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 /// `t` with the bytes of `range` turned into spaces (the same length, so offsets stay valid).
 fn blank(t: &str, range: Range<usize>) -> String {

@@ -20,6 +20,11 @@ static OP_CIT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+// What every match of OP_CIT contains, without its word boundaries and captures: a search
+// the DFA answers, so that notes with "cit" in another word ("City", "cited") skip OP_CIT,
+// whose lazy author group sends the search to the backtracker.
+static OP_CIT_WORDS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)(?:op|loc)\.?\s*cit").expect("static regex"));
+
 static LOCATOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:pp?\.|paras?\.?|paragraph|at\b|§|ch(?:ap)?\.|chapter|sec(?:tion)?\.?|fn\.?|n\.|notes?\b|col\.|vol\.|[0-9]|[ivxlc]+\b)")
         .expect("static regex")
@@ -36,6 +41,9 @@ pub(crate) fn detect(text: &str) -> Option<Repeat> {
     }
     if let Some(c) = IBID.captures(text) {
         return Some(Repeat::Ibid { pinpoint: pinpoint(c.name("rest").map_or("", |m| m.as_str())) });
+    }
+    if !OP_CIT_WORDS.is_match(text) {
+        return None;
     }
     let c = OP_CIT.captures(text)?;
     let author = c.name("author").map_or("", |m| m.as_str());
@@ -70,8 +78,11 @@ pub(crate) fn resolve(fields: &[Fields], labels: &[&str]) -> Vec<Option<usize>> 
     // Family name → the last original note with an author of that name; and the same for the
     // whole name, which tells corporate authors apart ("Asian Development Bank" from "World
     // Bank", whose last words agree).
+    // The maps are built only when an "op. cit." with an author asks (most documents have
+    // none), from the notes not yet indexed: the same maps as when built note by note.
     let mut by_surname: HashMap<String, usize> = HashMap::new();
     let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut indexed = 0;
     for (i, f) in fields.iter().enumerate() {
         let previous = || {
             let p = i.checked_sub(1)?;
@@ -81,23 +92,27 @@ pub(crate) fn resolve(fields: &[Fields], labels: &[&str]) -> Vec<Option<usize>> 
             Some(Repeat::OpCit { pinpoint, .. }) | Some(Repeat::Ibid { pinpoint }) => by_label(pinpoint, i),
             _ => None,
         };
-        let target = named.or_else(|| match &f.repeat {
-            None => None,
-            Some(Repeat::Ibid { .. }) | Some(Repeat::OpCit { author: None, .. }) => previous(),
-            Some(Repeat::OpCit { author: Some(a), .. }) => {
+        let target = match (named, &f.repeat) {
+            (Some(j), _) => Some(j),
+            (None, None) => None,
+            (None, Some(Repeat::Ibid { .. }) | Some(Repeat::OpCit { author: None, .. })) => previous(),
+            (None, Some(Repeat::OpCit { author: Some(a), .. })) => {
+                for (j, g) in fields.iter().enumerate().take(i).skip(indexed) {
+                    if g.repeat.is_none() {
+                        for a in &g.authors {
+                            if let Some(s) = names::surname(a) {
+                                by_surname.insert(s, j);
+                            }
+                            by_name.insert(fold(a), j);
+                        }
+                    }
+                }
+                indexed = i;
                 by_name.get(&fold(a)).or_else(|| names::surname(a).and_then(|s| by_surname.get(&s))).copied()
             }
-            Some(Repeat::Short { author, title, .. }) => short_target(fields, i, author.as_deref(), title),
-        });
+            (None, Some(Repeat::Short { author, title, .. })) => short_target(fields, i, author.as_deref(), title),
+        };
         out.push(target);
-        if f.repeat.is_none() {
-            for a in &f.authors {
-                if let Some(s) = names::surname(a) {
-                    by_surname.insert(s, i);
-                }
-                by_name.insert(fold(a), i);
-            }
-        }
     }
     out
 }
@@ -122,11 +137,20 @@ fn short_target(fields: &[Fields], i: usize, author: Option<&str>, title: &str) 
 }
 
 fn fold(s: &str) -> String {
-    s.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if word.is_ascii() {
+            let start = out.len();
+            out.push_str(word);
+            out[start..].make_ascii_lowercase();
+        } else {
+            out.push_str(&word.to_lowercase());
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -49,17 +49,24 @@ pub(crate) fn normalize(text: &str, max: usize) -> String {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let mut out = String::with_capacity(end);
-    let mut space = false;
     let text = &text[..end];
+    if text.is_ascii() {
+        return normalize_ascii(text);
+    }
+    let mut out = String::with_capacity(end);
     // Most notes are already NFC (all ASCII ones are): the quick check spares the composing
     // iterator, which was a tenth of extraction time.
-    let chars: Box<dyn Iterator<Item = char>> =
-        if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
-            Box::new(text.chars())
-        } else {
-            Box::new(text.nfc())
-        };
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+        normalize_chars(text.chars(), &mut out);
+    } else {
+        normalize_chars(text.nfc(), &mut out);
+    }
+    out
+}
+
+/// [`normalize`] of NFC characters.
+fn normalize_chars(chars: impl Iterator<Item = char>, out: &mut String) {
+    let mut space = false;
     for c in chars {
         let c = match c {
             '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => continue,
@@ -81,7 +88,50 @@ pub(crate) fn normalize(text: &str, max: usize) -> String {
     if out.ends_with(' ') {
         out.pop();
     }
-    out
+}
+
+/// [`normalize`] of ASCII text, a byte at a time: white space and control characters are the
+/// bytes up to a space and DEL, and nothing else changes.
+fn normalize_ascii(text: &str) -> String {
+    let space = |b: u8| b <= b' ' || b == 0x7F;
+    // Most notes need only trimming: no control character and no double space inside (the
+    // check folds over every byte, which vectorises, rather than stopping at the first).
+    let t = text.trim_matches(|c: char| c.is_ascii() && space(c as u8));
+    let inside = t.as_bytes();
+    let controls = inside.iter().fold(false, |any, &x| any | (x < b' ') | (x == 0x7F));
+    if !controls && memchr::memmem::find(inside, b"  ").is_none() {
+        return t.to_owned();
+    }
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let word = b[i..].iter().position(|&x| space(x)).unwrap_or(b.len() - i);
+        out.extend_from_slice(&b[i..i + word]);
+        i += word;
+        let gap = b[i..].iter().position(|&x| !space(x)).unwrap_or(b.len() - i);
+        i += gap;
+        // One space between words: none before the first, none after the last.
+        if gap > 0 && !out.is_empty() && i < b.len() {
+            out.push(b' ');
+        }
+    }
+    // Only ASCII bytes were pushed.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The words of `s` joined by single spaces (white space collapsed and trimmed).
+pub(crate) fn collapse(s: &str) -> String {
+    crate::document::collapse(s)
+}
+
+/// [`collapse`], with the URL mark read as white space.
+pub(crate) fn collapse_marks(s: &str) -> String {
+    if s.is_ascii() {
+        // No mark in it, and ASCII white space is all there is.
+        return crate::document::collapse_ascii(s);
+    }
+    crate::document::collapse_where(s, |c| c.is_whitespace() || c == URL_MARK)
 }
 
 // A Markdown reference link, full or collapsed: `[text][label]`, `[text][]`. Its target is in
@@ -122,8 +172,8 @@ pub(crate) fn prepare(text: &str, hits: &[Hit]) -> Prepared {
     s1.push_str(text.get(pos..).unwrap_or(""));
 
     // Phase 2: emphasis.
-    let (text, map, italics) = emphasis(&s1);
-    let at = |i: usize| map.get(i).copied().unwrap_or(text.len());
+    let (text, deleted, italics) = emphasis(s1);
+    let at = |i: usize| shifted(&deleted, i).min(text.len());
     let links = links
         .into_iter()
         .map(|(r, home)| LinkText { range: at(r.start)..at(r.end), home })
@@ -159,14 +209,19 @@ struct Run {
 
 /// Removes Markdown emphasis markers and backslash escapes, CommonMark-style flanking rules
 /// simplified to one pending opener stack per marker character (so that it stays linear on
-/// garbage): returns the new text, a map from old byte offsets to new ones, and the italic
-/// ranges in the new text.
-fn emphasis(s: &str) -> (String, Vec<usize>, Vec<Range<usize>>) {
+/// garbage): returns the new text, the byte ranges removed from `s` (sorted, disjoint, on
+/// character boundaries: see [`shifted`]), and the italic ranges in the new text.
+fn emphasis(s: String) -> (String, Vec<Range<usize>>, Vec<Range<usize>>) {
     let bytes = s.as_bytes();
     let mut runs: Vec<Run> = Vec::new();
     let mut escapes: Vec<usize> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
+        // Only backslashes and emphasis markers matter: skip to the next one.
+        match memchr::memchr3(b'\\', b'*', b'_', &bytes[i..]) {
+            Some(k) => i += k,
+            None => break,
+        }
         let b = bytes[i];
         if b == b'\\' && bytes.get(i + 1).is_some_and(|n| n.is_ascii_punctuation()) {
             escapes.push(i);
@@ -218,35 +273,38 @@ fn emphasis(s: &str) -> (String, Vec<usize>, Vec<Range<usize>>) {
         }
     }
     deleted.sort_by_key(|r| r.start);
-
-    let mut out = String::with_capacity(s.len());
-    let mut map = vec![0usize; s.len() + 1];
-    let mut d = deleted.iter().peekable();
-    let mut pos = 0;
-    while pos < s.len() {
-        while d.peek().is_some_and(|r| r.end <= pos) {
-            d.next();
-        }
-        if let Some(r) = d.peek().filter(|r| r.start <= pos) {
-            let end = r.end.min(s.len());
-            for slot in map.iter_mut().take(end).skip(pos) {
-                *slot = out.len();
-            }
-            pos = end.max(pos + 1);
-            continue;
-        }
-        let ch_len = s[pos..].chars().next().map_or(1, char::len_utf8);
-        for slot in map.iter_mut().skip(pos).take(ch_len) {
-            *slot = out.len();
-        }
-        out.push_str(&s[pos..pos + ch_len]);
-        pos += ch_len;
+    if deleted.is_empty() {
+        // Nothing to remove, and so no italics either (they come with their markers).
+        return (s, deleted, Vec::new());
     }
-    map[s.len()] = out.len();
-    let mut italics: Vec<Range<usize>> =
-        italic_pairs.into_iter().map(|(a, b)| map[a]..map[b]).filter(|r| r.start < r.end).collect();
+    // Each marker run and each escape is removed at most once, so the ranges are disjoint.
+    let mut out = String::with_capacity(s.len());
+    let mut pos = 0;
+    for r in &deleted {
+        out.push_str(s.get(pos..r.start).unwrap_or(""));
+        pos = r.end;
+    }
+    out.push_str(s.get(pos..).unwrap_or(""));
+    let mut italics: Vec<Range<usize>> = italic_pairs
+        .into_iter()
+        .map(|(a, b)| shifted(&deleted, a)..shifted(&deleted, b))
+        .filter(|r| r.start < r.end)
+        .collect();
     italics.sort_by_key(|r| r.start);
-    (out, map, italics)
+    (out, deleted, italics)
+}
+
+/// Where byte `i` of a text lands once the `deleted` ranges (sorted, disjoint) are cut out of
+/// it: `i` less the bytes removed before it (a removed byte lands where its range was).
+fn shifted(deleted: &[Range<usize>], i: usize) -> usize {
+    let mut removed = 0;
+    for r in deleted {
+        if r.start >= i {
+            break;
+        }
+        removed += r.end.min(i) - r.start;
+    }
+    i - removed
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub(crate) mod fields;
 pub(crate) mod ibid;
 mod markup;
 mod names;
+mod pattern;
 mod url;
 
 /// A footnoted reference: one note, its markers, and the citation fields read from its text.
@@ -62,24 +63,24 @@ pub fn references(doc: &Document) -> Vec<Reference> {
     let labels: Vec<&str> = doc.notes.iter().map(|n| n.label.as_str()).collect();
     let targets = ibid::resolve(&parsed, &labels);
     let mut refs: Vec<Reference> = Vec::with_capacity(parsed.len());
-    for ((note, f), target) in doc.notes.iter().zip(&parsed).zip(&targets) {
+    for ((note, f), target) in doc.notes.iter().zip(parsed).zip(&targets) {
         let mut r = Reference {
             label: note.label.clone(),
             span: note.span,
             text: note.text.clone(),
             url: f.urls.first().cloned(),
-            urls: f.urls.clone(),
-            title: f.title.clone(),
-            authors: f.authors.clone(),
-            container: f.container.clone(),
+            urls: f.urls,
+            title: f.title,
+            authors: f.authors,
+            container: f.container,
             date: f.date,
             accessed: f.accessed,
-            doi: f.doi.clone(),
+            doi: f.doi,
             repeats: None,
             markers: note.markers.clone(),
             page: doc.page_of(note.span.start),
             ignored: note.ignore.clone(),
-            malformed: f.malformed.clone(),
+            malformed: f.malformed,
         };
         if let Some(t) = *target {
             // A repeat cites what its target cites; it keeps its own label, position and text.

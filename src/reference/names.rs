@@ -44,20 +44,30 @@ const FUNCTION_WORDS: [&str; 18] =
 /// not read as names (prose such as "As reported by").
 pub(crate) fn authors(prefix: &str) -> Vec<String> {
     let mut s = prefix.trim().trim_end_matches([',', '،', ';', ':', ' ', '-', '–', '—']).trim();
-    if let Some(m) = LEAD.find(s) {
+    // Each regex runs only when the text has what any match of it must contain (the letters
+    // looked for fold only onto ASCII ones under (?i)): most author texts have none of it.
+    if matches!(s.as_bytes().first(), Some(b'S' | b's' | b'C' | b'c' | b'E' | b'e'))
+        && let Some(m) = LEAD.find(s)
+    {
         s = &s[m.end()..];
     }
-    if let Some(m) = YEAR_PAREN.find(s).or_else(|| YEAR_TAIL.find(s)) {
+    let year_paren = || s.contains(')').then(|| YEAR_PAREN.find(s)).flatten();
+    let year_tail = || s.bytes().any(|b| b.is_ascii_digit() || b == b'.').then(|| YEAR_TAIL.find(s)).flatten();
+    if let Some(m) = year_paren().or_else(year_tail) {
         s = s[..m.start()].trim_end();
     }
-    if let Some(m) = EDITOR.find(s)
+    if (has_ascii_ci(s, b"ed") || has_ascii_ci(s, b"comp") || has_ascii_ci(s, b"tran"))
+        && let Some(m) = EDITOR.find(s)
         && m.start() > 0
     {
         s = s[..m.start()].trim_end();
     }
     s = s.trim_end_matches([',', '،', ';', ':', ' ']);
     let mut et_al = false;
-    if let Some(m) = ET_AL.find(s) {
+    if has_ascii_ci(s, b"et")
+        && has_ascii_ci(s, b"al")
+        && let Some(m) = ET_AL.find(s)
+    {
         et_al = true;
         s = s[..m.start()].trim_end();
     }
@@ -80,15 +90,29 @@ pub(crate) fn authors(prefix: &str) -> Vec<String> {
     names
 }
 
+/// Whether `s` contains `needle` (ASCII), ignoring ASCII case.
+fn has_ascii_ci(s: &str, needle: &[u8]) -> bool {
+    let b = s.as_bytes();
+    let Some(&first) = needle.first() else { return true };
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), b)
+        .any(|i| b.get(i..i + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle)))
+}
+
 /// The key an author is matched on for "op. cit.": the family name, lower-cased, without
 /// diacritics ("Khan, T." → "khan", "Tahir Khan" → "khan", "T. Khan" → "khan").
 pub(crate) fn surname(author: &str) -> Option<String> {
     let a = author.trim();
-    if a.to_ascii_lowercase().starts_with("et al") {
+    if a.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("et al")) {
         return None;
     }
     let family = a.split_once(',').map_or(a, |(f, _)| f);
     let last = family.split_whitespace().rfind(|w| !is_initials(w) && !is_suffix(w))?;
+    if last.is_ascii() {
+        // NFD and combining marks change nothing in ASCII.
+        let key: String =
+            last.bytes().filter(u8::is_ascii_alphanumeric).map(|b| char::from(b.to_ascii_lowercase())).collect();
+        return (!key.is_empty()).then_some(key);
+    }
     let key: String = last
         .nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
@@ -146,8 +170,18 @@ const CORPORATE_WORDS: [&str; 43] = [
 ];
 
 fn is_corporate_word(w: &str) -> bool {
-    let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-    CORPORATE_WORDS.contains(&w.as_str())
+    let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+    if w.is_ascii() {
+        return CORPORATE_WORDS.iter().any(|c| c.eq_ignore_ascii_case(w));
+    }
+    CORPORATE_WORDS.contains(&w.to_lowercase().as_str())
+}
+
+fn is_function_word(w: &str) -> bool {
+    if w.is_ascii() {
+        return FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w));
+    }
+    FUNCTION_WORDS.contains(&w.to_lowercase().as_str())
 }
 
 fn is_quote(c: char) -> bool {
@@ -165,11 +199,14 @@ fn strip_final_period(s: &str) -> &str {
 }
 
 fn is_initials(w: &str) -> bool {
-    let compact: String = w.chars().filter(|c| !matches!(c, '.' | '-' | ' ' | '‐')).collect();
-    let n = compact.chars().count();
-    (1..=4).contains(&n)
-        && compact.chars().all(|c| c.is_alphabetic() && c.is_uppercase())
-        && (w.contains('.') || n <= 2)
+    let mut n = 0;
+    for c in w.chars().filter(|c| !matches!(c, '.' | '-' | ' ' | '‐')) {
+        if !(c.is_alphabetic() && c.is_uppercase()) {
+            return false;
+        }
+        n += 1;
+    }
+    (1..=4).contains(&n) && (w.contains('.') || n <= 2)
 }
 
 fn is_suffix(w: &str) -> bool {
@@ -177,6 +214,12 @@ fn is_suffix(w: &str) -> bool {
 }
 
 fn is_particle(w: &str) -> bool {
+    if w.is_ascii() {
+        // What lower-casing would compare, without the copy (the non-ASCII prefixes cannot match).
+        let starts = |p: &str| w.get(..p.len()).is_some_and(|x| x.eq_ignore_ascii_case(p));
+        return PARTICLES.iter().any(|p| p.eq_ignore_ascii_case(w))
+            || ["al-", "el-", "ad-", "ar-", "as-", "at-", "az-", "d'", "l'"].iter().any(|p| starts(p));
+    }
     let lower = w.to_lowercase();
     PARTICLES.contains(&lower.as_str())
         || ["al-", "el-", "ad-", "ar-", "as-", "at-", "az-", "d'", "d’", "l'", "l’"]
@@ -204,7 +247,9 @@ fn name_ok(name: &str) -> bool {
 /// Personal names: split at `;`, "and", "&", then commas, regrouping "Family, Given" pairs.
 fn personal(s: &str) -> Option<Vec<String>> {
     let mut names = Vec::new();
-    for part in SPLIT.split(s) {
+    // Every separator SPLIT matches holds ";", "&" or "and".
+    let parts: Vec<&str> = if s.contains([';', '&']) || s.contains("and") { SPLIT.split(s).collect() } else { vec![s] };
+    for part in parts {
         let pieces: Vec<&str> = part.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
         let mut i = 0;
         while i < pieces.len() {
@@ -249,7 +294,7 @@ fn organisation(s: &str) -> Option<String> {
         && s.chars().count() <= 120
         && words.iter().all(|w| {
             let w = w.trim_matches(|c: char| matches!(c, '(' | ')' | ',' | '.'));
-            FUNCTION_WORDS.contains(&w.to_lowercase().as_str())
+            is_function_word(w)
                 || w.chars().next().is_some_and(|c| c.is_alphabetic() && !c.is_lowercase())
                 || is_particle(w)
         });

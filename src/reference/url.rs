@@ -11,6 +11,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use url::{Host, Url};
 
+use super::markup::collapse;
+
 /// What one URL-like piece of a note turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Found {
@@ -70,25 +72,19 @@ pub(crate) fn scan(text: &str) -> Vec<Hit> {
     let mut hits = Vec::new();
     let mut pos = 0;
     while pos < text.len() {
-        // `find_at` runs on the DFA; the captures (the slow part) are read only at a match.
-        let Some(found) = START.find_at(text, pos) else { break };
-        let Some(caps) = START.captures_at(text, found.start()) else { break };
-        let Some(m) = caps.get(0) else { break };
+        // `find_at` runs on the DFA; which alternative matched is read from the match itself
+        // (a capture search would run the backtracker over START's large NFA for every URL).
+        let Some(m) = START.find_at(text, pos) else { break };
         let next = next_char(text, m.start());
         // A failed candidate may say where its would-be URL ends: nothing inside that run is
         // tried again, which keeps the scan linear on runs such as "www.a,www.a,www.a,…".
-        let hit = if caps.name("md").is_some() {
-            markdown_link(text, m.start(), m.end()).ok_or(next)
-        } else if caps.name("angle").is_some() {
-            angle(text, m.start()).ok_or(next)
-        } else if caps.name("dom").is_some() {
-            domain_path(text, m.start(), false)
-        } else if caps.name("www").is_some() {
-            domain_path(text, m.start(), true)
-        } else if caps.name("doi").is_some() {
-            bare_doi(text, m.start(), m.as_str()).ok_or(next)
-        } else {
-            bare(text, m.start())
+        let hit = match start_kind(text, m.start()) {
+            Start::Markdown => markdown_link(text, m.start(), m.end()).ok_or(next),
+            Start::Angle => angle(text, m.start()).ok_or(next),
+            Start::Scheme => bare(text, m.start()),
+            Start::Www => domain_path(text, m.start(), true),
+            Start::Doi => bare_doi(text, m.start(), m.as_str()).ok_or(next),
+            Start::Domain => domain_path(text, m.start(), false),
         };
         match hit {
             Ok(h) if h.range.end > pos => {
@@ -100,6 +96,45 @@ pub(crate) fn scan(text: &str) -> Vec<Hit> {
         }
     }
     hits
+}
+
+/// The alternative of [`START`] that matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    Markdown,
+    Angle,
+    Scheme,
+    Www,
+    Doi,
+    Domain,
+}
+
+// START's alternatives that begin with a word character, each on its own and anchored. A match
+// of START starting at `at` is the first alternative, in START's order, that matches at `at`
+// (leftmost-first); the word boundary in front of them all already held for START's match.
+static START_SCHEME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?i)[a-z][a-z0-9+.\-]{0,20}(?::/{1,3}|//)").expect("static regex"));
+static START_WWW: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?i)www[0-9]{0,3}\.[a-z0-9]").expect("static regex"));
+static START_DOI: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?i)doi\s*:?\s*10\.[0-9]{4,9}/").expect("static regex"));
+
+/// Which alternative of [`START`] matched at `at` (where a match of START begins).
+fn start_kind(text: &str, at: usize) -> Start {
+    let rest = text.get(at..).unwrap_or("");
+    if rest.starts_with('[') {
+        Start::Markdown
+    } else if rest.starts_with('<') {
+        Start::Angle
+    } else if START_SCHEME.is_match(rest) {
+        Start::Scheme
+    } else if START_WWW.is_match(rest) {
+        Start::Www
+    } else if START_DOI.is_match(rest) {
+        Start::Doi
+    } else {
+        Start::Domain
+    }
 }
 
 /// Classifies a link target given apart from the text (an HTML `href`).
@@ -128,13 +163,27 @@ pub(crate) fn classify_href(href: &str) -> Found {
 }
 
 /// The DOI in a URL that carries one: a resolver URL or a publisher's `/doi/…` path.
-pub(crate) fn doi_of_url(url: &str) -> Option<String> {
-    let parsed = Url::parse(url).ok()?;
-    let host = parsed.host_str()?.to_ascii_lowercase();
+#[cfg(test)]
+fn doi_of_url(url: &str) -> Option<String> {
+    doi_of_parsed(&Url::parse(url).ok()?)
+}
+
+/// [`doi_of_url`] for a URL already parsed.
+fn doi_of_parsed(parsed: &Url) -> Option<String> {
+    let host = parsed.host_str()?;
     let path = parsed.path();
-    let candidate = if host == "doi.org" || host.ends_with(".doi.org") {
+    let resolver = {
+        let n = host.len();
+        host.eq_ignore_ascii_case("doi.org")
+            || (n >= 8 && host.get(n - 8..).is_some_and(|tail| tail.eq_ignore_ascii_case(".doi.org")))
+    };
+    let candidate = if resolver {
         percent_decode(path.trim_start_matches('/'))
     } else {
+        // DOI_IN_PATH needs "doi" (its letters fold only onto ASCII ones): most paths lack it.
+        if !has_doi(path.as_bytes()) {
+            return None;
+        }
         percent_decode(DOI_IN_PATH.captures(path)?.get(1)?.as_str())
     };
     let candidate = trim_trailing(&candidate).to_lowercase();
@@ -330,14 +379,35 @@ fn bare_doi(text: &str, start: usize, matched: &str) -> Option<Hit> {
 /// The run of URL characters from `start`; a second URL glued on with `,` or `;` is cut off.
 fn bare_token(text: &str, start: usize) -> Option<&str> {
     let rest = text.get(start..)?;
+    let bytes = rest.as_bytes();
     let mut end = rest.len();
-    for (j, c) in rest.char_indices() {
-        if stops_bare(c) || j > MAX_URL {
-            end = j;
-            break;
-        }
+    let mut j = 0;
+    // A byte at a time through ASCII; other characters are decoded (`stops_bare` on ASCII is
+    // white space, `<`, `>`, `"` and a backquote).
+    while j < bytes.len() {
+        let b = bytes[j];
+        let len = if b.is_ascii() {
+            if j > MAX_URL || matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' | b'<' | b'>' | b'"' | b'`') {
+                end = j;
+                break;
+            }
+            1
+        } else {
+            match rest.get(j..).and_then(|r| r.chars().next()) {
+                Some(c) if !stops_bare(c) && j <= MAX_URL => c.len_utf8(),
+                _ => {
+                    end = j;
+                    break;
+                }
+            }
+        };
+        j += len;
     }
     let token = rest.get(..end)?;
+    if memchr::memchr2(b',', b';', token.as_bytes().get(1..).unwrap_or_default()).is_none() {
+        // No separator a second URL could be glued on with.
+        return Some(token);
+    }
     let lower = token.to_ascii_lowercase();
     for sep in [",http://", ",https://", ";http://", ";https://"] {
         if let Some(k) = lower.get(1..).and_then(|l| l.find(sep)) {
@@ -403,6 +473,9 @@ fn known_scheme(scheme: &str) -> bool {
 
 /// A misspelling of `http`/`https` (one edit away), but not another real scheme such as `ftp`.
 fn looks_like_http(scheme: &str) -> bool {
+    if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
+        return true;
+    }
     let s = scheme.to_ascii_lowercase();
     if s == "http" || s == "https" {
         return true;
@@ -415,10 +488,10 @@ fn looks_like_http(scheme: &str) -> bool {
 
 /// Decides what a complete candidate is; `written` is what the note shows, for messages.
 fn classify(candidate: &str, written: &str) -> Found {
-    let written = collapse(written);
-    let malformed = |reason: &str| Found::Malformed { text: written.clone(), reason: reason.to_owned() };
-    let lower = candidate.to_ascii_lowercase();
-    if let Some(rest) = lower.strip_prefix("doi:") {
+    let malformed = |reason: &str| Found::Malformed { text: collapse(written), reason: reason.to_owned() };
+    let starts = |prefix: &str| candidate.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix));
+    if starts("doi:") {
+        let rest = candidate.get(4..).unwrap_or("").to_ascii_lowercase();
         let doi = rest.trim();
         return if DOI.is_match(doi) {
             let as_written = candidate.get(candidate.len() - doi.len()..).unwrap_or(doi);
@@ -427,8 +500,8 @@ fn classify(candidate: &str, written: &str) -> Found {
             malformed("not a DOI (a DOI starts with “10.” and contains a “/”)")
         };
     }
-    if lower.starts_with("www") && scheme_of(candidate).is_none() {
-        return classify(&format!("https://{candidate}"), &written);
+    if starts("www") && scheme_of(candidate).is_none() {
+        return classify(&format!("https://{candidate}"), written);
     }
     let Some((scheme, rest)) = scheme_of(candidate) else {
         return malformed("not a URL");
@@ -436,8 +509,7 @@ fn classify(candidate: &str, written: &str) -> Found {
     if !looks_like_http(scheme) {
         return Found::Ignored;
     }
-    let scheme_lower = scheme.to_ascii_lowercase();
-    if scheme_lower != "http" && scheme_lower != "https" {
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
         return malformed(&format!("misspelled scheme “{scheme}” (http or https?)"));
     }
     if !rest.starts_with(':') {
@@ -455,6 +527,9 @@ fn classify(candidate: &str, written: &str) -> Found {
     if host_part.is_empty() {
         return malformed("no host");
     }
+    if plain_web_url(candidate) {
+        return Found::Url(candidate.to_owned());
+    }
     let parsed = match Url::parse(candidate) {
         Ok(u) => u,
         Err(e) => return malformed(&parse_reason(e)),
@@ -462,10 +537,73 @@ fn classify(candidate: &str, written: &str) -> Found {
     if let Err(reason) = check_host(&parsed) {
         return malformed(&reason);
     }
-    if let Some(doi) = doi_of_url(candidate) {
+    if let Some(doi) = doi_of_parsed(&parsed) {
         return Found::Doi { doi, url: candidate.to_owned() };
     }
     Found::Url(candidate.to_owned())
+}
+
+/// Whether `candidate` is an `http://` or `https://` URL of the plain
+/// kind that `Url::parse` accepts, `check_host` passes and no DOI is read from: no white space
+/// or control characters, no user information, a host that is a dotted-quad IPv4 address or an
+/// ASCII domain of two or more labels ending in a letters-only top-level domain (no `xn--`
+/// label: punycode is checked by the parser), an optional port up to 65535, and no "doi"
+/// anywhere. Such a URL is a citation as written, without the parse (the costliest step of
+/// reading a note); anything else takes the full path.
+fn plain_web_url(candidate: &str) -> bool {
+    let b = candidate.as_bytes();
+    // A fold over every byte vectorises; `any` would stop early but a byte at a time.
+    if b.iter().fold(false, |any, &c| any | (c <= b' ') | (c == 0x7F)) || has_doi(b) {
+        return false;
+    }
+    let starts = |p: &[u8]| b.get(..p.len()).is_some_and(|x| x.eq_ignore_ascii_case(p));
+    let start = if starts(b"http://") {
+        7
+    } else if starts(b"https://") {
+        8
+    } else {
+        return false;
+    };
+    let rest = &b[start..];
+    let end = rest.iter().position(|c| matches!(c, b'/' | b'?' | b'#' | b'\\')).unwrap_or(rest.len());
+    if rest.get(end) == Some(&b'\\') {
+        return false;
+    }
+    let authority = &rest[..end];
+    let (host, port) = match authority.iter().position(|&c| c == b':') {
+        Some(i) => (&authority[..i], Some(&authority[i + 1..])),
+        None => (authority, None),
+    };
+    if let Some(port) = port {
+        let digits = !port.is_empty() && port.len() <= 5 && port.iter().all(u8::is_ascii_digit);
+        let value = std::str::from_utf8(port).ok().and_then(|p| p.parse::<u32>().ok());
+        if !digits || value.is_none_or(|v| v > 65_535) {
+            return false;
+        }
+    }
+    let labels: Vec<&[u8]> = host.split(|&c| c == b'.').collect();
+    let quad = labels.len() == 4
+        && labels.iter().all(|l| {
+            (1..=3).contains(&l.len())
+                && l.iter().all(u8::is_ascii_digit)
+                && (l.len() == 1 || l[0] != b'0')
+                && std::str::from_utf8(l).ok().and_then(|d| d.parse::<u16>().ok()).is_some_and(|v| v <= 255)
+        });
+    if quad {
+        return true;
+    }
+    let tld_ok = labels.last().is_some_and(|l| !l.is_empty() && l.iter().all(u8::is_ascii_alphabetic));
+    labels.len() >= 2
+        && tld_ok
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-')
+                && !l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case(b"xn--"))
+        })
+}
+
+fn has_doi(b: &[u8]) -> bool {
+    memchr::memchr2_iter(b'd', b'D', b).any(|i| b.get(i..i + 3).is_some_and(|w| w.eq_ignore_ascii_case(b"doi")))
 }
 
 fn parse_reason(e: url::ParseError) -> String {
@@ -503,10 +641,6 @@ fn check_host(url: &Url) -> Result<(), String> {
             Ok(())
         }
     }
-}
-
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn percent_decode(s: &str) -> String {
@@ -631,6 +765,89 @@ mod tests {
         assert_eq!(classify_href("//dawn.com/x"), Found::Url("https://dawn.com/x".into()));
         assert_eq!(classify_href(" https://dawn.com/x "), Found::Url("https://dawn.com/x".into()));
         assert!(matches!(classify_href("htps://dawn.com"), Found::Malformed { .. }));
+    }
+
+    #[test]
+    fn start_kind_is_the_alternative_that_matched() {
+        let texts = [
+            "[Dawn](https://dawn.com/a) <https://x.org> http://a.b/c www.dawn.com/x doi:10.1234/ab dawn.com/news/1",
+            "wwwx.org/a www2.dawn.com https//x.org/a DOI 10.12345/x Availablehttps://x.org/a doi.org/10.1/x",
+            "ſtp://x.org/a \u{212A}ttp://x.org é.www.x.org/a 10.1234/x doi: 10.1234/y www1.a.co/ x.y.zz/a",
+        ];
+        for t in texts {
+            let mut pos = 0;
+            while let Some(caps) = START.captures_at(t, pos) {
+                let m = caps.get(0).unwrap();
+                let want = ["md", "angle", "scheme", "www", "doi", "dom"]
+                    .into_iter()
+                    .find(|g| caps.name(g).is_some())
+                    .unwrap();
+                let got = match start_kind(t, m.start()) {
+                    Start::Markdown => "md",
+                    Start::Angle => "angle",
+                    Start::Scheme => "scheme",
+                    Start::Www => "www",
+                    Start::Doi => "doi",
+                    Start::Domain => "dom",
+                };
+                assert_eq!(got, want, "{t:?} at {}", m.start());
+                pos = next_char(t, m.start());
+            }
+        }
+    }
+
+    /// What the full path says of a candidate the plain path takes: a citable URL.
+    fn full_path_accepts(candidate: &str) -> bool {
+        Url::parse(candidate).is_ok_and(|u| check_host(&u).is_ok() && doi_of_parsed(&u).is_none())
+    }
+
+    #[test]
+    fn plain_urls_are_the_ones_the_parser_takes() {
+        for u in [
+            "http://127.0.0.93:8080/news/799/a-b-report-799",
+            "https://www.Dawn.com/news/1899846?x=1#y",
+            "https://a-.b--c.com",
+            "https://-a.com/",
+            "http://example.com:65535/x",
+            "https://x.org/a%zz/é/“q”",
+            "https://x.org/a/../b/./c",
+            "HTTPS://WWW.EXAMPLE.COM",
+        ] {
+            assert!(plain_web_url(u), "{u}");
+            assert!(full_path_accepts(u), "{u}");
+        }
+        for u in [
+            "http://127.0.0.01/x",
+            "http://256.0.0.1/x",
+            "http://1.2.3/x",
+            "http://a.b.123/x",
+            "http://example.com:65536/x",
+            "http://example.com:/x",
+            "http://user@example.com/x",
+            "http://example.com\\x",
+            "http://xn--nxasmq6b.com/x",
+            "http://exam_ple.com/x",
+            "http://example.com./x",
+            "http://localhost/x",
+            "https://doi.org/10.1/x",
+            "https://x.org/doi/10.1234/abc",
+            "http://example.com/a b",
+            "http://[::1]/x",
+        ] {
+            assert!(!plain_web_url(u), "{u}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+        #[test]
+        fn a_plain_url_is_one_the_full_path_accepts(
+            u in "(?i)https?://([a-z0-9\\-]{0,6}\\.){0,3}[a-z0-9\\-]{0,6}(:[0-9]{0,6})?([/?#\\\\][a-z0-9./%?#=&\\-]{0,12})?"
+        ) {
+            if plain_web_url(&u) {
+                proptest::prop_assert!(full_path_accepts(&u), "{}", u);
+            }
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod github;
 pub mod html;
+pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
@@ -197,23 +198,42 @@ pub struct Summary {
 
 impl Summary {
     fn of(documents: &[DocumentReport]) -> Summary {
-        let mut s = Summary { documents: documents.len(), ..Summary::default() };
+        let mut s = Summary::default();
         for d in documents {
-            s.references += d.references.len();
-            for r in &d.references {
-                if let Some(check) = &r.check {
-                    *s.verdicts.get_or_insert_with(BTreeMap::new).entry(check.verdict.as_str()).or_default() += 1;
-                }
-            }
-            for f in &d.findings {
-                match f.severity {
-                    Severity::Error => s.errors += 1,
-                    Severity::Warning => s.warnings += 1,
-                    Severity::Info => s.infos += 1,
-                }
-            }
+            s.add(d);
         }
         s
+    }
+
+    /// Counts one more document in.
+    pub fn add(&mut self, d: &DocumentReport) {
+        self.documents += 1;
+        self.references += d.references.len();
+        for r in &d.references {
+            if let Some(check) = &r.check {
+                *self.verdicts.get_or_insert_with(BTreeMap::new).entry(check.verdict.as_str()).or_default() += 1;
+            }
+        }
+        for f in &d.findings {
+            match f.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => self.infos += 1,
+            }
+        }
+    }
+
+    /// The most severe finding's severity, if there is any finding.
+    pub fn worst(&self) -> Option<Severity> {
+        if self.errors > 0 {
+            Some(Severity::Error)
+        } else if self.warnings > 0 {
+            Some(Severity::Warning)
+        } else if self.infos > 0 {
+            Some(Severity::Info)
+        } else {
+            None
+        }
     }
 }
 

@@ -282,3 +282,31 @@ fn limits_can_be_set_in_the_configuration_file() {
         report["documents"][0]["findings"].as_array().unwrap().iter().filter_map(|f| f["rule"].as_str()).collect();
     assert!(rules.contains(&"input-limit"), "{rules:?}");
 }
+
+#[test]
+fn json_on_stdout_is_the_report_file_byte_for_byte() {
+    // Standard output is written document by document as they are read; a report file is the
+    // whole report rendered at the end. The two must agree, input errors and exit codes too.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.json");
+    for inputs in [
+        vec!["fixtures/docs", "seeds"],
+        vec!["missing.txt", BRIEF, "fixtures/docs/lint"],
+        vec![BRIEF, "--uncited", "--fail-on", "warning"],
+    ] {
+        let mut args: Vec<String> =
+            ["extract", "--no-config", "--format", "json", "--timestamp", "0"].map(str::to_owned).to_vec();
+        args.extend(inputs.iter().map(|s| (*s).to_owned()));
+        let streamed = citecheck(&args).run();
+        args.extend(["--report".to_owned(), format!("json={}", file.display())]);
+        let whole = citecheck(&args).run();
+        assert_eq!(streamed.code, whole.code, "{inputs:?}");
+        assert_eq!(streamed.stderr, whole.stderr, "{inputs:?}");
+        assert_eq!(streamed.stdout, std::fs::read_to_string(&file).unwrap(), "{inputs:?}");
+        assert_eq!(streamed.stdout, whole.stdout, "{inputs:?}");
+    }
+    // Nothing readable: no report at all, exit 2.
+    let out = citecheck(["extract", "--no-config", "--format", "json", "missing.txt"]).run();
+    out.code(2).stderr_has("missing.txt");
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+}
