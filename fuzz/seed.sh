@@ -38,6 +38,7 @@ open(sys.argv[2], "wb").write(b"\x01" + b"\n----\n".join(pieces))
 PY
 done
 seed page_extract $(find "$web" -type f ! -name '*.http' ! -name '*.py' ! -name '*.md' ! -name '*.pdf' | sort)
+seed page_extract $(find "$root/fixtures/pages" -name '*.html' | sort)
 seed parse_pdf $(find "$docs" "$web" -name '*.pdf' | sort)
 
 # The reference parser reads one note's text: seed it with every line of the fixture documents
