@@ -721,9 +721,10 @@ async fn a_range_asks_for_a_prefix_and_keeps_the_connection() {
     }
     assert_eq!(server.connections(), 1);
     let requests = server.requests();
-    // The first asks for the default 64 KiB; once the host's heads are known, a little more than
-    // the longest so far (never under 16 KiB).
-    assert_eq!(requests[0].header("range"), Some("bytes=0-65535"));
+    // The first asks for what a new connection carries in two round trips (30 segments of
+    // 1 460 bytes); once the host's heads are known, a little more than the longest so far
+    // (never under 16 KiB).
+    assert_eq!(requests[0].header("range"), Some("bytes=0-43799"));
     assert_eq!(requests[1].header("range"), Some("bytes=0-16383"));
     assert_eq!(requests[0].header("accept-encoding"), Some("identity"), "a prefix of gzip cannot be inflated");
 }
@@ -743,6 +744,14 @@ async fn a_head_longer_than_the_range_is_read_on_with_a_second_request() {
     assert_eq!(requests[0].header("range"), Some("bytes=0-32767"));
     assert_eq!(requests[1].header("range"), Some("bytes=32768-"));
     assert_eq!(requests[1].header("if-range"), Some("\"v1\""), "guarded against a page that changed");
+}
+
+#[tokio::test]
+async fn a_smaller_range_setting_caps_the_first_request_too() {
+    let server = TestServer::builder().fallback(Reply::ranged_html(sized_page(3_000, 300_000))).start();
+    let out = fetch_with(options().range_bytes(20_000), &server.url("/p")).await;
+    assert!(out.is_success());
+    assert_eq!(server.requests()[0].header("range"), Some("bytes=0-19999"));
 }
 
 #[tokio::test]
