@@ -468,7 +468,7 @@ impl Checker {
             );
             if let Some(check) = r.check.as_mut() {
                 note_archived(check, &copy);
-                check.archived = Some(copy);
+                check.archived = Some(Box::new(copy));
             }
         }
     }
