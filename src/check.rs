@@ -840,8 +840,8 @@ type RefJobs = (Option<usize>, Vec<usize>);
 
 /// Judges every reference from the answers. Judging is CPU work, and nearly all of what a run
 /// answered from the cache does: the references are shared out between the cores (see
-/// [`in_parallel`]), each judged by itself and put back in its own place, so the report is the
-/// same whatever the threads.
+/// [`crate::parallel::map`]), each judged by itself and put back in its own place, so the
+/// report is the same whatever the threads.
 fn judge_all(
     mut documents: Vec<DocumentReport>,
     plans: Vec<Vec<RefPlan>>,
@@ -851,7 +851,8 @@ fn judge_all(
     let counts: Vec<usize> = plans.iter().map(Vec::len).collect();
     let items: Vec<_> =
         documents.iter_mut().zip(plans).flat_map(|(doc, plans)| doc.references.iter_mut().zip(plans)).collect();
-    let mut jobs = in_parallel(items, |(r, plan)| judge_one(r, plan, &results, judge)).into_iter();
+    let mut jobs =
+        crate::parallel::map(items, MIN_ITEMS_PER_THREAD, |(r, plan)| judge_one(r, plan, &results, judge)).into_iter();
     let cited_jobs = counts.into_iter().map(|n| jobs.by_ref().take(n).collect()).collect();
     (documents, results, cited_jobs)
 }
@@ -907,29 +908,9 @@ fn judge_one(
     (primary, further)
 }
 
-/// Fewest items worth a thread of their own: below this, starting a thread costs more than it
-/// saves.
+/// Fewest references worth a thread of their own in judging: below this, starting a thread
+/// costs more than it saves.
 const MIN_ITEMS_PER_THREAD: usize = 32;
-
-/// `items.map(f)`, in order, on up to as many threads as the machine has cores, each taking one
-/// contiguous share (scoped threads: they borrow, and all have ended when this returns). A panic
-/// on any of them is carried on.
-fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let threads = cores.min(items.len() / MIN_ITEMS_PER_THREAD).max(1);
-    if threads == 1 {
-        return items.into_iter().map(f).collect();
-    }
-    let share = items.len().div_ceil(threads);
-    let mut items = items.into_iter();
-    let shares: Vec<Vec<T>> = (0..threads).map(|_| items.by_ref().take(share).collect()).collect();
-    let f = &f;
-    std::thread::scope(|scope| {
-        let running: Vec<_> =
-            shares.into_iter().map(|share| scope.spawn(move || share.into_iter().map(f).collect::<Vec<R>>())).collect();
-        running.into_iter().flat_map(|thread| thread.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    })
-}
 
 /// What the evidence archive keeps: every page job that was answered, with the checks of the
 /// references citing it (taken after archived-copy lookups, so they are the report's).

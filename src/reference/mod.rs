@@ -60,9 +60,21 @@ pub struct Reference {
     pub malformed: Vec<(String, String)>,
 }
 
+/// Fewest notes worth a thread of their own: reading a note's fields takes a few microseconds,
+/// starting a thread some tens, so only long documents are shared between the cores.
+const MIN_NOTES_PER_THREAD: usize = 512;
+
 /// Reads the fields of every note of a document, and resolves repeats ("Ibid.").
+///
+/// Notes are read independently of each other, so a long document's are shared between the
+/// cores ([`crate::parallel::map`]); repeats are resolved afterwards, in document order.
 pub fn references(doc: &Document) -> Vec<Reference> {
-    let parsed: Vec<fields::Fields> = doc.notes.iter().map(|n| fields::parse(&n.text, &n.links)).collect();
+    references_sharing(doc, MIN_NOTES_PER_THREAD)
+}
+
+fn references_sharing(doc: &Document, min_notes_per_thread: usize) -> Vec<Reference> {
+    let notes: Vec<&crate::document::Note> = doc.notes.iter().collect();
+    let parsed = crate::parallel::map(notes, min_notes_per_thread, |n| fields::parse(&n.text, &n.links));
     let labels: Vec<&str> = doc.notes.iter().map(|n| n.label.as_str()).collect();
     let targets = ibid::resolve(&parsed, &labels);
     let mut refs: Vec<Reference> = Vec::with_capacity(parsed.len());
@@ -104,4 +116,37 @@ pub fn references(doc: &Document) -> Vec<Reference> {
         refs.push(r);
     }
     refs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_shared_between_threads_give_the_references_of_one_thread() {
+        // Repeats ("Ibid.", "op. cit.") point across the shares' borders.
+        let mut md = String::new();
+        let mut defs = String::new();
+        for i in 1..=1500 {
+            md.push_str(&format!("Claim {i}.[^{i}]\n\n"));
+            let def = match i % 5 {
+                0 => "Ibid., 4.".to_owned(),
+                1 => format!(
+                    "Ana Ruiz, \"Report number {i},\" *The Herald*, March {d}, 2024, https://example.com/{i}.",
+                    d = i % 28 + 1
+                ),
+                2 => "Ruiz, op. cit., 7.".to_owned(),
+                3 => format!("See [the data](https://example.org/data/{i}), accessed May 2, 2025."),
+                _ => format!("World Bank, *Annual review {i}* (Washington, 2023), doi:10.1000/{i}."),
+            };
+            defs.push_str(&format!("[^{i}]: {def}\n"));
+        }
+        md.push_str(&defs);
+        let doc = crate::document::parse(std::path::Path::new("long.md"), md.as_bytes(), None).unwrap();
+        assert_eq!(doc.notes.len(), 1500);
+        let alone = references_sharing(&doc, usize::MAX);
+        assert!(alone.iter().filter(|r| r.repeats.is_some()).count() >= 500);
+        assert_eq!(references_sharing(&doc, 1), alone);
+        assert_eq!(references(&doc), alone);
+    }
 }
