@@ -259,8 +259,9 @@ enum NotFetched {
 enum Plan {
     /// Already decided (no URL, invalid, excluded).
     Done(Box<Check>),
-    /// Judge from the fetch of unique URL `index`, which is this URL.
-    Fetch(usize, Url),
+    /// Judge from the fetch of unique URL `index`, which is this URL (the URL is dropped once
+    /// the job that fetches it is registered, at `usize::MAX` until then).
+    Fetch(usize, Option<Url>),
     /// A note citing only a DOI: judge from its lookup.
     Doi(DoiJob),
 }
@@ -324,7 +325,9 @@ impl Checker {
             let key = (matches!(job, Job::Doi(_)), job.url().to_string());
             *index.entry(key).or_insert_with(|| {
                 unique.push(job);
-                first_cited.push(cited.to_owned());
+                if keep {
+                    first_cited.push(cited.to_owned());
+                }
                 unique.len() - 1
             })
         };
@@ -342,9 +345,15 @@ impl Checker {
                     (Plan::Fetch(..), Some(job)) if r.reference.url.as_deref().is_some_and(doi::is_resolver_link) => {
                         (Plan::Doi(job), None)
                     }
-                    (Plan::Fetch(_, url), lookup) => {
-                        let cited = r.reference.url.as_deref().unwrap_or(url.as_str());
-                        (Plan::Fetch(register(Job::Page(url.clone()), cited), url), lookup)
+                    (Plan::Fetch(_, Some(url)), lookup) => {
+                        let i = match r.reference.url.as_deref() {
+                            Some(cited) => register(Job::Page(url), cited),
+                            None => {
+                                let cited = url.to_string();
+                                register(Job::Page(url), &cited)
+                            }
+                        };
+                        (Plan::Fetch(i, None), lookup)
                     }
                     (done, _) => (done, None),
                 };
@@ -370,19 +379,14 @@ impl Checker {
             }
             plans.push(doc_plans);
         }
+        drop(index);
 
         let deadline = self.options.deadline.map(|d| tokio::time::Instant::now() + d);
         let mut stop = Stop { interrupt, fired: false };
         progress.start(unique.len());
-        let results = self.fetch_all(&unique, progress, &mut stop, deadline).await;
-
-        let judge = self.options.judge.clone();
-        let judged = tokio::task::spawn_blocking(move || judge_all(documents, plans, results, &judge)).await;
-        let (mut documents, results, cited_jobs) = match judged {
-            Ok(judged) => judged,
-            // Judging never panics on any input; if it did, the run fails as it would have inline.
-            Err(e) => std::panic::resume_unwind(e.into_panic()),
-        };
+        let mut judging = Judging::new(documents, plans, unique.len(), &self.options.judge, keep);
+        let results = self.fetch_all(&unique, progress, &mut stop, deadline, &mut judging).await;
+        let (mut documents, results, cited_jobs) = judging.finish(results);
         if self.options.archive.enabled {
             self.archived_copies(&mut documents, progress, &mut stop, deadline).await;
         }
@@ -448,7 +452,7 @@ impl Checker {
                     (k, found)
                 })
                 .buffer_unordered(self.options.max_concurrency.max(1));
-            until_stopped(lookups, keys.len(), stop, deadline).await
+            until_stopped(lookups, keys.len(), stop, deadline, &mut |_, _| ()).await
         };
         let service = self.options.archive.service;
         let unasked = Lookup::NotLookedUp("the run ended first".to_owned());
@@ -464,7 +468,7 @@ impl Checker {
             );
             if let Some(check) = r.check.as_mut() {
                 note_archived(check, &copy);
-                check.archived = Some(copy);
+                check.archived = Some(Box::new(copy));
             }
         }
     }
@@ -622,7 +626,7 @@ impl Checker {
             }));
         };
         match self.target(cited) {
-            Ok(url) => Plan::Fetch(0, url),
+            Ok(url) => Plan::Fetch(usize::MAX, Some(url)),
             Err(NotFetched::Excluded(why)) => {
                 let mut c = Check::without_fetch(Verdict::Excluded, None);
                 c.findings.push(Finding::new(Rule::Excluded, at, format!("note {}: {why}", reference.label)));
@@ -810,6 +814,7 @@ impl Checker {
         progress: &dyn Progress,
         stop: &mut Stop,
         deadline: Option<tokio::time::Instant>,
+        judging: &mut Judging<'_>,
     ) -> Vec<Option<Answer>> {
         let kept = self.kept_pages(jobs).await;
         let stream = futures_util::stream::iter(jobs.iter().zip(kept).enumerate())
@@ -828,7 +833,7 @@ impl Checker {
                 (i, answer)
             })
             .buffer_unordered(self.options.max_concurrency.max(1));
-        until_stopped(stream, jobs.len(), stop, deadline).await
+        until_stopped(stream, jobs.len(), stop, deadline, &mut |i, results| judging.arrived(i, results)).await
     }
 }
 
@@ -838,32 +843,145 @@ type RefPlan = (Plan, Option<DoiJob>, Extras);
 /// A reference's jobs, for the evidence archive: its first URL's job, its further URLs' jobs.
 type RefJobs = (Option<usize>, Vec<usize>);
 
-/// Judges every reference from the answers. Judging is CPU work, and nearly all of what a run
-/// answered from the cache does: the references are shared out between the cores (see
-/// [`crate::parallel::map`]), each judged by itself and put back in its own place, so the
-/// report is the same whatever the threads.
-fn judge_all(
-    mut documents: Vec<DocumentReport>,
-    plans: Vec<Vec<RefPlan>>,
-    results: Vec<Option<Answer>>,
-    judge: &JudgeOptions,
-) -> (Vec<DocumentReport>, Vec<Option<Answer>>, Vec<Vec<RefJobs>>) {
-    let counts: Vec<usize> = plans.iter().map(Vec::len).collect();
-    let items: Vec<_> =
-        documents.iter_mut().zip(plans).flat_map(|(doc, plans)| doc.references.iter_mut().zip(plans)).collect();
-    let mut jobs =
-        crate::parallel::map(items, MIN_ITEMS_PER_THREAD, |(r, plan)| judge_one(r, plan, &results, judge)).into_iter();
-    let cited_jobs = counts.into_iter().map(|n| jobs.by_ref().take(n).collect()).collect();
-    (documents, results, cited_jobs)
+/// References judged together: enough for [`crate::parallel::map`] to share them between two cores,
+/// few enough that the fetches waiting on this task are not held up (about a millisecond).
+const JUDGE_BATCH: usize = 2 * MIN_ITEMS_PER_THREAD;
+
+/// Judging as the answers arrive. A reference is judged once every answer it needs is in, and an
+/// answer is dropped once every reference needing it is judged (unless the evidence archive
+/// keeps it). Holding every answer until the last fetch was a fifth of a 10 000-reference run's
+/// memory, and judging them all after it a serial tail. References ready together are judged in
+/// batches shared between the cores, each put back in its own place, so the report is the same
+/// whatever order the answers came in.
+struct Judging<'a> {
+    judge: &'a JudgeOptions,
+    /// Whether answers are kept for the evidence archive.
+    keep: bool,
+    documents: Vec<DocumentReport>,
+    /// Every document's references, in document order, taken out of `documents` while judged.
+    refs: Vec<crate::report::ReferenceReport>,
+    /// How many of `refs` are each document's.
+    counts: Vec<usize>,
+    /// Per reference: its plan, until it is judged.
+    plans: Vec<Option<RefPlan>>,
+    /// Per reference: answers it still waits for.
+    waiting: Vec<u32>,
+    /// Per job: the references that need its answer, one entry per need.
+    users: Vec<Vec<u32>>,
+    /// Per job: needs not yet judged.
+    left: Vec<u32>,
+    /// References whose answers are all in, not yet judged.
+    ready: Vec<usize>,
+    /// Per reference: the jobs it was judged from.
+    jobs: Vec<RefJobs>,
 }
 
-/// Judges one reference from the answers and sets its check.
+impl<'a> Judging<'a> {
+    fn new(
+        mut documents: Vec<DocumentReport>,
+        plans: Vec<Vec<RefPlan>>,
+        jobs: usize,
+        judge: &'a JudgeOptions,
+        keep: bool,
+    ) -> Judging<'a> {
+        let counts = documents.iter().map(|d| d.references.len()).collect();
+        let refs: Vec<_> = documents.iter_mut().flat_map(|d| std::mem::take(&mut d.references)).collect();
+        let plans: Vec<Option<RefPlan>> = plans.into_iter().flatten().map(Some).collect();
+        let mut users: Vec<Vec<u32>> = vec![Vec::new(); jobs];
+        let mut waiting = vec![0; plans.len()];
+        let mut ready = Vec::new();
+        for (r, plan) in plans.iter().enumerate() {
+            let Some(plan) = plan else { continue };
+            for j in needs(plan) {
+                if let (Some(users), Ok(r)) = (users.get_mut(j), u32::try_from(r)) {
+                    users.push(r);
+                    waiting[r as usize] += 1;
+                }
+            }
+            if waiting[r] == 0 {
+                ready.push(r);
+            }
+        }
+        let left = users.iter().map(|u| u32::try_from(u.len()).unwrap_or(u32::MAX)).collect();
+        let jobs = vec![(None, Vec::new()); plans.len()];
+        Judging { judge, keep, documents, refs, counts, plans, waiting, users, left, ready, jobs }
+    }
+
+    /// Job `i`'s answer is in `results[i]`.
+    fn arrived(&mut self, i: usize, results: &mut [Option<Answer>]) {
+        for r in self.users.get_mut(i).map(std::mem::take).unwrap_or_default() {
+            let r = r as usize;
+            self.waiting[r] -= 1;
+            if self.waiting[r] == 0 {
+                self.ready.push(r);
+            }
+        }
+        if self.ready.len() >= JUDGE_BATCH {
+            self.judge_ready(results);
+        }
+    }
+
+    fn judge_ready(&mut self, results: &mut [Option<Answer>]) {
+        let mut ready = std::mem::take(&mut self.ready);
+        ready.sort_unstable();
+        let items: Vec<_> =
+            ready.iter().filter_map(|&r| self.plans[r].take().map(|plan| (r, &self.refs[r].reference, plan))).collect();
+        let needed: Vec<(usize, Vec<usize>)> = items.iter().map(|(r, _, plan)| (*r, needs(plan).collect())).collect();
+        let judge = self.judge;
+        let answers: &[Option<Answer>] = results;
+        let judged = crate::parallel::map(items, MIN_ITEMS_PER_THREAD, |(r, reference, plan)| {
+            (r, judge_one(reference, plan, answers, judge))
+        });
+        for (r, (check, jobs)) in judged {
+            self.refs[r].check = Some(check);
+            self.jobs[r] = jobs;
+        }
+        if !self.keep {
+            for j in needed.into_iter().flat_map(|(_, jobs)| jobs) {
+                self.left[j] -= 1;
+                if self.left[j] == 0 {
+                    results[j] = None;
+                }
+            }
+        }
+    }
+
+    /// Judges what is left (references whose answers the deadline or an interrupt cut off are
+    /// judged from what came) and gives the documents back with their checks, the answers still
+    /// held, and each document's references' jobs.
+    fn finish(
+        mut self,
+        mut results: Vec<Option<Answer>>,
+    ) -> (Vec<DocumentReport>, Vec<Option<Answer>>, Vec<Vec<RefJobs>>) {
+        self.ready.extend((0..self.plans.len()).filter(|&r| self.plans[r].is_some()));
+        self.judge_ready(&mut results);
+        let mut refs = self.refs.into_iter();
+        let mut jobs = self.jobs.into_iter();
+        let mut cited_jobs = Vec::with_capacity(self.documents.len());
+        for (doc, n) in self.documents.iter_mut().zip(self.counts) {
+            doc.references = refs.by_ref().take(n).collect();
+            cited_jobs.push(jobs.by_ref().take(n).collect());
+        }
+        (self.documents, results, cited_jobs)
+    }
+}
+
+/// The jobs whose answers a reference's plan needs, one entry per need.
+fn needs((plan, also, extras): &RefPlan) -> impl Iterator<Item = usize> + '_ {
+    let first = match plan {
+        Plan::Fetch(i, _) | Plan::Doi((i, _, _)) => Some(*i),
+        Plan::Done(_) => None,
+    };
+    first.into_iter().chain(also.iter().map(|(i, _, _)| *i)).chain(extras.iter().map(|(i, _)| *i))
+}
+
+/// Judges one reference from the answers: its check, and the jobs it was judged from.
 fn judge_one(
-    r: &mut crate::report::ReferenceReport,
+    reference: &crate::reference::Reference,
     (plan, also, extras): RefPlan,
     results: &[Option<Answer>],
     judge: &JudgeOptions,
-) -> RefJobs {
+) -> (Check, RefJobs) {
     let primary = match &plan {
         Plan::Fetch(i, _) if matches!(results[*i], Some(Answer::Page(..))) => Some(*i),
         _ => None,
@@ -882,34 +1000,31 @@ fn judge_one(
         // Judged against the URL the answer came from: the one fetched, or the one an archive
         // says was fetched.
         Plan::Fetch(i, _) => match &results[i] {
-            Some(Answer::Page(outcome, page)) => {
-                verdict::judge(&r.reference, &outcome.url, outcome, page.as_ref(), judge)
-            }
-            _ => not_checked(&r.reference),
+            Some(Answer::Page(outcome, page)) => verdict::judge(reference, &outcome.url, outcome, page.as_ref(), judge),
+            _ => not_checked(reference),
         },
         Plan::Doi((i, doi, url)) => match &results[i] {
-            Some(Answer::Doi(answer)) => doi::judge::judge_doi_only(&r.reference, &doi, &url, answer, judge),
-            _ => not_checked(&r.reference),
+            Some(Answer::Doi(answer)) => doi::judge::judge_doi_only(reference, &doi, &url, answer, judge),
+            _ => not_checked(reference),
         },
     };
     if let Some((i, doi, url)) = also
         && let Some(Answer::Doi(answer)) = &results[i]
     {
         let seen = doi::judge::Seen { doi: &doi, looked_up: &url, page_title: page_title.as_deref() };
-        doi::judge::judge_doi_also(&r.reference, &seen, answer, judge, &mut check);
+        doi::judge::judge_doi_also(reference, &seen, answer, judge, &mut check);
     }
     for (i, cited) in extras {
         if let Some(Answer::Page(outcome, _)) = &results[i] {
-            verdict::judge_other_url(&r.reference, &cited, outcome, &mut check);
+            verdict::judge_other_url(reference, &cited, outcome, &mut check);
             further.push(i);
         }
     }
-    r.check = Some(check);
-    (primary, further)
+    (check, (primary, further))
 }
 
-/// Fewest references worth a thread of their own in judging: below this, starting a thread
-/// costs more than it saves.
+/// Fewest items worth a thread of their own: below this, starting a thread costs more than it
+/// saves.
 const MIN_ITEMS_PER_THREAD: usize = 32;
 
 /// What the evidence archive keeps: every page job that was answered, with the checks of the
@@ -973,12 +1088,14 @@ impl Stop {
 }
 
 /// Collects a stream's `(index, value)` results into their places until it ends, the deadline
-/// passes or the run is interrupted; what did not arrive stays `None`.
+/// passes or the run is interrupted; what did not arrive stays `None`. `arrived` is told of each
+/// value once it is in its place (and may take it out again).
 async fn until_stopped<T>(
     stream: impl futures_util::Stream<Item = (usize, T)>,
     len: usize,
     stop: &mut Stop,
     deadline: Option<tokio::time::Instant>,
+    arrived: &mut dyn FnMut(usize, &mut [Option<T>]),
 ) -> Vec<Option<T>> {
     let mut results: Vec<Option<T>> = (0..len).map(|_| None).collect();
     if stop.fired {
@@ -1001,6 +1118,7 @@ async fn until_stopped<T>(
                 Some((i, value)) => {
                     if let Some(slot) = results.get_mut(i) {
                         *slot = Some(value);
+                        arrived(i, &mut results);
                     }
                 }
                 None => break,
@@ -1223,5 +1341,62 @@ mod tests {
             panic!("too long once remapped")
         };
         assert!(check.error.as_deref().unwrap().contains("after remapping"));
+    }
+
+    /// Three references: the first two share job 0, the third needs job 1; documents of 2 and 1.
+    fn judging_setup(judge: &JudgeOptions, keep: bool) -> Judging<'_> {
+        let report = |refs: Vec<crate::reference::Reference>| DocumentReport {
+            references: refs
+                .into_iter()
+                .map(|reference| crate::report::ReferenceReport { reference, check: None })
+                .collect(),
+            path: "a.md".to_owned(),
+            format: crate::document::Format::Markdown,
+            findings: Vec::new(),
+        };
+        let documents = vec![
+            report(vec![reference("https://a.test/1"), reference("https://a.test/1")]),
+            report(vec![reference("https://b.test/2")]),
+        ];
+        let fetch = |i| (Plan::Fetch(i, None), None, Vec::new());
+        Judging::new(documents, vec![vec![fetch(0), fetch(0)], vec![fetch(1)]], 2, judge, keep)
+    }
+
+    fn page(url: &str) -> Option<Answer> {
+        let mut outcome = FetchOutcome::new(&Url::parse(url).unwrap());
+        outcome.status = Some(404);
+        Some(Answer::Page(outcome, None))
+    }
+
+    #[test]
+    fn answers_are_judged_as_they_come_and_let_go_once_every_citing_reference_is_judged() {
+        let judge = JudgeOptions::default();
+        let mut judging = judging_setup(&judge, false);
+        let mut results = vec![None, page("https://b.test/2")];
+        judging.arrived(1, &mut results);
+        assert_eq!(judging.ready, vec![2], "the third reference waits for nothing more");
+        results[0] = page("https://a.test/1");
+        judging.arrived(0, &mut results);
+        let (documents, results, jobs) = judging.finish(results);
+        assert!(results.iter().all(Option::is_none), "no answer outlives its references");
+        let verdicts: Vec<Vec<Verdict>> = documents
+            .iter()
+            .map(|d| d.references.iter().map(|r| r.check.as_ref().unwrap().verdict).collect())
+            .collect();
+        assert_eq!(verdicts, vec![vec![Verdict::Dead, Verdict::Dead], vec![Verdict::Dead]]);
+        assert_eq!(jobs, vec![vec![(Some(0), vec![]), (Some(0), vec![])], vec![(Some(1), vec![])]]);
+    }
+
+    #[test]
+    fn answers_stay_for_the_archive_and_a_run_cut_short_judges_what_came() {
+        let judge = JudgeOptions::default();
+        let mut judging = judging_setup(&judge, true);
+        let mut results = vec![page("https://a.test/1"), None];
+        judging.arrived(0, &mut results);
+        // The deadline passed before job 1 answered.
+        let (documents, results, _) = judging.finish(results);
+        assert!(results[0].is_some(), "kept for the evidence archive");
+        assert_eq!(documents[0].references[1].check.as_ref().unwrap().verdict, Verdict::Dead);
+        assert_eq!(documents[1].references[0].check.as_ref().unwrap().verdict, Verdict::NotChecked);
     }
 }

@@ -138,11 +138,11 @@ pub struct Check {
     /// For a lost page (`dead`, `soft-404`, `title-mismatch`), the archived copy looked up,
     /// when lookups are on: evidence next to the verdict, which it never changes.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub archived: Option<ArchivedCopy>,
+    pub archived: Option<Box<ArchivedCopy>>,
     /// The note's DOI, looked up at the resolver: where its metadata came from and what it
     /// says (see [`crate::doi`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub doi: Option<crate::doi::DoiCheck>,
+    pub doi: Option<Box<crate::doi::DoiCheck>>,
     /// Findings about this reference (also listed with the document's findings).
     pub findings: Vec<Finding>,
 }

@@ -1,5 +1,5 @@
 //! Where a report goes: rendered in one format, to standard output or, whole or not at all, to a
-//! file. Adding an output format is one arm in [`render`] (and a variant of `OutputFormat`).
+//! file. Adding an output format is one arm in `render` (and a variant of `OutputFormat`).
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
@@ -19,14 +19,9 @@ pub(crate) enum Target {
     File,
 }
 
-/// The report in `format`. The error is a message for the user.
-pub(crate) fn render(
-    report: &Report,
-    format: OutputFormat,
-    options: &RenderOptions,
-    target: Target,
-) -> Result<String, String> {
-    let text = match format {
+/// The report in `format`.
+fn render(report: &Report, format: OutputFormat, options: &RenderOptions, target: Target) -> String {
+    match format {
         OutputFormat::Human => {
             let styled = super::human::render(report);
             match target {
@@ -40,8 +35,24 @@ pub(crate) fn render(
         OutputFormat::Junit => citecheck::report::junit::render(report, options),
         OutputFormat::Github => citecheck::report::github::render(report, options),
         OutputFormat::Markdown => citecheck::report::markdown::render(report, options),
-    };
-    Ok(text)
+    }
+}
+
+/// Writes the report in `format` to `out`. JSON is written as it is serialised, never held
+/// whole: at 10 000 references its text is the largest thing a run makes. The other formats are
+/// rendered first.
+pub(crate) fn write(
+    report: &Report,
+    format: OutputFormat,
+    options: &RenderOptions,
+    target: Target,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if format == OutputFormat::Json {
+        return citecheck::report::json::write(report, out);
+    }
+    out.write_all(render(report, format, options, target).as_bytes())?;
+    out.flush()
 }
 
 /// Writes `contents` to `path` atomically: into a new temporary file in the same directory,
@@ -49,6 +60,11 @@ pub(crate) fn render(
 /// part; on any error the temporary file is removed and `path` is untouched. Missing parent
 /// directories are created.
 pub(crate) fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    write_atomic_with(path, |file| file.write_all(contents))
+}
+
+/// [`write_atomic`], the contents written by `fill`.
+pub(crate) fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut fs::File) -> io::Result<()>) -> io::Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?
@@ -60,7 +76,7 @@ pub(crate) fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
     };
     fs::create_dir_all(&dir)?;
     let (tmp, mut file) = temporary(&dir, &name)?;
-    let written = file.write_all(contents).and_then(|()| file.sync_all());
+    let written = fill(&mut file).and_then(|()| file.sync_all());
     drop(file);
     let result = written.and_then(|()| fs::rename(&tmp, path));
     if result.is_err() {

@@ -197,7 +197,7 @@ pub(crate) fn judge_doi_only_cited(
     if check.fetched_url.is_none() && reference.url.as_deref() != Some(looked_up.as_str()) {
         check.fetched_url = Some(looked_up.to_string());
     }
-    check.doi = Some(record(doi, looked_up, answer, true));
+    check.doi = Some(Box::new(record(doi, looked_up, answer, true)));
     check
 }
 
@@ -280,7 +280,7 @@ pub(crate) fn judge_doi_also_cited(
         }
         DoiAnswer::Unanswered(_) | DoiAnswer::Landing(_) => {}
     }
-    check.doi = Some(record(doi, looked_up, answer, decides));
+    check.doi = Some(Box::new(record(doi, looked_up, answer, decides)));
 }
 
 /// A title against the registered one.

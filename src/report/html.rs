@@ -962,8 +962,13 @@ mod tests {
         };
         let date = LookupDate { date: crate::PartialDate::ymd(2025, 3, 24).unwrap(), basis: DateBasis::Accessed };
         let lookup = Lookup::Unreadable(snapshot, "<b>HTTP 502</b>".into());
-        c.archived =
-            Some(archived::assess(None, "https://news.test/gone", ArchiveService::Wayback, Some(date), &lookup));
+        c.archived = Some(Box::new(archived::assess(
+            None,
+            "https://news.test/gone",
+            ArchiveService::Wayback,
+            Some(date),
+            &lookup,
+        )));
         let html = render(&report(vec![checked(r, c)], Vec::new()), &RenderOptions::default());
         assert!(html.contains("<p class=\"archived\" dir=\"auto\"><span class=\"field\">archived copy</span>archived 2025-03-20 (before the access date), but the copy does not load: &lt;b&gt;HTTP 502&lt;/b&gt;"), "{html}");
         assert!(html.contains("href=\"http://web.archive.org/web/20250320101200/https://news.test/gone\""));
