@@ -74,12 +74,11 @@ pub fn references(doc: &Document) -> Vec<Reference> {
 
 fn references_sharing(doc: &Document, min_notes_per_thread: usize) -> Vec<Reference> {
     let notes: Vec<&crate::document::Note> = doc.notes.iter().collect();
-    let parsed = crate::parallel::map(notes, min_notes_per_thread, |n| fields::parse(&n.text, &n.links));
-    let labels: Vec<&str> = doc.notes.iter().map(|n| n.label.as_str()).collect();
-    let targets = ibid::resolve(&parsed, &labels);
-    let mut refs: Vec<Reference> = Vec::with_capacity(parsed.len());
-    for ((note, f), target) in doc.notes.iter().zip(parsed).zip(&targets) {
-        let mut r = Reference {
+    // Each note becomes its reference where it is read, so that its fields are moved once and
+    // no list of every note's fields is held beside the references.
+    let read = crate::parallel::map(notes, min_notes_per_thread, |note| {
+        let f = fields::parse(&note.text, &note.links);
+        let reference = Reference {
             label: note.label.clone(),
             span: note.span,
             text: note.text.clone(),
@@ -97,25 +96,55 @@ fn references_sharing(doc: &Document, min_notes_per_thread: usize) -> Vec<Refere
             ignored: note.ignore.clone(),
             malformed: f.malformed,
         };
-        if let Some(t) = *target {
-            // A repeat cites what its target cites; it keeps its own label, position and text.
-            let base: &Reference = &refs[t];
-            r.repeats = Some(base.label.clone());
-            if r.urls.is_empty() {
-                r.url = base.url.clone();
-                r.urls = base.urls.clone();
-            }
-            r.title = r.title.or_else(|| base.title.clone());
-            if r.authors.is_empty() {
-                r.authors = base.authors.clone();
-            }
-            r.container = r.container.or_else(|| base.container.clone());
-            r.date = r.date.or(base.date);
-            r.doi = r.doi.or_else(|| base.doi.clone());
+        Read { reference, repeat: f.repeat }
+    });
+    let labels: Vec<&str> = doc.notes.iter().map(|n| n.label.as_str()).collect();
+    let targets = ibid::resolve(&read, &labels);
+    let mut refs: Vec<Reference> = read.into_iter().map(|r| r.reference).collect();
+    for (i, target) in targets.into_iter().enumerate() {
+        // A repeat cites what its target cites; it keeps its own label, position and text. The
+        // target is an earlier note and never itself a repeat.
+        let Some(t) = target.filter(|&t| t < i) else { continue };
+        let (before, rest) = refs.split_at_mut(i);
+        let (base, r) = (&before[t], &mut rest[0]);
+        r.repeats = Some(base.label.clone());
+        if r.urls.is_empty() {
+            r.url = base.url.clone();
+            r.urls = base.urls.clone();
         }
-        refs.push(r);
+        if r.title.is_none() {
+            r.title = base.title.clone();
+        }
+        if r.authors.is_empty() {
+            r.authors = base.authors.clone();
+        }
+        if r.container.is_none() {
+            r.container = base.container.clone();
+        }
+        r.date = r.date.or(base.date);
+        if r.doi.is_none() {
+            r.doi = base.doi.clone();
+        }
     }
     refs
+}
+
+/// A note read: its reference before repeats are resolved, and what makes it a repeat.
+struct Read {
+    reference: Reference,
+    repeat: Option<fields::Repeat>,
+}
+
+impl ibid::Cited for Read {
+    fn repeat(&self) -> Option<&fields::Repeat> {
+        self.repeat.as_ref()
+    }
+    fn authors(&self) -> &[String] {
+        &self.reference.authors
+    }
+    fn title(&self) -> Option<&str> {
+        self.reference.title.as_deref()
+    }
 }
 
 #[cfg(test)]
