@@ -267,10 +267,21 @@ fn find_title(prep: &Prepared, links: &[Link]) -> Option<Titled> {
     italic_title(prep).or_else(|| unquoted::chicago_roman(prep))
 }
 
+/// Whether `t` may match [`AUTHOR_YEAR`]: it has a "(" before a year or "n." (what the pattern
+/// requires, checked without compiling it).
+fn may_be_author_year(t: &str) -> bool {
+    t.match_indices('(').any(|(i, _)| t[i + 1..].trim_start().starts_with(|c: char| c.is_ascii_digit() || c == 'n'))
+}
+
 /// APA and Harvard: "Khan, T. (2025, March 23). Title. *Dawn*." — the title starts right after
 /// the year in parentheses: quoted (Harvard), italic (a book or web page) or a sentence (APA).
 fn author_year_title(prep: &Prepared) -> Option<Titled> {
     let t = prep.text.as_str();
+    // AUTHOR_YEAR takes milliseconds to compile (bounded repetitions of Unicode classes), more
+    // than a cached run's judging; a note with no "(" before a year or "n." cannot match it.
+    if !may_be_author_year(t) {
+        return None;
+    }
     let caps = AUTHOR_YEAR.captures(t)?;
     let auth = caps.name("auth")?;
     // An italic before the year is a title ("Ahmed Rashid, *Taliban* (2000), 45"), not an author.

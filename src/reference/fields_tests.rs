@@ -1053,3 +1053,24 @@ fn wikipedia_citation_templates() {
         ("Security Report".into(), "Pakistan Institute for Peace Studies".into(), "PIPS".into(), "2025-01".into())
     );
 }
+
+#[test]
+fn the_author_year_guard_passes_everything_the_pattern_matches() {
+    let texts = [
+        "Khan, T. (2025, March 23). Title. *Dawn*.",
+        "Ministry (n.d.). Report.",
+        "Khan, T. ( 2025 ). Title.",
+        "Khan, T. (\u{2003}2025a). Title.",
+        "Khan (ed.) (2020): Title",
+        "Kafa Dilmonte, \"Farmers welcome relief (report 0),\" *Herald*, October 28, 2024",
+        "No parentheses at all, 2025.",
+        "(2020)",
+    ];
+    for t in texts {
+        if AUTHOR_YEAR.is_match(t) {
+            assert!(may_be_author_year(t), "{t:?}");
+        }
+    }
+    assert!(!may_be_author_year(texts[5]) && !may_be_author_year(texts[6]));
+    assert!(texts[..5].iter().all(|t| AUTHOR_YEAR.is_match(t)), "the examples exercise the pattern");
+}

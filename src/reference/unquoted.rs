@@ -125,6 +125,20 @@ static PUB_FACTS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\((?P<inner>[^()]{1,200}?[:,][^()]{0,200}?(?:\b[0-9]{4}[a-z]?|n\.\s?d\.?))\)").expect("static regex")
 });
 
+/// Whether `r` (from a "(") may start with [`PUB_FACTS`]: the parentheses close before another
+/// opens, and hold a ":" or "," and a digit or "n.". Most parentheses in titles do not, and
+/// PUB_FACTS takes milliseconds to compile.
+fn may_be_pub_facts(r: &str) -> bool {
+    let inner = r.get(1..).unwrap_or("");
+    match inner.find(['(', ')']) {
+        Some(j) if inner[j..].starts_with(')') => {
+            let s = &inner[..j];
+            s.contains([':', ',']) && (s.bytes().any(|b| b.is_ascii_digit()) || s.contains("n."))
+        }
+        _ => false,
+    }
+}
+
 // Notes about interviews and correspondence cite people, not works.
 static NOT_A_WORK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:interviews?|personal communication|conversation|correspondence|e-?mail)\b")
@@ -179,7 +193,9 @@ pub(super) fn chicago_roman(prep: &Prepared) -> Option<Titled> {
     }
     let region = t.get(start..region_end)?;
     for (i, _) in region.match_indices('(') {
-        let Some(m) = region.get(i..).and_then(|r| PUB_FACTS.captures(r)) else { continue };
+        let Some(m) = region.get(i..).filter(|r| may_be_pub_facts(r)).and_then(|r| PUB_FACTS.captures(r)) else {
+            continue;
+        };
         let before = region.get(..i)?;
         // "Ministry of Culture, Tourism and Civil Aviation, Plan (…)": when what follows the
         // first comma could still be the author's name, where the title starts is a guess.
@@ -247,4 +263,31 @@ fn publisher(inner: &str) -> Option<String> {
         .collect::<Vec<_>>()
         .join(", ");
     CITY.captures(&kept).and_then(|c| c.name("publisher")).and_then(|p| clean_container(p.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_publication_facts_guard_passes_everything_the_pattern_matches() {
+        let texts = [
+            "(New Delhi: Routledge India, 2021), 45",
+            "(Geneva, November 2024)",
+            "(Manila: ADB, n.d.)",
+            "(Manila: ADB, n. d)",
+            "(report 0)",
+            "(London: (Verso), 2019)",
+            "(2019, London)",
+            "(a, b",
+            "(",
+        ];
+        for t in texts {
+            if PUB_FACTS.is_match(t) {
+                assert!(may_be_pub_facts(t), "{t:?}");
+            }
+        }
+        assert!(texts[..4].iter().all(|t| PUB_FACTS.is_match(t)), "the examples exercise the pattern");
+        assert!(!may_be_pub_facts("(report 0)") && !may_be_pub_facts("(London: (Verso), 2019)"));
+    }
 }
