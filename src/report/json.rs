@@ -147,9 +147,10 @@ pub fn write_streaming<W: Write>(out: W, run: &RunInfo, documents: impl Iterator
     });
     for doc in documents {
         summary.add_extraction(&doc);
+        let mut doc = Some(doc);
         write(&mut out, &mut |out| {
             out.write_all(if first { b"\n    " } else { b",\n    " })?;
-            document(out, &doc)
+            doc.take().map_or(Ok(()), |doc| document(out, doc))
         });
         first = false;
     }
@@ -170,38 +171,38 @@ fn value<W: Write, T: Serialize + ?Sized>(out: &mut W, v: &T, depth: usize) -> i
 }
 
 /// One document of the `documents` list (depth 2), as its `DocumentReport` is written.
-fn document<W: Write>(out: &mut W, doc: &Extraction) -> io::Result<()> {
+fn document<W: Write>(out: &mut W, doc: Extraction) -> io::Result<()> {
     out.write_all(b"{\n      \"path\": ")?;
     string(out, &doc.path)?;
     out.write_all(b",\n      \"format\": ")?;
     string(out, doc.format.as_str())?;
     out.write_all(b",\n      \"references\": [")?;
+    let listed_none = doc.references.is_empty();
     if doc.references.len() < 2 * REFERENCES_PER_PART {
         listed(out, &doc.references, true)?;
     } else {
         // A long document's references are written in rounds, each shared between the cores
         // in parts (a reference's bytes depend on it alone) and written in order: the same
-        // bytes, with a round's text (a few megabytes) the most held at once.
-        for (round, refs) in doc.references.chunks(REFERENCES_PER_ROUND).enumerate() {
-            let parts: Vec<(bool, &[Reference])> = refs
-                .chunks(REFERENCES_PER_PART)
-                .enumerate()
-                .map(|(part, refs)| (round == 0 && part == 0, refs))
+        // bytes, with a round's text (a few megabytes) the most held at once. Each part's
+        // references are dropped where they were rendered, which is work too.
+        let mut refs = doc.references.into_iter();
+        let mut first = true;
+        while refs.len() > 0 {
+            let parts: Vec<(bool, Vec<Reference>)> = (0..REFERENCES_PER_ROUND / REFERENCES_PER_PART)
+                .map(|_| refs.by_ref().take(REFERENCES_PER_PART).collect::<Vec<_>>())
+                .filter(|part| !part.is_empty())
+                .map(|part| (std::mem::take(&mut first), part))
                 .collect();
             let rendered = crate::parallel::map(parts, 1, |(first, refs)| {
                 let mut text = Vec::with_capacity(refs.len() * 1024);
-                listed(&mut text, refs, first).map(|()| text)
+                listed(&mut text, &refs, first).map(|()| text)
             });
             for text in rendered {
                 out.write_all(&text?)?;
             }
         }
     }
-    out.write_all(if doc.references.is_empty() {
-        b"],\n      \"findings\": "
-    } else {
-        b"\n      ],\n      \"findings\": "
-    })?;
+    out.write_all(if listed_none { b"],\n      \"findings\": " } else { b"\n      ],\n      \"findings\": " })?;
     value(out, &doc.findings, 3)?;
     out.write_all(b"\n    }")
 }
