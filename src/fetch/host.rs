@@ -17,6 +17,9 @@ const MAX_INTERVAL: Duration = Duration::from_secs(30);
 /// The least interval a host is given once it has asked citecheck to slow down.
 const MIN_SLOWED_INTERVAL: Duration = Duration::from_secs(1);
 
+/// The resolution of tokio's timer: a sleep ends on the first tick at or after its deadline.
+const TIMER_TICK: Duration = Duration::from_millis(1);
+
 /// The per-host state of one [`super::Fetcher`].
 #[derive(Debug)]
 pub(crate) struct Hosts {
@@ -45,6 +48,9 @@ struct Timing {
     interval: Duration,
     /// The earliest time the next request may start.
     next_start: Option<Instant>,
+    /// When the last request was let start: a waiter that wakes late (a busy worker) must not
+    /// take the next one's turn with it, so the spacing is held between actual starts too.
+    last_start: Option<Instant>,
 }
 
 /// Held while a request to a host is in flight; dropping it frees the slot.
@@ -71,7 +77,7 @@ impl Hosts {
             .or_insert_with(|| {
                 Arc::new(Host {
                     permits: Arc::new(Semaphore::new(concurrency.max(1))),
-                    timing: Mutex::new(Timing { interval, next_start: None }),
+                    timing: Mutex::new(Timing { interval, next_start: None, last_start: None }),
                     head_end: AtomicU64::new(0),
                     ranges: AtomicU8::new(RANGES_UNKNOWN),
                 })
@@ -86,21 +92,40 @@ impl Hosts {
     }
 
     /// Waits for a free slot on `key` and for its turn to start, then returns the slot. Each
-    /// caller reserves its start time before sleeping, so waiters are spaced `interval` apart.
-    /// A host's limits (its own settings, or the defaults) are fixed by its first request.
+    /// caller reserves its start time before sleeping, so waiters are spaced `interval` apart;
+    /// on waking it also waits until `interval` has passed since the last start it let through,
+    /// so two waiters woken late together still start `interval` apart (to within the timer's
+    /// tick). A host's limits (its own settings, or the defaults) are fixed by its first request.
     pub(crate) async fn acquire_limited(&self, key: &str, concurrency: usize, interval: Duration) -> Slot {
         let host = self.host_with(key, concurrency, interval);
         // The semaphore is never closed, so acquiring cannot fail; if it somehow did, going ahead
         // unthrottled is better than failing the fetch.
         let permit = host.permits.clone().acquire_owned().await.ok();
-        let start = {
+        let mut start = {
             let mut t = host.timing.lock().unwrap_or_else(PoisonError::into_inner);
             let now = Instant::now();
             let start = t.next_start.map_or(now, |n| n.max(now));
             t.next_start = Some(start + t.interval);
             start
         };
-        tokio::time::sleep_until(start).await;
+        loop {
+            tokio::time::sleep_until(start).await;
+            let mut t = host.timing.lock().unwrap_or_else(PoisonError::into_inner);
+            let now = Instant::now();
+            let turn = t.last_start.map_or(start, |last| start.max(last + t.interval));
+            if now >= turn {
+                // The timer wakes on the tick after the turn, so up to a tick of lateness is the
+                // timer's, not a busy worker's: counting it would push every later turn by up to
+                // a tick, and over a run at the interval those add up (about 90 ms in 100
+                // requests). Lateness beyond it moves the turns after this one.
+                let started = now.checked_sub(TIMER_TICK).map_or(turn, |t| t.max(turn));
+                t.last_start = Some(started);
+                let next = started + t.interval;
+                t.next_start = Some(t.next_start.map_or(next, |n| n.max(next)));
+                break;
+            }
+            start = turn;
+        }
         Slot { _permit: permit }
     }
 
@@ -197,5 +222,38 @@ mod tests {
         drop(_a);
         let _d = hosts.acquire_limited("slow:80", 1, Duration::from_secs(2)).await;
         assert_eq!(Instant::now() - t0, Duration::from_secs(2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waiters_woken_late_together_still_start_spaced() {
+        let hosts = Arc::new(Hosts::new(4, Duration::from_millis(10)));
+        let _first = hosts.acquire("a:80").await;
+        let t0 = Instant::now();
+        let waiters: Vec<_> = (0..2)
+            .map(|_| {
+                let hosts = hosts.clone();
+                tokio::spawn(async move {
+                    let slot = hosts.acquire("a:80").await;
+                    (Instant::now(), slot)
+                })
+            })
+            .collect();
+        for _ in 0..4 {
+            tokio::task::yield_now().await;
+        }
+        // Both turns (10 and 20 ms) pass while nothing runs, as on a worker kept busy.
+        tokio::time::advance(Duration::from_millis(25)).await;
+        let mut starts = Vec::new();
+        for w in waiters {
+            starts.push(w.await.unwrap().0);
+        }
+        starts.sort();
+        assert_eq!(starts[0] - t0, Duration::from_millis(25));
+        // The interval, less the tick the timer may have added to the first wake.
+        assert_eq!(starts[1] - starts[0], Duration::from_millis(10) - TIMER_TICK);
+        // A request queued now starts an interval after the last actual start.
+        let t1 = Instant::now();
+        let _next = hosts.acquire("a:80").await;
+        assert_eq!(Instant::now(), (starts[1] + Duration::from_millis(10)).max(t1));
     }
 }

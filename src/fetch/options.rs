@@ -39,7 +39,7 @@ pub const DEFAULT_ACCEPT_LANGUAGE: &str = "en;q=1.0, *;q=0.5";
 /// | [`head_scan_bytes`](Self::head_scan_bytes) | 512 KiB |
 /// | [`max_other_bytes`](Self::max_other_bytes) | 64 KiB, for non-HTML content |
 /// | [`max_pdf_bytes`](Self::max_pdf_bytes) | 20 MiB, for PDFs (read whole) |
-/// | [`range_bytes`](Self::range_bytes) | 64 KiB asked for with `Range` at most, fewer once a host's heads are known |
+/// | [`range_bytes`](Self::range_bytes) | 64 KiB asked for with `Range` at most: 43 800 bytes until a host's heads are known, then a margin over them |
 /// | [`drain_bytes`](Self::drain_bytes) | 64 KiB read past the head to keep an HTTP/1.1 connection |
 /// | [`attempts`](Self::attempts) | 3 (so up to 2 retries) |
 /// | [`backoff_base`](Self::backoff_base) | 500 ms, doubling, with jitter |
@@ -189,8 +189,9 @@ impl FetchOptions {
     }
 
     /// Ask for only the first bytes of each page (`Range: bytes=0-N`), since the metadata is at
-    /// the top: at most this many, and once a host's pages have been read, a little more than its
-    /// longest head so far. A server that honours it sends a short `206` that ends where reading
+    /// the top: at most this many; until one of a host's pages has been read, no more than a new
+    /// connection carries in its first two round trips (43 800 bytes), and then a little more
+    /// than its longest head so far. A server that honours it sends a short `206` that ends where reading
     /// would have stopped, so an HTTP/1.1 connection stays usable for the next request; one that
     /// ignores it sends the whole page as usual. A head longer than the range is read on with a
     /// second request for the rest (`If-Range` guards against a page that changed in between).

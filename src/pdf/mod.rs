@@ -171,6 +171,9 @@ pub(crate) fn read(bytes: Arc<[u8]>, limits: PdfLimits, want: Want) -> Result<Pd
     }
     let wait = deadline.saturating_duration_since(Instant::now());
     match rx.recv_timeout(wait) {
+        // The time was up before waiting began: an answer the thread was quick enough to leave
+        // is late all the same, so the outcome does not depend on how threads were scheduled.
+        Ok(_) if wait.is_zero() => Err(PdfError::TimedOut(limits.timeout)),
         Ok(result) => result,
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
             stop.store(true, Ordering::Relaxed);

@@ -525,6 +525,30 @@ async fn host_concurrency_limits_requests_in_flight() {
     assert!(starts[1] - starts[0] >= Duration::from_millis(280), "{:?}", starts[1] - starts[0]);
 }
 
+/// Many pages of one host at once, as a brief citing one site gives: the server never sees more
+/// requests in flight than the host's slots, nor two starts closer than the interval (less a
+/// little for the way from the client's gate to the server's clock), whatever the waits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_host_gets_no_more_than_its_slots_and_spaced_starts() {
+    let (interval, delay) = (Duration::from_millis(40), Duration::from_millis(150));
+    let server = TestServer::builder().fallback(Reply::ok_html("<title>x</title>").delay(delay)).start();
+    let fetcher = Fetcher::new(options().host_concurrency(3).host_interval(interval)).unwrap();
+    let urls: Vec<url::Url> = (0..12).map(|i| server.parsed_url(&format!("/p{i}"))).collect();
+    let outcomes = futures_util::future::join_all(urls.iter().map(|u| fetcher.fetch(u))).await;
+    assert!(outcomes.iter().all(FetchOutcome::is_success));
+    let mut starts: Vec<Instant> = server.requests().iter().map(|r| r.at).collect();
+    starts.sort();
+    assert_eq!(starts.len(), 12);
+    let slack = Duration::from_millis(10);
+    for pair in starts.windows(2) {
+        assert!(pair[1] - pair[0] >= interval - slack, "two starts {:?} apart", pair[1] - pair[0]);
+    }
+    // The fourth request after any start waits for that one to be answered.
+    for four in starts.windows(4) {
+        assert!(four[3] - four[0] >= delay - slack, "four in flight: {:?}", four[3] - four[0]);
+    }
+}
+
 #[tokio::test]
 async fn one_get_per_url_with_the_configured_headers() {
     let server =
@@ -721,9 +745,10 @@ async fn a_range_asks_for_a_prefix_and_keeps_the_connection() {
     }
     assert_eq!(server.connections(), 1);
     let requests = server.requests();
-    // The first asks for the default 64 KiB; once the host's heads are known, a little more than
-    // the longest so far (never under 16 KiB).
-    assert_eq!(requests[0].header("range"), Some("bytes=0-65535"));
+    // The first asks for what a new connection carries in two round trips (30 segments of
+    // 1 460 bytes); once the host's heads are known, a little more than the longest so far
+    // (never under 16 KiB).
+    assert_eq!(requests[0].header("range"), Some("bytes=0-43799"));
     assert_eq!(requests[1].header("range"), Some("bytes=0-16383"));
     assert_eq!(requests[0].header("accept-encoding"), Some("identity"), "a prefix of gzip cannot be inflated");
 }
@@ -743,6 +768,14 @@ async fn a_head_longer_than_the_range_is_read_on_with_a_second_request() {
     assert_eq!(requests[0].header("range"), Some("bytes=0-32767"));
     assert_eq!(requests[1].header("range"), Some("bytes=32768-"));
     assert_eq!(requests[1].header("if-range"), Some("\"v1\""), "guarded against a page that changed");
+}
+
+#[tokio::test]
+async fn a_smaller_range_setting_caps_the_first_request_too() {
+    let server = TestServer::builder().fallback(Reply::ranged_html(sized_page(3_000, 300_000))).start();
+    let out = fetch_with(options().range_bytes(20_000), &server.url("/p")).await;
+    assert!(out.is_success());
+    assert_eq!(server.requests()[0].header("range"), Some("bytes=0-19999"));
 }
 
 #[tokio::test]

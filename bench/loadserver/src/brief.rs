@@ -85,10 +85,13 @@ fn document(
 fn sizes(seed: u64, hosts: usize, scheme: &str, port: u16, refs: u64) -> String {
     let bodies = model::bodies(seed);
     let (mut bytes, mut requests, mut redirects, mut missing) = (0u64, 0u64, 0u64, 0u64);
+    // Requests per host: a redirect stays on its host, so the busiest host sets the interval bound.
+    let mut per_host = vec![0u64; hosts.max(1)];
     for i in 0..refs {
         let (a, _) = cited(seed, hosts, scheme, port, i);
         let host = (i % hosts as u64) as usize;
         requests += 1;
+        per_host[host] += 1;
         match a.kind {
             model::Kind::NotFound => {
                 missing += 1;
@@ -98,6 +101,7 @@ fn sizes(seed: u64, hosts: usize, scheme: &str, port: u16, refs: u64) -> String 
                 if kind == model::Kind::Redirect {
                     redirects += 1;
                     requests += 1;
+                    per_host[host] += 1;
                 }
                 let origin = format!("{scheme}://{}:{port}", host_ip(host));
                 bytes += (model::head(&a, &origin, seed).len()
@@ -106,7 +110,8 @@ fn sizes(seed: u64, hosts: usize, scheme: &str, port: u16, refs: u64) -> String 
             }
         }
     }
+    let busiest = per_host.iter().max().copied().unwrap_or(0);
     format!(
-        "{{\"pages\":{refs},\"hosts\":{hosts},\"requests\":{requests},\"redirects\":{redirects},\"not_found\":{missing},\"full_body_bytes\":{bytes}}}\n"
+        "{{\"pages\":{refs},\"hosts\":{hosts},\"requests\":{requests},\"busiest_host_requests\":{busiest},\"redirects\":{redirects},\"not_found\":{missing},\"full_body_bytes\":{bytes}}}\n"
     )
 }

@@ -42,9 +42,73 @@ pub struct Stats {
     pub status_404: AtomicU64,
     pub status_416: AtomicU64,
     pub ranged: AtomicU64,
+    /// Every benchmark request since the last reset, for `/__timeline`.
+    pub timeline: Mutex<Vec<Event>>,
+}
+
+/// One request as the server saw it; times are microseconds since the Unix epoch ([`micros`]).
+#[derive(Debug, Clone, Default)]
+pub struct Event {
+    pub host: usize,
+    pub conn: u64,
+    pub conn_accepted: u64,
+    pub arrived: u64,
+    pub responded: u64,
+    /// When the body was released whole or dropped (0: not yet).
+    pub ended: u64,
+    pub status: u16,
+    pub bytes: u64,
+    pub complete: bool,
+    pub range: String,
+    pub path: String,
+}
+
+/// The clock of the timeline: microseconds since the Unix epoch, so that client-side times
+/// (process start and exit) can be set against it.
+pub fn micros() -> u64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    u64::try_from(now.as_micros()).unwrap_or(u64::MAX)
 }
 
 impl Stats {
+    /// Starts an event and returns its place.
+    pub fn begin(&self, event: Event) -> usize {
+        let mut t = self.timeline.lock().unwrap_or_else(|e| e.into_inner());
+        t.push(event);
+        t.len() - 1
+    }
+
+    /// Records that the response of event `at` started, with its status.
+    pub fn responded(&self, at: usize, status: u16) {
+        let mut t = self.timeline.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = t.get_mut(at) {
+            e.responded = micros();
+            e.status = status;
+        }
+    }
+
+    fn end(&self, at: usize, bytes: u64, complete: bool) {
+        let mut t = self.timeline.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = t.get_mut(at) {
+            e.ended = micros();
+            e.bytes = bytes;
+            e.complete = complete;
+        }
+    }
+
+    /// The timeline as JSON lines.
+    pub fn timeline_json(&self) -> String {
+        let t = self.timeline.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out = String::new();
+        for e in t.iter() {
+            out.push_str(&format!(
+                "{{\"host\":{},\"conn\":{},\"conn_accepted\":{},\"arrived\":{},\"responded\":{},\"ended\":{},\"status\":{},\"bytes\":{},\"complete\":{},\"range\":{:?},\"path\":{:?}}}\n",
+                e.host, e.conn, e.conn_accepted, e.arrived, e.responded, e.ended, e.status, e.bytes, e.complete, e.range, e.path
+            ));
+        }
+        out
+    }
+
     pub fn json(&self) -> String {
         let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
         format!(
@@ -80,6 +144,7 @@ impl Stats {
         ] {
             a.store(0, Ordering::Relaxed);
         }
+        self.timeline.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 }
 
@@ -87,6 +152,8 @@ impl Stats {
 #[derive(Debug)]
 pub struct Conn {
     accepted: Instant,
+    pub id: u64,
+    pub accepted_micros: u64,
     pub h2: bool,
     counted: AtomicBool,
     window: Mutex<Window>,
@@ -102,8 +169,11 @@ struct Window {
 
 impl Conn {
     pub fn new(net: &Net, h2: bool) -> Conn {
+        static IDS: AtomicU64 = AtomicU64::new(0);
         Conn {
             accepted: Instant::now(),
+            id: IDS.fetch_add(1, Ordering::Relaxed),
+            accepted_micros: micros(),
             h2,
             counted: AtomicBool::new(false),
             window: Mutex::new(Window { start: None, sent: 0, size: net.initial_window }),
@@ -162,6 +232,17 @@ pub struct PacedBody {
     net: Net,
     stats: Arc<Stats>,
     wait: Option<Pin<Box<Sleep>>>,
+    /// The timeline event this body ends, and the bytes released so far.
+    event: Option<usize>,
+    released: u64,
+}
+
+impl Drop for PacedBody {
+    fn drop(&mut self) {
+        if let Some(at) = self.event {
+            self.stats.end(at, self.released, self.parts.is_empty());
+        }
+    }
 }
 
 /// The largest piece handed to hyper at once.
@@ -169,7 +250,21 @@ const CHUNK: usize = 16 * 1024;
 
 impl PacedBody {
     pub fn new(parts: Vec<Bytes>, conn: Arc<Conn>, net: Net, stats: Arc<Stats>) -> PacedBody {
-        PacedBody { parts: parts.into_iter().filter(|p| !p.is_empty()).collect(), conn, net, stats, wait: None }
+        PacedBody {
+            parts: parts.into_iter().filter(|p| !p.is_empty()).collect(),
+            conn,
+            net,
+            stats,
+            wait: None,
+            event: None,
+            released: 0,
+        }
+    }
+
+    /// Makes the body record its end in the timeline event `at`.
+    pub fn ending(mut self, at: Option<usize>) -> PacedBody {
+        self.event = at;
+        self
     }
 
     fn remaining(&self) -> u64 {
@@ -198,6 +293,7 @@ impl Body for PacedBody {
                         this.parts.pop_front();
                     }
                     this.stats.body_bytes.fetch_add(n as u64, Ordering::Relaxed);
+                    this.released += n as u64;
                     return Poll::Ready(Some(Ok(Frame::data(chunk))));
                 }
                 Err(at) => this.wait = Some(Box::pin(tokio::time::sleep_until(at))),
@@ -251,8 +347,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn windows_double_per_round_trip_up_to_the_cap() {
-        let net =
-            Net { rtt: Duration::from_millis(50), setup_rtts: 2, initial_window: 14_600, max_window: 40_000 };
+        let net = Net { rtt: Duration::from_millis(50), setup_rtts: 2, initial_window: 14_600, max_window: 40_000 };
         let conn = Conn::new(&net, false);
         assert_eq!(conn.response_at(&net) - Instant::now(), Duration::from_millis(150));
         assert_eq!(conn.take(&net, 10_000), Ok(10_000));

@@ -17,7 +17,7 @@ use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls;
 
 use crate::model::{self, Kind};
-use crate::net::{Conn, Counting, Net, PacedBody, Stats};
+use crate::net::{Conn, Counting, Event, Net, PacedBody, Stats, micros};
 
 /// How the server is run.
 #[derive(Debug, Clone)]
@@ -117,13 +117,37 @@ where
 
 type Reply = Response<PacedBody>;
 
+/// Answers a request and, for a benchmark request, records it in the timeline: when it arrived,
+/// when its response started, and (from its body) when that ended.
 async fn respond(shared: &Shared, conn: &Arc<Conn>, host: usize, req: Request<Incoming>) -> Reply {
+    let path = req.uri().path().to_owned();
+    if path.starts_with("/__") {
+        return answer(shared, conn, host, req).await;
+    }
+    let range = req.headers().get(header::RANGE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let event = Event {
+        host,
+        conn: conn.id,
+        conn_accepted: conn.accepted_micros,
+        arrived: micros(),
+        range,
+        path,
+        ..Event::default()
+    };
+    let at = shared.stats.begin(event);
+    let (parts, body) = answer(shared, conn, host, req).await.into_parts();
+    shared.stats.responded(at, parts.status.as_u16());
+    Response::from_parts(parts, body.ending(Some(at)))
+}
+
+async fn answer(shared: &Shared, conn: &Arc<Conn>, host: usize, req: Request<Incoming>) -> Reply {
     let stats = &shared.stats;
     let net = shared.settings.net;
     let path = req.uri().path().to_owned();
     let body = |parts: Vec<Bytes>| PacedBody::new(parts, conn.clone(), net, shared.stats.clone());
     match path.as_str() {
         "/__stats" => return plain(body(vec![Bytes::from(stats.json())])),
+        "/__timeline" => return plain(body(vec![Bytes::from(stats.timeline_json())])),
         "/__reset" => {
             let before = stats.json();
             stats.reset();
