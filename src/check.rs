@@ -843,7 +843,7 @@ type RefPlan = (Plan, Option<DoiJob>, Extras);
 /// A reference's jobs, for the evidence archive: its first URL's job, its further URLs' jobs.
 type RefJobs = (Option<usize>, Vec<usize>);
 
-/// References judged together: enough for [`in_parallel`] to share them between two cores,
+/// References judged together: enough for [`crate::parallel::map`] to share them between two cores,
 /// few enough that the fetches waiting on this task are not held up (about a millisecond).
 const JUDGE_BATCH: usize = 2 * MIN_ITEMS_PER_THREAD;
 
@@ -929,7 +929,9 @@ impl<'a> Judging<'a> {
         let needed: Vec<(usize, Vec<usize>)> = items.iter().map(|(r, _, plan)| (*r, needs(plan).collect())).collect();
         let judge = self.judge;
         let answers: &[Option<Answer>] = results;
-        let judged = in_parallel(items, |(r, reference, plan)| (r, judge_one(reference, plan, answers, judge)));
+        let judged = crate::parallel::map(items, MIN_ITEMS_PER_THREAD, |(r, reference, plan)| {
+            (r, judge_one(reference, plan, answers, judge))
+        });
         for (r, (check, jobs)) in judged {
             self.refs[r].check = Some(check);
             self.jobs[r] = jobs;
@@ -1024,26 +1026,6 @@ fn judge_one(
 /// Fewest items worth a thread of their own: below this, starting a thread costs more than it
 /// saves.
 const MIN_ITEMS_PER_THREAD: usize = 32;
-
-/// `items.map(f)`, in order, on up to as many threads as the machine has cores, each taking one
-/// contiguous share (scoped threads: they borrow, and all have ended when this returns). A panic
-/// on any of them is carried on.
-fn in_parallel<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let threads = cores.min(items.len() / MIN_ITEMS_PER_THREAD).max(1);
-    if threads == 1 {
-        return items.into_iter().map(f).collect();
-    }
-    let share = items.len().div_ceil(threads);
-    let mut items = items.into_iter();
-    let shares: Vec<Vec<T>> = (0..threads).map(|_| items.by_ref().take(share).collect()).collect();
-    let f = &f;
-    std::thread::scope(|scope| {
-        let running: Vec<_> =
-            shares.into_iter().map(|share| scope.spawn(move || share.into_iter().map(f).collect::<Vec<R>>())).collect();
-        running.into_iter().flat_map(|thread| thread.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    })
-}
 
 /// What the evidence archive keeps: every page job that was answered, with the checks of the
 /// references citing it (taken after archived-copy lookups, so they are the report's).

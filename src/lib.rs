@@ -33,6 +33,7 @@ pub mod finding;
 pub mod lint;
 pub mod matching;
 pub mod page;
+mod parallel;
 pub mod pdf;
 pub mod reference;
 pub mod report;

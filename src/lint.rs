@@ -29,7 +29,9 @@ pub fn lint(doc: &Document, refs: &[Reference]) -> Vec<Finding> {
 
 fn lint_all(doc: &Document, refs: &[Reference]) -> Vec<Finding> {
     let mut out = Vec::new();
-    let labels: HashSet<&str> = doc.notes.iter().map(|n| n.label.as_str()).collect();
+    // Sized up front: a long document's sets would otherwise be rebuilt a dozen times as they grow.
+    let mut labels: HashSet<&str> = HashSet::with_capacity(doc.notes.len());
+    labels.extend(doc.notes.iter().map(|n| n.label.as_str()));
 
     for m in &doc.markers {
         if !labels.contains(m.label.as_str()) {
@@ -41,7 +43,7 @@ fn lint_all(doc: &Document, refs: &[Reference]) -> Vec<Finding> {
         }
     }
 
-    let mut first_of: HashMap<&str, usize> = HashMap::new();
+    let mut first_of: HashMap<&str, usize> = HashMap::with_capacity(doc.notes.len());
     for (i, note) in doc.notes.iter().enumerate() {
         if let Some(&first) = first_of.get(note.label.as_str()) {
             out.push(Finding::new(
@@ -124,7 +126,7 @@ fn numbering(doc: &Document, out: &mut Vec<Finding>) {
         max_seen = max_seen.max(value);
     }
     // Markers should first appear in label order (1 before 2 before 3).
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::with_capacity(doc.notes.len());
     let mut last = 0u32;
     for m in &doc.markers {
         let Ok(value) = m.label.parse::<u32>() else { continue };

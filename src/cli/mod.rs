@@ -5,6 +5,7 @@ mod config;
 mod exit;
 mod history;
 mod human;
+mod ordered;
 mod output;
 mod progress;
 
@@ -245,54 +246,65 @@ fn extract(settings: &Settings) -> ExitCode {
     exit::for_report(&report, settings.fail_on, input_errors)
 }
 
-/// `extract --format json` with no report files: each document is read, extracted and written
-/// in turn, so that a large run never holds all its documents, or the report's text, at once.
-/// The bytes are those of the whole report rendered at the end.
+/// `extract --format json` with no report files: documents are read and extracted on every
+/// core ([`ordered::map_in_order`]) and written in input order as they come, so that a large run
+/// never holds all its documents, or the report's text, at once. The bytes are those of the
+/// whole report rendered at the end.
 fn extract_streaming(settings: &Settings) -> ExitCode {
     let failed = std::cell::Cell::new(false);
-    let mut docs = documents(&settings.paths, &settings.load, &failed).map(|d| extract_one(&d, settings));
-    // Nothing is written when no input could be read, as in the other formats.
-    let first = docs.next();
-    if first.is_none() && failed.get() {
-        return ExitCode::from(exit::USAGE);
-    }
-    let run = run_info("extract", settings);
-    // A closed pipe (`citecheck … | head`) is not an error worth a message; every document is
-    // still read, for the exit code.
-    let streamed =
-        citecheck::report::json::write_streaming(std::io::stdout().lock(), &run, first.into_iter().chain(docs));
-    exit::for_worst(streamed.summary.worst(), settings.fail_on, failed.get())
-}
-
-/// The documents at `paths`, read one at a time as they are asked for; each input that cannot
-/// be read is reported on stderr (and sets `failed`) when its turn comes.
-fn documents<'a>(
-    paths: &'a [PathBuf],
-    options: &'a LoadOptions,
-    failed: &'a std::cell::Cell<bool>,
-) -> impl Iterator<Item = document::Document> + 'a {
-    let fail = move |e: Error| {
+    let fail = |e: &Error| {
         error(&e.to_string());
         failed.set(true);
     };
-    paths.iter().flat_map(move |path| {
-        let files = if path.as_os_str() == "-" {
-            vec![path.clone()]
-        } else {
-            document::collect_paths(std::slice::from_ref(path)).unwrap_or_else(|e| {
-                fail(e);
-                Vec::new()
-            })
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let work = |input: Input| -> citecheck::Result<citecheck::report::Extraction> {
+        let doc = match input {
+            Input::Stdin => read_stdin(settings.load.max_bytes)
+                .and_then(|b| document::parse_with(Path::new("<stdin>"), &b, &settings.load)),
+            Input::File(file) => document::read(&file, &settings.load),
+            Input::Unlisted(e) => Err(e),
         };
-        files.into_iter().filter_map(move |file| {
-            let doc = if file.as_os_str() == "-" {
-                read_stdin(options.max_bytes).and_then(|b| document::parse_with(Path::new("<stdin>"), &b, options))
-            } else {
-                document::read(&file, options)
-            };
-            doc.map_err(fail).ok()
-        })
+        doc.map(|d| extract_one(&d, settings))
+    };
+    ordered::map_in_order(inputs(&settings.paths), cores, work, |results| {
+        // Each input that cannot be read is reported on stderr when its turn comes.
+        let mut docs = results.filter_map(|r| r.map_err(|e| fail(&e)).ok());
+        // Nothing is written when no input could be read, as in the other formats.
+        let first = docs.next();
+        if first.is_none() && failed.get() {
+            return ExitCode::from(exit::USAGE);
+        }
+        let run = run_info("extract", settings);
+        // A closed pipe (`citecheck … | head`) is not an error worth a message; every document
+        // is still read, for the exit code.
+        let streamed =
+            citecheck::report::json::write_streaming(std::io::stdout().lock(), &run, first.into_iter().chain(docs));
+        exit::for_worst(streamed.summary.worst(), settings.fail_on, failed.get())
     })
+}
+
+/// One input to read: a file, standard input, or a path that could not be listed (reported in
+/// its turn).
+enum Input {
+    File(PathBuf),
+    Stdin,
+    Unlisted(Error),
+}
+
+/// The inputs at `paths`, directories listed (sorted).
+fn inputs(paths: &[PathBuf]) -> Vec<Input> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            out.push(Input::Stdin);
+            continue;
+        }
+        match document::collect_paths(std::slice::from_ref(path)) {
+            Ok(files) => out.extend(files.into_iter().map(Input::File)),
+            Err(e) => out.push(Input::Unlisted(e)),
+        }
+    }
+    out
 }
 
 /// Each document's references and structural findings, with the configuration's ignores applied.

@@ -30,7 +30,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
                     defs.push(cut.clone());
                     notes.push(note(text, label, cut, links));
                 }
-                current = Some((label.to_string(), range, Vec::new()));
+                current = Some((label.into_string(), range, Vec::new()));
             }
             Event::End(TagEnd::FootnoteDefinition) => {
                 if let Some((label, range, links)) = current.take() {

@@ -71,6 +71,45 @@ static DAY_MONTH: WordRegex = WordRegex::new(|| {
     pattern.replace("MONTH", MONTH)
 });
 
+/// The groups of [`DATE`] by number (a named lookup hashes the name, six times a note): the
+/// order they are written in, held to the names by a test.
+mod g {
+    pub(super) const M1: usize = 1;
+    pub(super) const D1: usize = 2;
+    pub(super) const Y1: usize = 3;
+    pub(super) const D2: usize = 4;
+    pub(super) const M2: usize = 5;
+    pub(super) const Y2: usize = 6;
+    pub(super) const Y3: usize = 7;
+    pub(super) const M3: usize = 8;
+    pub(super) const D3: usize = 9;
+    pub(super) const M4: usize = 10;
+    pub(super) const Y4: usize = 11;
+    pub(super) const Y5: usize = 12;
+    pub(super) const MO5: usize = 13;
+    pub(super) const D5: usize = 14;
+    pub(super) const A6: usize = 15;
+    pub(super) const B6: usize = 16;
+    pub(super) const Y6: usize = 17;
+    pub(super) const A7: usize = 18;
+    pub(super) const B7: usize = 19;
+    pub(super) const Y7: usize = 20;
+    pub(super) const A8: usize = 21;
+    pub(super) const B8: usize = 22;
+    pub(super) const Y8: usize = 23;
+    pub(super) const SEASON: usize = 24;
+    pub(super) const Y9: usize = 25;
+    pub(super) const Y10: usize = 26;
+}
+
+/// The groups of [`DAY_MONTH`] by number.
+mod dm {
+    pub(super) const D1: usize = 1;
+    pub(super) const M1: usize = 2;
+    pub(super) const M2: usize = 3;
+    pub(super) const D2: usize = 4;
+}
+
 static WHOLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(?:n\.\s?d\.?|undated|no date|\(?[0-9]{4}[a-z]?\)?)$").expect("static regex"));
 
@@ -83,9 +122,9 @@ pub(crate) fn find(text: &str) -> Vec<Dated> {
         }
     }
     let day_first = raw.iter().find_map(|(_, c)| {
-        if c.name("d2").is_some() {
+        if c.get(g::D2).is_some() {
             Some(true)
-        } else if c.name("m1").is_some() {
+        } else if c.get(g::M1).is_some() {
             Some(false)
         } else {
             None
@@ -108,7 +147,7 @@ pub(crate) fn find(text: &str) -> Vec<Dated> {
 pub(crate) fn bare_years(text: &str, taken: &[Dated]) -> Vec<Dated> {
     let mut out = Vec::new();
     for caps in BARE_YEAR.captures_iter(text) {
-        let Some(m) = caps.name("y") else { continue };
+        let Some(m) = caps.get(1) else { continue };
         if taken.iter().any(|d| d.start < m.end() && m.start() < d.end) {
             continue;
         }
@@ -156,9 +195,9 @@ pub(crate) fn day_month(text: &str) -> Option<(u8, u8)> {
         if role_before(text, m.start(), 0) != Role::Published {
             continue;
         }
-        let month_tok = caps.name("m1").or_else(|| caps.name("m2"))?.as_str();
+        let month_tok = caps.get(dm::M1).or_else(|| caps.get(dm::M2))?.as_str();
         let Some(month) = month_number(month_tok) else { continue };
-        let Some(day) = caps.name("d1").or_else(|| caps.name("d2")).and_then(|d| d.as_str().parse().ok()) else {
+        let Some(day) = caps.get(dm::D1).or_else(|| caps.get(dm::D2)).and_then(|d| d.as_str().parse().ok()) else {
             continue;
         };
         return Some((month, day));
@@ -167,39 +206,39 @@ pub(crate) fn day_month(text: &str) -> Option<(u8, u8)> {
 }
 
 fn interpret(c: &Captures<'_>, day_first: Option<bool>) -> Option<PartialDate> {
-    let num = |name: &str| c.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
-    let year = |name: &str| num(name).and_then(|y| i32::try_from(y).ok()).filter(|y| (1000..=2999).contains(y));
-    let month = |name: &str| c.name(name).and_then(|m| month_number(m.as_str()));
+    let num = |group: usize| c.get(group).and_then(|m| m.as_str().parse::<u32>().ok());
+    let year = |group: usize| num(group).and_then(|y| i32::try_from(y).ok()).filter(|y| (1000..=2999).contains(y));
+    let month = |group: usize| c.get(group).and_then(|m| month_number(m.as_str()));
     let small = |v: Option<u32>| v.and_then(|v| u8::try_from(v).ok());
-    if c.name("m1").is_some() {
-        return PartialDate::ymd(year("y1")?, month("m1")?, small(num("d1"))?);
+    if c.get(g::M1).is_some() {
+        return PartialDate::ymd(year(g::Y1)?, month(g::M1)?, small(num(g::D1))?);
     }
-    if c.name("d2").is_some() {
-        return PartialDate::ymd(year("y2")?, month("m2")?, small(num("d2"))?);
+    if c.get(g::D2).is_some() {
+        return PartialDate::ymd(year(g::Y2)?, month(g::M2)?, small(num(g::D2))?);
     }
-    if c.name("y3").is_some() {
-        let m = month("m3")?;
-        return match small(num("d3")) {
-            Some(d) => PartialDate::ymd(year("y3")?, m, d).or_else(|| PartialDate::new(year("y3")?, Some(m), None)),
-            None => PartialDate::new(year("y3")?, Some(m), None),
+    if c.get(g::Y3).is_some() {
+        let m = month(g::M3)?;
+        return match small(num(g::D3)) {
+            Some(d) => PartialDate::ymd(year(g::Y3)?, m, d).or_else(|| PartialDate::new(year(g::Y3)?, Some(m), None)),
+            None => PartialDate::new(year(g::Y3)?, Some(m), None),
         };
     }
-    if c.name("m4").is_some() {
-        return PartialDate::new(year("y4")?, Some(month("m4")?), None);
+    if c.get(g::M4).is_some() {
+        return PartialDate::new(year(g::Y4)?, Some(month(g::M4)?), None);
     }
-    if c.name("y5").is_some() {
-        return PartialDate::ymd(year("y5")?, small(num("mo5"))?, small(num("d5"))?);
+    if c.get(g::Y5).is_some() {
+        return PartialDate::ymd(year(g::Y5)?, small(num(g::MO5))?, small(num(g::D5))?);
     }
-    if c.name("season").is_some() {
-        return PartialDate::new(year("y9")?, None, None);
+    if c.get(g::SEASON).is_some() {
+        return PartialDate::new(year(g::Y9)?, None, None);
     }
-    if c.name("y10").is_some() {
-        return PartialDate::new(year("y10")?, None, None);
+    if c.get(g::Y10).is_some() {
+        return PartialDate::new(year(g::Y10)?, None, None);
     }
-    if c.name("y7").is_some() {
-        return PartialDate::ymd(year("y7")?, small(num("b7"))?, small(num("a7"))?);
+    if c.get(g::Y7).is_some() {
+        return PartialDate::ymd(year(g::Y7)?, small(num(g::B7))?, small(num(g::A7))?);
     }
-    let (a, b, y) = if c.name("y6").is_some() { ("a6", "b6", "y6") } else { ("a8", "b8", "y8") };
+    let (a, b, y) = if c.get(g::Y6).is_some() { (g::A6, g::B6, g::Y6) } else { (g::A8, g::B8, g::Y8) };
     let (a, b, y) = (small(num(a))?, small(num(b))?, year(y)?);
     match (a > 12, b > 12) {
         (true, true) => None,
@@ -323,6 +362,48 @@ fn role_before(text: &str, start: usize, prev_end: usize) -> Role {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn group_numbers_are_the_named_groups_in_both_builds() {
+        let date = [
+            ("m1", g::M1),
+            ("d1", g::D1),
+            ("y1", g::Y1),
+            ("d2", g::D2),
+            ("m2", g::M2),
+            ("y2", g::Y2),
+            ("y3", g::Y3),
+            ("m3", g::M3),
+            ("d3", g::D3),
+            ("m4", g::M4),
+            ("y4", g::Y4),
+            ("y5", g::Y5),
+            ("mo5", g::MO5),
+            ("d5", g::D5),
+            ("a6", g::A6),
+            ("b6", g::B6),
+            ("y6", g::Y6),
+            ("a7", g::A7),
+            ("b7", g::B7),
+            ("y7", g::Y7),
+            ("a8", g::A8),
+            ("b8", g::B8),
+            ("y8", g::Y8),
+            ("season", g::SEASON),
+            ("y9", g::Y9),
+            ("y10", g::Y10),
+        ];
+        let day_month = [("d1", dm::D1), ("m1", dm::M1), ("m2", dm::M2), ("d2", dm::D2)];
+        for (re, groups) in [(&DATE, &date[..]), (&DAY_MONTH, &day_month[..])] {
+            for build in [re.unicode(), re.of("plain words")] {
+                for &(name, number) in groups {
+                    assert_eq!(build.capture_names().position(|n| n == Some(name)), Some(number), "{name}");
+                }
+                assert_eq!(build.captures_len(), groups.len() + 1);
+            }
+        }
+        assert_eq!(BARE_YEAR.capture_names().position(|n| n == Some("y")), Some(1));
+    }
 
     fn dates(text: &str) -> Vec<(String, Role)> {
         find(text).into_iter().map(|d| (d.date.to_string(), d.role)).collect()

@@ -72,17 +72,37 @@ fn pinpoint(rest: &str) -> Option<String> {
     (!rest.is_empty() && rest.chars().count() <= 40 && LOCATOR.is_match(rest)).then(|| rest.to_owned())
 }
 
+/// What resolving repeats reads of a note: its own repeat, if it is one, and its authors and
+/// title, if it is an original.
+pub(crate) trait Cited {
+    fn repeat(&self) -> Option<&Repeat>;
+    fn authors(&self) -> &[String];
+    fn title(&self) -> Option<&str>;
+}
+
+impl Cited for Fields {
+    fn repeat(&self) -> Option<&Repeat> {
+        self.repeat.as_ref()
+    }
+    fn authors(&self) -> &[String] {
+        &self.authors
+    }
+    fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+}
+
 /// For each note, the index of the earlier note it repeats, if it is a repeat. The result is
 /// never itself a repeat: a chain of "Ibid." notes leads back to the original. `None` when
 /// nothing fits (an "Ibid." first, an "op. cit." whose author no earlier note has).
-pub(crate) fn resolve(fields: &[Fields], labels: &[&str]) -> Vec<Option<usize>> {
+pub(crate) fn resolve<C: Cited>(fields: &[C], labels: &[&str]) -> Vec<Option<usize>> {
     let mut out: Vec<Option<usize>> = Vec::with_capacity(fields.len());
     // "op. cit., note 5" / "n. 5" names the note it repeats: that wins over any guess.
     let by_label = |pinpoint: &Option<String>, before: usize| -> Option<usize> {
         let p = pinpoint.as_deref()?.trim().to_ascii_lowercase();
         let rest = p.strip_prefix("note").or_else(|| p.strip_prefix("n."))?;
         let label = rest.trim_start_matches(['.', ' ']).split([',', ' ', ';']).next()?;
-        (0..before).rev().find(|&j| labels.get(j) == Some(&label) && fields[j].repeat.is_none())
+        (0..before).rev().find(|&j| labels.get(j) == Some(&label) && fields[j].repeat().is_none())
     };
     // Family name → the last original note with an author of that name; and the same for the
     // whole name, which tells corporate authors apart ("Asian Development Bank" from "World
@@ -95,20 +115,20 @@ pub(crate) fn resolve(fields: &[Fields], labels: &[&str]) -> Vec<Option<usize>> 
     for (i, f) in fields.iter().enumerate() {
         let previous = || {
             let p = i.checked_sub(1)?;
-            if fields[p].repeat.is_some() { out[p] } else { Some(p) }
+            if fields[p].repeat().is_some() { out[p] } else { Some(p) }
         };
-        let named = match &f.repeat {
+        let named = match f.repeat() {
             Some(Repeat::OpCit { pinpoint, .. }) | Some(Repeat::Ibid { pinpoint }) => by_label(pinpoint, i),
             _ => None,
         };
-        let target = match (named, &f.repeat) {
+        let target = match (named, f.repeat()) {
             (Some(j), _) => Some(j),
             (None, None) => None,
             (None, Some(Repeat::Ibid { .. }) | Some(Repeat::OpCit { author: None, .. })) => previous(),
             (None, Some(Repeat::OpCit { author: Some(a), .. })) => {
                 for (j, g) in fields.iter().enumerate().take(i).skip(indexed) {
-                    if g.repeat.is_none() {
-                        for a in &g.authors {
+                    if g.repeat().is_none() {
+                        for a in g.authors() {
                             if let Some(s) = names::surname(a) {
                                 by_surname.insert(s, j);
                             }
@@ -131,7 +151,7 @@ const SHORT_LOOKBACK: usize = 1000;
 
 /// The last original note whose title starts with the short title (ignoring case, punctuation
 /// and spacing) and, when an author is given, has an author of that family name.
-fn short_target(fields: &[Fields], i: usize, author: Option<&str>, title: &str) -> Option<usize> {
+fn short_target<C: Cited>(fields: &[C], i: usize, author: Option<&str>, title: &str) -> Option<usize> {
     let want = fold(title);
     if want.is_empty() {
         return None;
@@ -139,9 +159,9 @@ fn short_target(fields: &[Fields], i: usize, author: Option<&str>, title: &str) 
     let surname = author.and_then(names::surname);
     (i.saturating_sub(SHORT_LOOKBACK)..i).rev().find(|&j| {
         let f = &fields[j];
-        f.repeat.is_none()
-            && f.title.as_deref().is_some_and(|t| fold(t).starts_with(&want))
-            && surname.as_ref().is_none_or(|s| f.authors.iter().any(|a| names::surname(a).as_ref() == Some(s)))
+        f.repeat().is_none()
+            && f.title().is_some_and(|t| fold(t).starts_with(&want))
+            && surname.as_ref().is_none_or(|s| f.authors().iter().any(|a| names::surname(a).as_ref() == Some(s)))
     })
 }
 

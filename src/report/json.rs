@@ -147,9 +147,10 @@ pub fn write_streaming<W: Write>(out: W, run: &RunInfo, documents: impl Iterator
     });
     for doc in documents {
         summary.add_extraction(&doc);
+        let mut doc = Some(doc);
         write(&mut out, &mut |out| {
             out.write_all(if first { b"\n    " } else { b",\n    " })?;
-            document(out, &doc)
+            doc.take().map_or(Ok(()), |doc| document(out, doc))
         });
         first = false;
     }
@@ -170,23 +171,55 @@ fn value<W: Write, T: Serialize + ?Sized>(out: &mut W, v: &T, depth: usize) -> i
 }
 
 /// One document of the `documents` list (depth 2), as its `DocumentReport` is written.
-fn document<W: Write>(out: &mut W, doc: &Extraction) -> io::Result<()> {
+fn document<W: Write>(out: &mut W, doc: Extraction) -> io::Result<()> {
     out.write_all(b"{\n      \"path\": ")?;
     string(out, &doc.path)?;
     out.write_all(b",\n      \"format\": ")?;
     string(out, doc.format.as_str())?;
     out.write_all(b",\n      \"references\": [")?;
-    for (i, r) in doc.references.iter().enumerate() {
-        out.write_all(if i == 0 { b"\n        " } else { b",\n        " })?;
-        extracted(out, r)?;
-    }
-    out.write_all(if doc.references.is_empty() {
-        b"],\n      \"findings\": "
+    let listed_none = doc.references.is_empty();
+    if doc.references.len() < 2 * REFERENCES_PER_PART {
+        listed(out, &doc.references, true)?;
     } else {
-        b"\n      ],\n      \"findings\": "
-    })?;
+        // A long document's references are written in rounds, each shared between the cores
+        // in parts (a reference's bytes depend on it alone) and written in order: the same
+        // bytes, with a round's text (a few megabytes) the most held at once. Each part's
+        // references are dropped where they were rendered, which is work too.
+        let mut refs = doc.references.into_iter();
+        let mut first = true;
+        while refs.len() > 0 {
+            let parts: Vec<(bool, Vec<Reference>)> = (0..REFERENCES_PER_ROUND / REFERENCES_PER_PART)
+                .map(|_| refs.by_ref().take(REFERENCES_PER_PART).collect::<Vec<_>>())
+                .filter(|part| !part.is_empty())
+                .map(|part| (std::mem::take(&mut first), part))
+                .collect();
+            let rendered = crate::parallel::map(parts, 1, |(first, refs)| {
+                let mut text = Vec::with_capacity(refs.len() * 1024);
+                listed(&mut text, &refs, first).map(|()| text)
+            });
+            for text in rendered {
+                out.write_all(&text?)?;
+            }
+        }
+    }
+    out.write_all(if listed_none { b"],\n      \"findings\": " } else { b"\n      ],\n      \"findings\": " })?;
     value(out, &doc.findings, 3)?;
     out.write_all(b"\n    }")
+}
+
+/// References in a part of a long document's list, rendered on one core.
+const REFERENCES_PER_PART: usize = 2048;
+
+/// References in a round of a long document's list: a part for each of several cores.
+const REFERENCES_PER_ROUND: usize = 4 * REFERENCES_PER_PART;
+
+/// `refs` as items of the `references` list, `first` when they start it.
+fn listed<W: Write>(out: &mut W, refs: &[Reference], first: bool) -> io::Result<()> {
+    for (i, r) in refs.iter().enumerate() {
+        out.write_all(if first && i == 0 { b"\n        " } else { b",\n        " })?;
+        extracted(out, r)?;
+    }
+    Ok(())
 }
 
 /// A reference not checked (`"check": null`) at depth 4: the bytes serde writes for its
@@ -437,7 +470,26 @@ mod tests {
     #[test]
     fn streaming_writes_what_the_whole_report_serialises_to() {
         let no_refs = Extraction { references: Vec::new(), findings: Vec::new(), ..reports().remove(1) };
-        for docs in [reports(), Vec::new(), vec![rich(), no_refs.clone()], vec![no_refs]] {
+        // A long list is written in rounds and parts on several cores: lengths around their
+        // borders, each reference told apart by its label.
+        let long = |n: usize| {
+            let mut doc = rich();
+            let pattern = doc.references.clone();
+            doc.references = (0..n)
+                .map(|i| {
+                    let mut r = pattern[i % pattern.len()].clone();
+                    r.label = format!("{i}");
+                    r
+                })
+                .collect();
+            doc
+        };
+        let lengths =
+            [2 * REFERENCES_PER_PART, REFERENCES_PER_ROUND, REFERENCES_PER_ROUND * 2 + REFERENCES_PER_PART + 1];
+        for docs in [reports(), Vec::new(), vec![rich(), no_refs.clone()], vec![no_refs.clone()]]
+            .into_iter()
+            .chain(lengths.map(|n| vec![long(n), no_refs.clone()]))
+        {
             let whole = whole(&docs);
             let mut out = Vec::new();
             let streamed = write_streaming(&mut out, &run(), docs.into_iter());
