@@ -318,7 +318,7 @@ impl<'a> Lexer<'a> {
                     let end = memchr::memmem::find(&b[start..], b"]]>").map_or(b.len(), |e| start + e);
                     self.pos = (end + 3).min(b.len());
                     self.raw.clear();
-                    push_raw(&mut self.raw, &self.src[start..end], false);
+                    push_text(&mut self.raw, &self.src[start..end], References::Kept);
                     Markup::Cdata
                 } else {
                     self.pos = bogus_comment_end(b, at + 2);
@@ -418,7 +418,7 @@ impl<'a> Lexer<'a> {
             };
             if let Some(a) = slot {
                 self.tag.present |= 1 << a as u16;
-                push_value(&mut self.tag.values[a as usize], &self.src[value]);
+                push_text(&mut self.tag.values[a as usize], &self.src[value], References::Attribute);
             }
             i = next;
         }
@@ -448,7 +448,8 @@ impl<'a> Lexer<'a> {
             return (None, found);
         }
         self.raw.clear();
-        push_raw(&mut self.raw, text, kind == RawKind::Rcdata);
+        let references = if kind == RawKind::Rcdata { References::Text } else { References::Kept };
+        push_text(&mut self.raw, text, references);
         (Some(&self.raw), found)
     }
 
@@ -457,7 +458,7 @@ impl<'a> Lexer<'a> {
         let start = self.pos;
         self.pos = self.src.len();
         self.raw.clear();
-        push_raw(&mut self.raw, &self.src[start..], false);
+        push_text(&mut self.raw, &self.src[start..], References::Kept);
         &self.raw
     }
 }
@@ -472,48 +473,29 @@ fn push_name(out: &mut String, name: &str) {
     out.make_ascii_lowercase();
 }
 
-/// Appends an attribute value: character references decoded (the attribute rules), CR and
-/// CRLF as LF, U+0000 as U+FFFD.
-fn push_value(out: &mut String, value: &str) {
-    let b = value.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let Some(k) = memchr3(b'&', b'\r', b'\0', &b[i..]) else {
-            out.push_str(&value[i..]);
-            break;
-        };
-        out.push_str(&value[i..i + k]);
-        i += k;
-        match b[i] {
-            b'&' => match entities::decode(&b[i + 1..], true) {
-                Some(r) => {
-                    r.push_to(out);
-                    i += 1 + r.len;
-                }
-                None => {
-                    out.push('&');
-                    i += 1;
-                }
-            },
-            b'\r' => {
-                out.push('\n');
-                i += if b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
-            }
-            _ => {
-                out.push('\u{fffd}');
-                i += 1;
-            }
-        }
-    }
+/// How character references in a run of text are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum References {
+    /// Not at all: raw text, CDATA, plain text.
+    Kept,
+    /// By the text rules (RCDATA: `<title>`, `<textarea>`).
+    Text,
+    /// By the attribute rules: a reference without its `;` followed by `=` or an alphanumeric
+    /// is left as written.
+    Attribute,
 }
 
-/// Appends raw text: CR and CRLF as LF, U+0000 as U+FFFD, and character references decoded
-/// when `references` (RCDATA).
-fn push_raw(out: &mut String, text: &str, references: bool) {
+/// Appends text: CR and CRLF as LF, U+0000 as U+FFFD, and character references decoded by
+/// `references`.
+fn push_text(out: &mut String, text: &str, references: References) {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        let special = if references { memchr3(b'&', b'\r', b'\0', &b[i..]) } else { memchr2(b'\r', b'\0', &b[i..]) };
+        let special = if references == References::Kept {
+            memchr2(b'\r', b'\0', &b[i..])
+        } else {
+            memchr3(b'&', b'\r', b'\0', &b[i..])
+        };
         let Some(k) = special else {
             out.push_str(&text[i..]);
             break;
@@ -521,7 +503,7 @@ fn push_raw(out: &mut String, text: &str, references: bool) {
         out.push_str(&text[i..i + k]);
         i += k;
         match b[i] {
-            b'&' => match entities::decode(&b[i + 1..], false) {
+            b'&' => match entities::decode(&b[i + 1..], references == References::Attribute) {
                 Some(r) => {
                     r.push_to(out);
                     i += 1 + r.len;
