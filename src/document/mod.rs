@@ -300,6 +300,12 @@ pub(crate) fn collapse_ascii(s: &str) -> String {
     {
         return t.to_owned();
     }
+    collapse_ascii_where(s, space)
+}
+
+/// The words of ASCII text `s` joined by single spaces, `space` saying which bytes part them:
+/// the byte-at-a-time collapse behind [`collapse_ascii`] and the note normaliser.
+pub(crate) fn collapse_ascii_where(s: &str, space: impl Fn(u8) -> bool) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -309,11 +315,12 @@ pub(crate) fn collapse_ascii(s: &str) -> String {
         i += word;
         let gap = b[i..].iter().position(|&x| !space(x)).unwrap_or(b.len() - i);
         i += gap;
+        // One space between words: none before the first, none after the last.
         if gap > 0 && !out.is_empty() && i < b.len() {
             out.push(b' ');
         }
     }
-    // Only bytes of `s` and spaces were pushed: ASCII.
+    // Only bytes of ASCII `s` and spaces were pushed.
     String::from_utf8(out).unwrap_or_default()
 }
 

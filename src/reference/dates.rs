@@ -302,19 +302,12 @@ fn clause_start(window: &str) -> usize {
 
 // Every word `role_before` looks for, in one search: most clauses hold none of them, and one
 // DFA pass over the clause is cheaper than a substring search for each word.
-static ROLE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"accessed|access date|retrieved|viewed|visited|consulted|checked|downloaded|abgerufen|zugriff|consulté|\[cited|archive|wayback|updated|modified|revised|last edited",
-    )
-    .expect("static regex")
-});
+const ROLE_PATTERN: &str = r"accessed|access date|retrieved|viewed|visited|consulted|checked|downloaded|abgerufen|zugriff|consulté|\[cited|archive|wayback|updated|modified|revised|last edited";
 
-static ROLE_WORDS_ANY_CASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)accessed|access date|retrieved|viewed|visited|consulted|checked|downloaded|abgerufen|zugriff|consulté|\[cited|archive|wayback|updated|modified|revised|last edited",
-    )
-    .expect("static regex")
-});
+static ROLE_WORDS: LazyLock<Regex> = LazyLock::new(|| Regex::new(ROLE_PATTERN).expect("static regex"));
+
+static ROLE_WORDS_ANY_CASE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("(?i){ROLE_PATTERN}")).expect("static regex"));
 
 /// The role the words just before a date give it: "Accessed", "Retrieved", "viewed",
 /// "(Accessed: …)", "Archived from the original on", "Updated". The look-back stops at the end

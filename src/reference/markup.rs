@@ -144,22 +144,7 @@ fn normalize_ascii(text: &str) -> String {
     if !controls && !crate::document::has_pair(inside, b' ', b' ') {
         return t.to_owned();
     }
-    let b = text.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let word = b[i..].iter().position(|&x| space(x)).unwrap_or(b.len() - i);
-        out.extend_from_slice(&b[i..i + word]);
-        i += word;
-        let gap = b[i..].iter().position(|&x| !space(x)).unwrap_or(b.len() - i);
-        i += gap;
-        // One space between words: none before the first, none after the last.
-        if gap > 0 && !out.is_empty() && i < b.len() {
-            out.push(b' ');
-        }
-    }
-    // Only ASCII bytes were pushed.
-    String::from_utf8(out).unwrap_or_default()
+    crate::document::collapse_ascii_where(text, space)
 }
 
 /// The words of `s` joined by single spaces (white space collapsed and trimmed).
