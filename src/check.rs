@@ -867,9 +867,9 @@ struct Judging<'a> {
     /// Per reference: answers it still waits for.
     waiting: Vec<u32>,
     /// Per job: the references that need its answer, one entry per need.
-    users: Vec<Vec<u32>>,
+    users: Vec<Vec<usize>>,
     /// Per job: needs not yet judged.
-    left: Vec<u32>,
+    left: Vec<usize>,
     /// References whose answers are all in, not yet judged.
     ready: Vec<usize>,
     /// Per reference: the jobs it was judged from.
@@ -887,22 +887,22 @@ impl<'a> Judging<'a> {
         let counts = documents.iter().map(|d| d.references.len()).collect();
         let refs: Vec<_> = documents.iter_mut().flat_map(|d| std::mem::take(&mut d.references)).collect();
         let plans: Vec<Option<RefPlan>> = plans.into_iter().flatten().map(Some).collect();
-        let mut users: Vec<Vec<u32>> = vec![Vec::new(); jobs];
+        let mut users: Vec<Vec<usize>> = vec![Vec::new(); jobs];
         let mut waiting = vec![0; plans.len()];
         let mut ready = Vec::new();
         for (r, plan) in plans.iter().enumerate() {
             let Some(plan) = plan else { continue };
             for j in needs(plan) {
-                if let (Some(users), Ok(r)) = (users.get_mut(j), u32::try_from(r)) {
+                if let Some(users) = users.get_mut(j) {
                     users.push(r);
-                    waiting[r as usize] += 1;
+                    waiting[r] += 1;
                 }
             }
             if waiting[r] == 0 {
                 ready.push(r);
             }
         }
-        let left = users.iter().map(|u| u32::try_from(u.len()).unwrap_or(u32::MAX)).collect();
+        let left = users.iter().map(Vec::len).collect();
         let jobs = vec![(None, Vec::new()); plans.len()];
         Judging { judge, keep, documents, refs, counts, plans, waiting, users, left, ready, jobs }
     }
@@ -910,7 +910,6 @@ impl<'a> Judging<'a> {
     /// Job `i`'s answer is in `results[i]`.
     fn arrived(&mut self, i: usize, results: &mut [Option<Answer>]) {
         for r in self.users.get_mut(i).map(std::mem::take).unwrap_or_default() {
-            let r = r as usize;
             self.waiting[r] -= 1;
             if self.waiting[r] == 0 {
                 self.ready.push(r);
@@ -926,7 +925,9 @@ impl<'a> Judging<'a> {
         ready.sort_unstable();
         let items: Vec<_> =
             ready.iter().filter_map(|&r| self.plans[r].take().map(|plan| (r, &self.refs[r].reference, plan))).collect();
-        let needed: Vec<(usize, Vec<usize>)> = items.iter().map(|(r, _, plan)| (*r, needs(plan).collect())).collect();
+        // The answers these references need, to let go of those no other reference waits for.
+        let needed: Vec<usize> =
+            if self.keep { Vec::new() } else { items.iter().flat_map(|(_, _, plan)| needs(plan)).collect() };
         let judge = self.judge;
         let answers: &[Option<Answer>] = results;
         let judged = crate::parallel::map(items, MIN_ITEMS_PER_THREAD, |(r, reference, plan)| {
@@ -936,12 +937,10 @@ impl<'a> Judging<'a> {
             self.refs[r].check = Some(check);
             self.jobs[r] = jobs;
         }
-        if !self.keep {
-            for j in needed.into_iter().flat_map(|(_, jobs)| jobs) {
-                self.left[j] -= 1;
-                if self.left[j] == 0 {
-                    results[j] = None;
-                }
+        for j in needed {
+            self.left[j] -= 1;
+            if self.left[j] == 0 {
+                results[j] = None;
             }
         }
     }
