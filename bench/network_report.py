@@ -12,6 +12,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import time
 
 out, cc_version, ly_version = sys.argv[1:4]
 rtt_ms, setup_rtts, max_window, glob, per_host, interval_ms, has_cache = map(int, sys.argv[4:11])
@@ -75,9 +76,21 @@ net_names = {
 p = print
 p("# Network benchmark: citecheck against lychee")
 p()
-p("Written by `bench/network.sh` (see `bench/README.md`); every figure below comes from the same run")
-p("on the same machine. Nothing here is a test: timings on a shared 2-core machine are noisy, so each")
-p("figure is the median of the runs, tools alternating.")
+p("Written by `bench/network.sh` (see `bench/README.md`); every figure below comes from the same")
+p("machine, both tools run alternately in the same session. Nothing here is a test: timings on a")
+p("shared 2-core machine are noisy, so each figure is the median of the runs.")
+
+
+def measured_on(name):
+    path = os.path.join(out, name)
+    if not os.path.exists(path):
+        return None
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(path)))
+
+
+# `NETS=""` or `EXTRACT=0` keep one part's last measurements: say when each was made.
+when = [(what, measured_on(name)) for what, name in (("network runs", "runs.jsonl"), ("extraction", "extract.jsonl"))]
+p("Measured: " + "; ".join(f"{what} {at}" for what, at in when if at) + ".")
 p()
 p("## Machine and versions")
 p()
@@ -174,8 +187,12 @@ p("## Extraction")
 p()
 if extracts:
     sizes = json.load(open(os.path.join(out, "extract-sizes.json")))
-    p("| corpus | MB | tool | wall s | MB/s | RSS MB | output lines |")
-    p("|---|---:|---|---:|---:|---:|---:|")
+    p("Each figure is the median of the runs (at least five for citecheck; lychee's dump of the 40 MB")
+    p("document runs once), with the best run in brackets: the machine is shared, and the best run is")
+    p("the one least slowed by other jobs. Targets are judged on the median.")
+    p()
+    p("| corpus | MB | tool | runs | wall s (best) | MB/s (best) | CPU s | RSS MB | output lines |")
+    p("|---|---:|---|---:|---:|---:|---:|---:|---:|")
     ext = {}
     for corpus, label, nbytes in (("big", "one document, 80 000 footnotes", sizes["big_bytes"]),
                                   ("many", "2 000 documents of 20 KB", sizes["many_bytes"])):
@@ -184,8 +201,10 @@ if extracts:
             if not rows:
                 continue
             wall = median(rows, "wall")
+            best = min(r["wall"] for r in rows)
             ext[(corpus, tool)] = (wall, nbytes)
-            p(f"| {label} | {fmt_mb(nbytes)} | {tool} | {wall:.2f} | {nbytes / 1e6 / wall:.1f} | "
+            p(f"| {label} | {fmt_mb(nbytes)} | {tool} | {len(rows)} | {wall:.2f} ({best:.2f}) | "
+              f"{nbytes / 1e6 / wall:.1f} ({nbytes / 1e6 / best:.1f}) | {median(rows, 'cpu'):.2f} | "
               f"{median(rows, 'rss_kb') / 1024:.0f} | {median(rows, 'out_lines'):.0f} |")
     p()
     for corpus in ("big", "many"):
