@@ -1,8 +1,8 @@
 //! Structural lint: findings about a document's notes and markers that need no network.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use crate::document::Document;
+use crate::document::{Document, LabelIndex};
 use crate::finding::{Finding, Rule};
 use crate::reference::Reference;
 
@@ -29,12 +29,12 @@ pub fn lint(doc: &Document, refs: &[Reference]) -> Vec<Finding> {
 
 fn lint_all(doc: &Document, refs: &[Reference]) -> Vec<Finding> {
     let mut out = Vec::new();
-    // Sized up front: a long document's sets would otherwise be rebuilt a dozen times as they grow.
-    let mut labels: HashSet<&str> = HashSet::with_capacity(doc.notes.len());
-    labels.extend(doc.notes.iter().map(|n| n.label.as_str()));
+    // Numbered labels (most) are looked up in a table, not hashed: a long document has tens of
+    // thousands of notes and markers.
+    let first_of = LabelIndex::new(doc.notes.iter().map(|n| n.label.as_str()));
 
     for m in &doc.markers {
-        if !labels.contains(m.label.as_str()) {
+        if first_of.first(&m.label).is_none() {
             out.push(Finding::new(
                 Rule::OrphanMarker,
                 m.span,
@@ -43,9 +43,8 @@ fn lint_all(doc: &Document, refs: &[Reference]) -> Vec<Finding> {
         }
     }
 
-    let mut first_of: HashMap<&str, usize> = HashMap::with_capacity(doc.notes.len());
     for (i, note) in doc.notes.iter().enumerate() {
-        if let Some(&first) = first_of.get(note.label.as_str()) {
+        if let Some(first) = first_of.first(&note.label).filter(|&first| first != i) {
             out.push(Finding::new(
                 Rule::DuplicateLabel,
                 note.span,
@@ -56,7 +55,6 @@ fn lint_all(doc: &Document, refs: &[Reference]) -> Vec<Finding> {
             ));
             continue;
         }
-        first_of.insert(note.label.as_str(), i);
         if note.markers.is_empty() {
             out.push(Finding::new(
                 Rule::UnreferencedNote,
@@ -125,12 +123,19 @@ fn numbering(doc: &Document, out: &mut Vec<Finding>) {
         }
         max_seen = max_seen.max(value);
     }
-    // Markers should first appear in label order (1 before 2 before 3).
-    let mut seen = HashSet::with_capacity(doc.notes.len());
+    // Markers should first appear in label order (1 before 2 before 3). Values up to a few
+    // times the number of notes (all, in a numbered document) are marked in a table.
+    let table_len = doc.notes.len().saturating_mul(4).saturating_add(1024);
+    let mut seen_small = vec![false; table_len];
+    let mut seen_large = HashSet::new();
     let mut last = 0u32;
     for m in &doc.markers {
         let Ok(value) = m.label.parse::<u32>() else { continue };
-        if !seen.insert(value) {
+        let first_time = match seen_small.get_mut(value as usize) {
+            Some(seen) => !std::mem::replace(seen, true),
+            None => seen_large.insert(value),
+        };
+        if !first_time {
             continue;
         }
         if value < last {
@@ -190,5 +195,39 @@ mod tests {
         let found = rules(text).into_iter().map(|(r, _)| r).collect::<Vec<_>>();
         assert!(found.contains(&"duplicate-label"), "{found:?}");
         assert!(found.contains(&"numbering-order"), "{found:?}");
+    }
+
+    #[test]
+    fn large_and_leading_zero_labels_are_their_own() {
+        // Marker values past the table (a few times the notes) and labels that are not plain
+        // numbers ("01") are looked up by their text; each still has its own note or none.
+        let text = "A.[^1] B.[^4000000000] C.[^01] D.[^2] E.[^3000000] F.[^2]\n\n\
+                    [^1]: “T”, 2020, <https://a.example/1>\n\n\
+                    [^01]: “U”, 2020, <https://a.example/2>\n\n\
+                    [^3000000]: “V”, 2020, <https://a.example/3>\n\n\
+                    [^01]: “W”, 2020, <https://a.example/4>\n";
+        let doc = crate::document::parse(Path::new("x.md"), text.as_bytes(), None).expect("parses");
+        let refs = crate::reference::references(&doc);
+        let found: Vec<_> = lint(&doc, &refs).iter().map(|f| (f.rule.id(), f.message.clone())).collect();
+        let orphans: Vec<_> = found.iter().filter(|(r, _)| *r == "orphan-marker").map(|(_, m)| m.as_str()).collect();
+        assert_eq!(orphans.len(), 3, "{found:?}");
+        assert!(orphans.iter().any(|m| m.starts_with("marker 4000000000 ")), "{found:?}");
+        assert_eq!(orphans.iter().filter(|m| m.starts_with("marker 2 ")).count(), 2, "{found:?}");
+        let duplicates: Vec<_> = found.iter().filter(|(r, _)| *r == "duplicate-label").collect();
+        assert_eq!(duplicates.len(), 1, "{found:?}");
+        assert!(duplicates[0].1.starts_with("note 01 is defined again (first at line 5)"), "{found:?}");
+        assert!(!found.iter().any(|(r, _)| *r == "unreferenced-note"), "{found:?}");
+    }
+
+    #[test]
+    fn markers_first_seen_out_of_order_past_the_table() {
+        // Numbered notes 1 and 5 000 000: the second's markers are counted past the table.
+        let text = "A.[^5000000] B.[^1] C.[^5000000] D.[^1]\n\n[^1]: “T”, 2020, <https://a.example/1>\n\n\
+                    [^5000000]: “U”, 2020, <https://a.example/2>\n";
+        let doc = crate::document::parse(Path::new("x.md"), text.as_bytes(), None).expect("parses");
+        let refs = crate::reference::references(&doc);
+        let order: Vec<_> =
+            lint(&doc, &refs).into_iter().filter(|f| f.rule == Rule::NumberingOrder).map(|f| f.message).collect();
+        assert_eq!(order, ["marker 1 first appears after marker 5000000: markers are out of order"]);
     }
 }
