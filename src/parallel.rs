@@ -31,7 +31,7 @@ pub(crate) fn map<T: Send, R: Send>(items: Vec<T>, min_per_thread: usize, f: imp
 }
 
 /// The cores this process may use, asked once.
-fn cores() -> usize {
+pub(crate) fn cores() -> usize {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
 }

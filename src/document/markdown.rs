@@ -12,56 +12,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use super::{Link, Parsed, RawMarker, RawNote};
 
 pub(crate) fn parse(text: &str) -> Parsed {
-    let mut notes = Vec::new();
-    let mut code: Vec<Range<usize>> = Vec::new();
-    let mut defs: Vec<Range<usize>> = Vec::new();
-
-    let mut current: Option<(String, Range<usize>, Vec<Link>)> = None;
-    let mut link: Option<(String, String)> = None;
-    let options = Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
-        match event {
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                // Definitions do not nest in a document; where the parser nests them (a line of
-                // `[^1]:[^1]:…`), the outer one ends where the inner begins, which also keeps
-                // the work linear.
-                if let Some((label, outer, links)) = current.take() {
-                    let cut = outer.start..range.start;
-                    defs.push(cut.clone());
-                    notes.push(note(text, label, cut, links));
-                }
-                current = Some((label.into_string(), range, Vec::new()));
-            }
-            Event::End(TagEnd::FootnoteDefinition) => {
-                if let Some((label, range, links)) = current.take() {
-                    defs.push(range.clone());
-                    notes.push(note(text, label, range, links));
-                }
-            }
-            Event::Start(Tag::Link { dest_url, .. }) if current.is_some() => {
-                link = Some((dest_url.to_string(), String::new()));
-            }
-            Event::End(TagEnd::Link) => {
-                if let (Some((href, label)), Some((_, _, links))) = (link.take(), current.as_mut()) {
-                    links.push(Link { href, text: label.split_whitespace().collect::<Vec<_>>().join(" ") });
-                }
-            }
-            Event::Text(t) => {
-                if let Some((_, label)) = link.as_mut() {
-                    label.push_str(&t);
-                }
-            }
-            Event::Code(t) => {
-                if let Some((_, label)) = link.as_mut() {
-                    label.push_str(&t);
-                }
-                code.push(range);
-            }
-            Event::Start(Tag::CodeBlock(_)) => code.push(range),
-            Event::Html(_) | Event::InlineHtml(_) => code.push(range),
-            _ => {}
-        }
-    }
+    let Found { notes, code, defs } = find(text, MIN_BYTES_PER_SECTION);
     let mut markers = find_markers(text, &code, &defs);
     // Labels match case-insensitively, as in CommonMark's link labels (`[^Dawn]` → `[^dawn]:`):
     // a marker takes its definition's spelling so the two link.
@@ -81,6 +32,162 @@ pub(crate) fn parse(text: &str) -> Parsed {
     }
     let body = complement(text.len(), &defs);
     Parsed { notes, markers, body, cut: None }
+}
+
+/// A document at least twice this long is parsed in sections, one per core (see [`cuts`]).
+const MIN_BYTES_PER_SECTION: usize = 1 << 20;
+
+/// What the parser finds: the notes, the code and raw HTML to stay out of, and the definitions'
+/// ranges, in document order.
+#[derive(Debug, Default, PartialEq)]
+struct Found {
+    notes: Vec<RawNote>,
+    code: Vec<Range<usize>>,
+    defs: Vec<Range<usize>>,
+}
+
+/// What the whole of `text` parsed at once gives. A long document is parsed in sections, on
+/// every core, when what each section gives can be shown to be what the whole gives (see
+/// [`cuts`] and [`find_in`]); otherwise, or if a section cannot show it, it is parsed whole.
+fn find(text: &str, min_bytes_per_section: usize) -> Found {
+    let wanted = (text.len() / min_bytes_per_section.max(1)).min(crate::parallel::cores());
+    find_in_sections(text, wanted).0
+}
+
+/// [`find`] in `sections` sections at most, and whether it was found in sections.
+fn find_in_sections(text: &str, sections: usize) -> (Found, bool) {
+    let cuts = if sections >= 2 { cuts(text, sections) } else { Vec::new() };
+    if cuts.is_empty() {
+        return (find_in(text, 0..text.len(), None).0, false);
+    }
+    let bounds: Vec<usize> = std::iter::once(0).chain(cuts).chain(std::iter::once(text.len())).collect();
+    let sections: Vec<(Range<usize>, bool)> =
+        bounds.windows(2).enumerate().map(|(i, w)| (w[0]..w[1], i + 2 < bounds.len())).collect();
+    let parts = crate::parallel::map(sections, 1, |(section, cut_after)| find_in(text, section, Some(cut_after)));
+    if parts.iter().any(|(_, sure)| !sure) {
+        return (find_in(text, 0..text.len(), None).0, false);
+    }
+    let mut found = Found::default();
+    for (part, _) in parts {
+        found.notes.extend(part.notes);
+        found.code.extend(part.code);
+        found.defs.extend(part.defs);
+    }
+    (found, true)
+}
+
+/// Where to cut `text` into about `sections` sections of equal length: at the start of a line
+/// that follows a blank line and begins with an ASCII letter or `[`. Nothing the Markdown before
+/// such a line opened goes on into it except a fenced code block or a raw HTML block (a
+/// paragraph, a list, a quote, a table or a note ends at the blank line, and the line is no
+/// list item), and [`find_in`] checks for those; the line cut before may be none of the parts
+/// of a document that reach across it otherwise.
+fn cuts(text: &str, sections: usize) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    for i in 1..sections {
+        let target = text.len() / sections * i;
+        let from = out.last().map_or(target, |&last: &usize| last.max(target));
+        let Some(at) = cut_after(bytes, from) else { break };
+        out.push(at);
+    }
+    out
+}
+
+/// The first cut at or after `from` (see [`cuts`]).
+fn cut_after(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut pos = from;
+    loop {
+        // `blank` starts a line (after a line end); the next line starts at `next`.
+        let blank = pos + memchr::memchr(b'\n', bytes.get(pos..)?)? + 1;
+        let end = blank + memchr::memchr(b'\n', bytes.get(blank..)?)?;
+        let next = end + 1;
+        let is_blank = bytes[blank..end].iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
+        if is_blank && bytes.get(next).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'[') {
+            return Some(next);
+        }
+        pos = blank;
+    }
+}
+
+/// What parsing the `section` of `text` finds, in ranges of the whole text, and whether it is
+/// sure to be what parsing the whole text finds there: always when `cut` is `None` (the
+/// whole text, parsed at once); for a section of a cut text (`Some(cut_after)`, whether the
+/// text is cut after it), when it defines no
+/// link reference (those reach the whole document), when none of its links holds `[^` (a
+/// note defined in another section closes the brackets opened before its marker, which a
+/// section alone cannot know), and, when the text is cut after it, when no code block or raw
+/// HTML block reaches the blank line before the cut (it could go on past it).
+fn find_in(text: &str, section: Range<usize>, cut: Option<bool>) -> (Found, bool) {
+    let offset = section.start;
+    let source = &text[section.clone()];
+    let (checked, cut_after) = (cut.is_some(), cut == Some(true));
+    // The blank line before the cut starts after the line end before it.
+    let blank_start =
+        if cut_after { source.trim_end_matches([' ', '\t', '\r', '\n']).len() + offset } else { usize::MAX };
+    let options = Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let events = Parser::new_ext(source, options).into_offset_iter();
+    if checked && events.reference_definitions().iter().next().is_some() {
+        return (Found::default(), false);
+    }
+    let mut found = Found::default();
+    let mut current: Option<(String, Range<usize>, Vec<Link>)> = None;
+    let mut link: Option<(String, String)> = None;
+    for (event, range) in events {
+        let range = range.start + offset..range.end + offset;
+        if checked {
+            let unsure = match &event {
+                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => text[range.clone()].contains("[^"),
+                Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) => range.end >= blank_start,
+                _ => false,
+            };
+            if unsure {
+                return (found, false);
+            }
+        }
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                // Definitions do not nest in a document; where the parser nests them (a line of
+                // `[^1]:[^1]:…`), the outer one ends where the inner begins, which also keeps
+                // the work linear.
+                if let Some((label, outer, links)) = current.take() {
+                    let cut = outer.start..range.start;
+                    found.defs.push(cut.clone());
+                    found.notes.push(note(text, label, cut, links));
+                }
+                current = Some((label.into_string(), range, Vec::new()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((label, range, links)) = current.take() {
+                    found.defs.push(range.clone());
+                    found.notes.push(note(text, label, range, links));
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if current.is_some() => {
+                link = Some((dest_url.to_string(), String::new()));
+            }
+            Event::End(TagEnd::Link) => {
+                if let (Some((href, label)), Some((_, _, links))) = (link.take(), current.as_mut()) {
+                    links.push(Link { href, text: label.split_whitespace().collect::<Vec<_>>().join(" ") });
+                }
+            }
+            Event::Text(t) => {
+                if let Some((_, label)) = link.as_mut() {
+                    label.push_str(&t);
+                }
+            }
+            Event::Code(t) => {
+                if let Some((_, label)) = link.as_mut() {
+                    label.push_str(&t);
+                }
+                found.code.push(range);
+            }
+            Event::Start(Tag::CodeBlock(_)) => found.code.push(range),
+            Event::Html(_) | Event::InlineHtml(_) => found.code.push(range),
+            _ => {}
+        }
+    }
+    (found, true)
 }
 
 /// Whether a label is its own lower case (ASCII, no capital): most labels (numbers) are.
@@ -265,5 +372,136 @@ mod tests {
         let markers: Vec<_> = p.markers.iter().map(|m| m.label.as_str()).collect();
         assert_eq!(markers, ["9"]);
         assert!(p.notes.is_empty());
+    }
+
+    /// Markdown blocks that end at the blank line after them: notes over several paragraphs,
+    /// lists, quotes, tables, closed fences, code spans and raw HTML around markers.
+    const BLOCKS: &[&str] = &[
+        "Trade resumed.[^1] Talks[^2] went on, *said* `code [^9]` <span>[^3]</span>.",
+        "[^1]: A. Author, \"Title,\" *Paper*, 2020, [the page](https://a.example/1).",
+        "[^2]: First paragraph, 2021.\n\n    Second paragraph <https://a.example/2>.",
+        "[^3]: [^4]: nested heads on one line",
+        "```\n[^5]: not a note\n```",
+        "<!-- citecheck-ignore: paywalled -->\n[^8]: Ignored note <https://a.example/8>.",
+        "<div>\n[^2] in a div\n</div>",
+        "- item[^1]\n\n  continued[^2]\n- [^9]: a note in a list",
+        "> quoted[^3]\n> [^10]: a note in a quote\n>\n> more",
+        "| a | b |\n|---|---|\n| [^1] | c |",
+        "    indented code [^4]",
+        "# Heading [^2]",
+        "Plain prose with no marker at all, long enough to be a paragraph of its own.",
+        "[^12]: Last note, *Site*, March 3, 2024, https://a.example/12.\n",
+        "1. numbered[^1]\n\n2. item",
+        "Emphasis *across [^1]* and **bold [^2]**.",
+        "[^13]:\n    Indented body, 2020.",
+        "  [^14]: indented two spaces, 2020.",
+        "\\[^15] escaped and [^\u{00e9}t\u{00e9}] labelled.",
+    ];
+
+    /// Blocks that go on past blank lines: a cut after one of them is not taken.
+    const OPEN_BLOCKS: &[&str] = &[
+        "```\n[^5]: not a note\n\ninside the fence",
+        "~~~ text\n\nlong fence\n\n[^6]: still code\n~~~",
+        "<!--\n\n[^7]: inside a comment\n\n-->",
+        "<pre>\n\nkept [^1]\n\n</pre>",
+        "<script>\n\nvar x = '[^1]';\n\n</script>",
+    ];
+
+    /// Blocks that reach the whole document: a section alone cannot parse them as the whole
+    /// does, and the document is parsed whole.
+    const GLOBAL_BLOCKS: &[&str] = &[
+        "[ref]: https://r.example/x",
+        "See [the report][ref] and [^1].",
+        "[see [^1] here](https://l.example/1) and ![^2](https://i.example/2.png)",
+        "[^11](https://x.example/11)",
+        "[^16]: See [the report][ref], 2020.",
+        "[^17]: See [this [^1] page](https://l.example/17), 2020.",
+    ];
+
+    /// A small deterministic generator (xorshift), so that a failure names its seed.
+    fn document(seed: u64) -> String {
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut next = move |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let blocks = 4 + next(40);
+        // A document has now and then a block that goes on, or one that reaches the whole
+        // document, or both, or neither.
+        let (open, global) = (next(2) == 0, next(2) == 0);
+        let mut out = String::new();
+        for _ in 0..blocks {
+            if open && next(16) == 0 {
+                out.push_str(OPEN_BLOCKS[next(OPEN_BLOCKS.len())]);
+            } else if global && next(16) == 0 {
+                out.push_str(GLOBAL_BLOCKS[next(GLOBAL_BLOCKS.len())]);
+            } else {
+                out.push_str(BLOCKS[next(BLOCKS.len())]);
+            }
+            out.push_str(["\n\n", "\n", "\n\n\n", "\n \n"][next(4)]);
+        }
+        if next(5) == 0 { out.replace('\n', "\r\n") } else { out }
+    }
+
+    #[test]
+    fn sections_find_what_the_whole_finds() {
+        let mut sectioned = 0;
+        for seed in 0..600u64 {
+            let text = document(seed);
+            let whole = find_in(&text, 0..text.len(), None).0;
+            for sections in [2, 3, 5] {
+                let (found, in_sections) = find_in_sections(&text, sections);
+                assert_eq!(found, whole, "seed {seed}, {sections} sections:\n{text}");
+                sectioned += usize::from(in_sections);
+            }
+        }
+        // Many documents are cut somewhere safe; the rest are parsed whole.
+        assert!(sectioned > 450, "only {sectioned} of 1800 parses were in sections");
+    }
+
+    #[test]
+    fn a_long_document_is_parsed_in_sections_with_the_same_result() {
+        let mut text = String::new();
+        for i in 1..=3000 {
+            text.push_str(&format!("Claim number {i} stands here.[^{i}]\n\n"));
+        }
+        for i in 1..=3000 {
+            text.push_str(&format!("[^{i}]: A. Author, \"Title {i},\" *Paper*, 2020, https://a.example/{i}.\n\n"));
+        }
+        let whole = find_in(&text, 0..text.len(), None).0;
+        let (found, in_sections) = find_in_sections(&text, 4);
+        assert!(in_sections);
+        assert_eq!(found, whole);
+        assert_eq!(find(&text, 1024), whole);
+    }
+
+    #[test]
+    fn what_a_section_cannot_know_sends_the_document_whole() {
+        // A link reference defined in one section and used in a note of another; a note
+        // defined in the second section, whose marker in a note of the first closes the
+        // brackets opened before it; a fence or a comment opened before the cut that goes on
+        // after it. Each, parsed in sections without the checks, differs from the whole.
+        let filler = "Filler prose that makes the sections long enough to be cut.\n\n".repeat(40);
+        let cases = [
+            format!("{filler}[^1]: See [the report][ref].\n\n{filler}[ref]: https://r.example/x\n"),
+            format!("{filler}[^1]: See [this [^2] page](https://l.example/1).\n\n{filler}[^2]: Other.\n"),
+            format!("{filler}```\n\n{filler}[^3]: Not a note.\n\n```\n"),
+            format!("{filler}<!--\n\n{filler}[^4]: Not a note.\n\n-->\n"),
+        ];
+        for text in &cases {
+            let whole = find_in(text, 0..text.len(), None).0;
+            let (found, in_sections) = find_in_sections(text, 2);
+            assert!(!in_sections, "{text}");
+            assert_eq!(found, whole);
+            let cut = cuts(text, 2)[0];
+            let mut unchecked = find_in(text, 0..cut, None).0;
+            let rest = find_in(text, cut..text.len(), None).0;
+            unchecked.notes.extend(rest.notes);
+            unchecked.code.extend(rest.code);
+            unchecked.defs.extend(rest.defs);
+            assert_ne!(unchecked, whole, "{text}");
+        }
     }
 }

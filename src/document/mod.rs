@@ -167,7 +167,7 @@ pub(crate) struct Parsed {
     pub(crate) cut: Option<(usize, String)>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub(crate) struct RawNote {
     pub(crate) label: String,
     /// Byte range of the label (or the note's start).
