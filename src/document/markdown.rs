@@ -76,17 +76,18 @@ fn find_in_sections(text: &str, sections: usize) -> (Found, bool) {
     (found, true)
 }
 
-/// Where to cut `text` into about `sections` sections of equal length: at the start of a line
+/// Where to cut `text` into about `sections` sections of equal work: at the start of a line
 /// that follows a blank line and begins with an ASCII letter or `[`. Nothing the Markdown before
-/// such a line opened goes on into it except a fenced code block or a raw HTML block (a
-/// paragraph, a list, a quote, a table or a note ends at the blank line, and the line is no
-/// list item), and [`find_in`] checks for those; the line cut before may be none of the parts
-/// of a document that reach across it otherwise.
+/// such a line opened goes on into it but a fenced code block or a raw HTML block (a paragraph,
+/// a list, a quote, a table or a note ends at the blank line, and the line is no list item);
+/// [`find_in`] checks for those, and for what reaches across any cut (link reference
+/// definitions, notes defined in another section).
 fn cuts(text: &str, sections: usize) -> Vec<usize> {
     let bytes = text.as_bytes();
+    let work = Work::of(bytes);
     let mut out = Vec::new();
     for i in 1..sections {
-        let target = text.len() / sections * i;
+        let target = work.position(work.total() / sections as u64 * i as u64);
         let from = out.last().map_or(target, |&last: &usize| last.max(target));
         let Some(at) = cut_after(bytes, from) else { break };
         out.push(at);
@@ -94,20 +95,86 @@ fn cuts(text: &str, sections: usize) -> Vec<usize> {
     out
 }
 
+/// Bytes of a text read per sample when estimating where its notes are.
+const WORK_BLOCK: usize = 64 * 1024;
+const WORK_SAMPLE: usize = 2 * 1024;
+
+/// How much more a byte of note definitions costs than a byte of prose: pulldown-cmark's
+/// definitions and the notes read from them (measured on a 40 MB brief: about three times).
+const DEFINITION_WEIGHT: u64 = 3;
+
+/// An estimate of the work of parsing a text, block by block: each block's bytes, those on
+/// lines that start a note (`[^`) weighing [`DEFINITION_WEIGHT`] times, as its first
+/// [`WORK_SAMPLE`] bytes show. A sample is enough to balance the sections; reading every byte
+/// would cost a part of what cutting saves.
+struct Work {
+    /// The work up to the end of each block.
+    cumulative: Vec<u64>,
+    len: usize,
+}
+
+impl Work {
+    fn of(bytes: &[u8]) -> Work {
+        let mut total = 0u64;
+        let cumulative = bytes
+            .chunks(WORK_BLOCK)
+            .map(|block| {
+                let sample = &block[..block.len().min(WORK_SAMPLE)];
+                let notes: usize =
+                    sample.split(|&b| b == b'\n').filter(|line| line.starts_with(b"[^")).map(|l| l.len() + 1).sum();
+                let share = notes.min(sample.len()) as u64 * block.len() as u64 / sample.len().max(1) as u64;
+                total += block.len() as u64 + (DEFINITION_WEIGHT - 1) * share;
+                total
+            })
+            .collect();
+        Work { cumulative, len: bytes.len() }
+    }
+
+    fn total(&self) -> u64 {
+        self.cumulative.last().copied().unwrap_or(0)
+    }
+
+    /// About the byte where the work done reaches `work`, the work being spread evenly over
+    /// each block.
+    fn position(&self, work: u64) -> usize {
+        let block = self.cumulative.partition_point(|&w| w < work);
+        let Some(&end) = self.cumulative.get(block) else { return self.len };
+        let before = if block == 0 { 0 } else { self.cumulative[block - 1] };
+        let start = block * WORK_BLOCK;
+        let len = (self.len - start).min(WORK_BLOCK) as u64;
+        let within = (work - before) * len / (end - before).max(1);
+        start + within as usize
+    }
+}
+
 /// The first cut at or after `from` (see [`cuts`]).
 fn cut_after(bytes: &[u8], from: usize) -> Option<usize> {
     let mut pos = from;
     loop {
-        // `blank` starts a line (after a line end); the next line starts at `next`.
-        let blank = pos + memchr::memchr(b'\n', bytes.get(pos..)?)? + 1;
-        let end = blank + memchr::memchr(b'\n', bytes.get(blank..)?)?;
+        // The line from `line` to `end` is followed by the one starting at `next`.
+        let line = pos + memchr::memchr(b'\n', bytes.get(pos..)?)? + 1;
+        let end = line + memchr::memchr(b'\n', bytes.get(line..)?)?;
         let next = end + 1;
-        let is_blank = bytes[blank..end].iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
-        if is_blank && bytes.get(next).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'[') {
+        let after = bytes.get(next..)?;
+        if is_blank(&bytes[line..end]) && after.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'[') {
             return Some(next);
         }
-        pos = blank;
+        // Notes one a line, one after the other (as most long briefs end): a note's head ends
+        // the note before it.
+        if bytes[line..end].starts_with(b"[^") && after.starts_with(b"[^") {
+            return Some(next);
+        }
+        pos = line;
     }
+}
+
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
+}
+
+/// Where the last line of `text[..end]` starts (`end` follows a line end, `\n`).
+fn last_line_start(text: &str, end: usize) -> usize {
+    memchr::memrchr(b'\n', &text.as_bytes()[..end.saturating_sub(1)]).map_or(0, |i| i + 1)
 }
 
 /// What parsing the `section` of `text` finds, in ranges of the whole text, and whether it is
@@ -117,11 +184,25 @@ fn cut_after(bytes: &[u8], from: usize) -> Option<usize> {
 /// link reference (those reach the whole document), when none of its links holds `[^` (a
 /// note defined in another section closes the brackets opened before its marker, which a
 /// section alone cannot know), and, when the text is cut after it, when no code block or raw
-/// HTML block reaches the blank line before the cut (it could go on past it).
+/// HTML block reaches the end of the section (it could go on past the cut). Where the cut
+/// follows no blank line, the section before it must end with a note that starts on its last
+/// line, and the one after must start with a note.
 fn find_in(text: &str, section: Range<usize>, cut: Option<bool>) -> (Found, bool) {
     let offset = section.start;
     let source = &text[section.clone()];
     let (checked, cut_after) = (cut.is_some(), cut == Some(true));
+    // A section cut between two notes' heads: where the last note must start, and whether the
+    // section must start with one.
+    let end_note = if cut_after {
+        let last = last_line_start(text, section.end);
+        (!is_blank(&text.as_bytes()[last..section.end - 1])).then_some(last)
+    } else {
+        None
+    };
+    let starts_with_note =
+        checked && offset > 0 && !is_blank(&text.as_bytes()[last_line_start(text, offset)..offset - 1]);
+    let mut last_note_start = None;
+    let mut first_event = true;
     // The blank line before the cut starts after the line end before it.
     let blank_start =
         if cut_after { source.trim_end_matches([' ', '\t', '\r', '\n']).len() + offset } else { usize::MAX };
@@ -140,10 +221,16 @@ fn find_in(text: &str, section: Range<usize>, cut: Option<bool>) -> (Found, bool
                 Event::Start(Tag::Link { .. } | Tag::Image { .. }) => text[range.clone()].contains("[^"),
                 Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) => range.end >= blank_start,
                 _ => false,
-            };
+            } || (first_event
+                && starts_with_note
+                && !(matches!(event, Event::Start(Tag::FootnoteDefinition(_))) && range.start == offset));
             if unsure {
                 return (found, false);
             }
+            if let Event::Start(Tag::FootnoteDefinition(_)) = &event {
+                last_note_start = Some(range.start);
+            }
+            first_event = false;
         }
         match event {
             Event::Start(Tag::FootnoteDefinition(label)) => {
@@ -187,7 +274,8 @@ fn find_in(text: &str, section: Range<usize>, cut: Option<bool>) -> (Found, bool
             _ => {}
         }
     }
-    (found, true)
+    let sure = end_note.is_none_or(|start| last_note_start == Some(start));
+    (found, sure)
 }
 
 /// Whether a label is its own lower case (ASCII, no capital): most labels (numbers) are.
@@ -396,6 +484,14 @@ mod tests {
         "[^13]:\n    Indented body, 2020.",
         "  [^14]: indented two spaces, 2020.",
         "\\[^15] escaped and [^\u{00e9}t\u{00e9}] labelled.",
+        "[^20]: One, 2020.\n[^21]: Two, 2021.\n[^22] not a head\n[^23]: Three.",
+        "[^24]: A note\nwith a lazy line\n[^25]: and the next",
+        "[^26]: A note\n    indented on\n[^27]: the next\n[^28]:",
+        "Prose line\n[^29]: after prose, no blank line",
+        "> [^30]: quoted\n[^31]: after a quote",
+        "- [^32]: in a list\n[^33]: after a list",
+        "| a | b |\n|---|---|\n[^34]: after a table",
+        "<div>\n[^35]: in a div\n[^36]: still in it\n</div>",
     ];
 
     /// Blocks that go on past blank lines: a cut after one of them is not taken.
@@ -503,5 +599,21 @@ mod tests {
             unchecked.defs.extend(rest.defs);
             assert_ne!(unchecked, whole, "{text}");
         }
+    }
+
+    #[test]
+    fn sections_are_cut_for_equal_work_not_equal_bytes() {
+        // A megabyte of prose, then a megabyte of notes, which weigh three times as much: half
+        // the work is done a third of the way into the notes.
+        let prose = "Prose that cites nothing, line after line of it.\n".repeat(1 << 20 >> 6);
+        let notes = "[^1]: A note of about sixty-four bytes, 2020, https://a.b/.\n".repeat(1 << 20 >> 6);
+        let text = format!("{prose}{notes}");
+        let work = Work::of(text.as_bytes());
+        let half = work.position(work.total() / 2);
+        let expected = prose.len() + notes.len() / 3;
+        assert!(half.abs_diff(expected) < WORK_BLOCK, "{half} against {expected}");
+        assert_eq!(work.position(0), 0);
+        assert_eq!(work.position(work.total()), text.len());
+        assert_eq!(Work::of(b"").position(0), 0);
     }
 }
