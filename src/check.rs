@@ -1161,7 +1161,7 @@ fn without_fragment(cited: &str) -> String {
 
 /// Adds the archived copy to the finding that gave the verdict, for the formats that show only
 /// findings (SARIF, JUnit, GitHub): "…; Wayback Machine: archived 2025-03-20 (…), title
-/// matches: http://web.archive.org/web/…".
+/// matches: `http://web.archive.org/web/…`".
 fn note_archived(check: &mut Check, copy: &archived::ArchivedCopy) {
     // A lookup not made (replay, the run's end) says nothing about the citation: no noise.
     if copy.outcome == archived::ArchiveOutcome::NotLookedUp {

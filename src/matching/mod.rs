@@ -1,13 +1,13 @@
 //! Matching: is the page at a cited URL still the page that was cited?
 //!
 //! Titles are compared with [`compare_titles`], publications with [`same_publication`], authors
-//! with [`author_named`]; all work on text reduced by [`normalize`].
+//! with [`author_named`]; all work on text reduced by [`normalize()`].
 //!
 //! # Title grades (a public contract)
 //!
 //! The cited title is compared with every title the page gives itself
 //! ([`crate::page::TitleCandidate`]); the best comparison decides (highest grade, then highest
-//! score, then the earlier candidate). Both titles are first reduced by [`normalize`] (case,
+//! score, then the earlier candidate). Both titles are first reduced by [`normalize()`] (case,
 //! diacritics, quotes and apostrophes, dashes, punctuation, surviving HTML entities, Markdown
 //! emphasis, `&` read as "and") and split into words; scripts written without spaces (Chinese,
 //! Japanese, Thai…) are compared character by character.

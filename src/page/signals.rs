@@ -340,7 +340,7 @@ pub(crate) struct Evidence<'a> {
     pub password_inputs: usize,
     /// The page declares itself an article (JSON-LD work, `citation_title`, `og:type`).
     pub is_article: bool,
-    /// Read by [`compute`] to split the site name off the title (`extract` passes the title
+    /// Read by `compute` (in tests) to split the site name off the title (`extract` passes the title
     /// it has already split to [`compute_with_main`]).
     #[cfg_attr(not(test), allow(dead_code))]
     pub sites: &'a [&'a str],
@@ -355,7 +355,7 @@ pub(crate) fn compute(e: &Evidence<'_>) -> PageSignals {
     compute_with_main(e, main.as_deref())
 }
 
-/// [`compute`], given the title with its site name split off (`split_site` of the title, which
+/// `compute`, given the title with its site name split off (`split_site` of the title, which
 /// the caller has already worked out for the title candidates).
 pub(crate) fn compute_with_main(e: &Evidence<'_>, title_main: Option<&str>) -> PageSignals {
     let mut heads: Vec<&str> = Vec::new();

@@ -776,7 +776,7 @@ fn sentence_end(t: &str, from: usize, italics: &[Range<usize>]) -> usize {
 }
 
 /// Trims what surrounds a title: white space, the comma or period inside IEEE/MLA closing
-/// quotes, a trailing bracketed description ("[Video]").
+/// quotes, a trailing bracketed description ("\[Video\]").
 fn clean_title(raw: &str) -> Option<String> {
     let s = markup::collapse_marks(raw);
     let mut s = s.trim();
@@ -896,7 +896,7 @@ static EDITION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The publication: the italic part right after the title, else the first plain part after it
-/// that is not a date, a locator or a URL; nothing once "Accessed"/"Available at"/"[Online]"
+/// that is not a date, a locator or a URL; nothing once "Accessed"/"Available at"/"\[Online\]"
 /// is reached. Also returns a "by …" part (an author written after the title).
 fn container(prep: &Prepared, ti: &Titled, found_dates: &[Dated]) -> (Option<String>, Option<String>) {
     if ti.container.is_some() {

@@ -67,7 +67,7 @@ const MIN_NOTES_PER_THREAD: usize = 512;
 /// Reads the fields of every note of a document, and resolves repeats ("Ibid.").
 ///
 /// Notes are read independently of each other, so a long document's are shared between the
-/// cores ([`crate::parallel::map`]); repeats are resolved afterwards, in document order.
+/// cores (`parallel::map`); repeats are resolved afterwards, in document order.
 pub fn references(doc: &Document) -> Vec<Reference> {
     references_sharing(doc, MIN_NOTES_PER_THREAD)
 }

@@ -63,7 +63,7 @@ static VANCOUVER_PUBLISHER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:[A-Z][\w.'-]*\s?){1,3}(?:,\s*[A-Z]{2})?:\s+(?P<publisher>[^;:]{1,120});").expect("static regex")
 });
 
-/// Vancouver: "Authors. Title [Internet]. Journal or Place: Publisher. Date …". The authors are
+/// Vancouver: "Authors. Title \[Internet\]. Journal or Place: Publisher. Date …". The authors are
 /// personal names in Vancouver form, or a single organisation when the note carries a cue only
 /// Vancouver uses; the title is the next sentence and the publication the one after it.
 pub(super) fn vancouver(prep: &Prepared) -> Option<Titled> {

@@ -22,7 +22,7 @@ pub(crate) enum Found {
     Doi { doi: String, url: String },
     /// Meant as a URL, but not one.
     Malformed { text: String, reason: String },
-    /// A URL shortened for display with an ellipsis ("https://www.dawn.com/news/…"): fine when
+    /// A URL shortened for display with an ellipsis (`https://www.dawn.com/news/…`): fine when
     /// the link behind it is known (HTML), malformed otherwise.
     Truncated(String),
     /// A link that is not checked: `ftp:`, `mailto:`, an in-page `#fragment`, a relative path.
@@ -185,7 +185,7 @@ fn doi_of_url(url: &str) -> Option<String> {
     doi_of_parsed(&Url::parse(url).ok()?)
 }
 
-/// [`doi_of_url`] for a URL already parsed.
+/// `doi_of_url` for a URL already parsed.
 fn doi_of_parsed(parsed: &Url) -> Option<String> {
     let host = parsed.host_str()?;
     let path = parsed.path();
