@@ -1,6 +1,7 @@
 //! Data-parallel maps: the one way CPU work is shared between the cores (judging in the checker,
-//! reading the fields of a long document's notes). Results keep their input order, so the output
-//! is the same on any number of cores.
+//! a long Markdown document's sections, the fields of a long document's notes, a long
+//! document's streamed JSON). Results keep their input order, so the output is the same on any
+//! number of cores.
 
 /// `items.map(f)`, in order, on up to as many threads as the machine has cores, each taking one
 /// contiguous share of at least `min_per_thread` items (below that, starting a thread costs more

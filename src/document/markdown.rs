@@ -61,14 +61,15 @@ fn find(text: &str, min_bytes_per_section: usize) -> Found {
 fn find_in_sections(text: &str, sections: usize) -> (Found, bool) {
     let cuts = if sections >= 2 { cuts(text, sections) } else { Vec::new() };
     if cuts.is_empty() {
-        return (find_in(text, 0..text.len(), None).0, false);
+        return (find_in(text, 0..text.len(), Part::Unchecked).0, false);
     }
     let bounds: Vec<usize> = std::iter::once(0).chain(cuts).chain(std::iter::once(text.len())).collect();
     let sections: Vec<(Range<usize>, bool)> =
         bounds.windows(2).enumerate().map(|(i, w)| (w[0]..w[1], i + 2 < bounds.len())).collect();
-    let parts = crate::parallel::map(sections, 1, |(section, cut_after)| find_in(text, section, Some(cut_after)));
+    let parts =
+        crate::parallel::map(sections, 1, |(section, cut_after)| find_in(text, section, Part::Section { cut_after }));
     if parts.iter().any(|(_, sure)| !sure) {
-        return (find_in(text, 0..text.len(), None).0, false);
+        return (find_in(text, 0..text.len(), Part::Unchecked).0, false);
     }
     let mut found = Found::default();
     for (part, _) in parts {
@@ -79,11 +80,12 @@ fn find_in_sections(text: &str, sections: usize) -> (Found, bool) {
     (found, true)
 }
 
-/// Where to cut `text` into about `sections` sections of equal work: at the start of a line
-/// that follows a blank line and begins with an ASCII letter or `[`. Nothing the Markdown before
-/// such a line opened goes on into it but a fenced code block or a raw HTML block (a paragraph,
-/// a list, a quote, a table or a note ends at the blank line, and the line is no list item);
-/// [`find_in`] checks for those, and for what reaches across any cut (link reference
+/// Where to cut `text` into about `sections` sections of equal work ([`Work`]): at the start of
+/// a line that follows a blank line and begins with an ASCII letter or `[`, or of a note's head
+/// that follows another's ([`cut_after`]). Nothing the Markdown before such a line opened goes
+/// on into it but a fenced code block or a raw HTML block (a paragraph, a list, a quote, a
+/// table or a note ends at the blank line or the next note's head, and the line is no list
+/// item); [`find_in`] checks for those, and for what reaches across any cut (link reference
 /// definitions, notes defined in another section).
 fn cuts(text: &str, sections: usize) -> Vec<usize> {
     let bytes = text.as_bytes();
@@ -98,7 +100,7 @@ fn cuts(text: &str, sections: usize) -> Vec<usize> {
     out
 }
 
-/// Bytes of a text read per sample when estimating where its notes are.
+/// The blocks a text's work is estimated by, and the bytes read at the start of each.
 const WORK_BLOCK: usize = 64 * 1024;
 const WORK_SAMPLE: usize = 2 * 1024;
 
@@ -201,10 +203,18 @@ fn last_line_start(text: &str, end: usize) -> usize {
     memchr::memrchr(b'\n', &text.as_bytes()[..end.saturating_sub(1)]).map_or(0, |i| i + 1)
 }
 
+/// How a part of the text is parsed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Part {
+    /// Taken as it is: the whole text (or, in tests, a section parsed without the checks).
+    Unchecked,
+    /// A section of a cut text, `cut_after` when another section follows it.
+    Section { cut_after: bool },
+}
+
 /// What parsing the `section` of `text` finds, in ranges of the whole text, and whether it is
-/// sure to be what parsing the whole text finds there: always when `cut` is `None` (the whole
-/// text, parsed at once). A section of a cut text (`Some(cut_after)`, whether the text is cut
-/// after it) is sure when:
+/// sure to be what parsing the whole text finds there: always for [`Part::Unchecked`]. A
+/// [`Part::Section`] is sure when:
 /// - it defines no link reference (those reach the whole document);
 /// - none of its links holds `[^`, and no link, code span or raw HTML lies inside a marker's
 ///   label (a note defined in another section makes its marker close the brackets opened
@@ -213,10 +223,13 @@ fn last_line_start(text: &str, end: usize) -> usize {
 ///   go on past the cut);
 /// - where the cut follows no blank line, the section before it ends with a note that starts
 ///   on its last line, and the one after starts with a note.
-fn find_in(text: &str, section: Range<usize>, cut: Option<bool>) -> (Found, bool) {
+fn find_in(text: &str, section: Range<usize>, part: Part) -> (Found, bool) {
     let offset = section.start;
     let source = &text[section.clone()];
-    let (checked, cut_after) = (cut.is_some(), cut == Some(true));
+    let (checked, cut_after) = match part {
+        Part::Unchecked => (false, false),
+        Part::Section { cut_after } => (true, cut_after),
+    };
     // A section cut between two notes' heads: where the last note must start, and whether the
     // section must start with one.
     let end_note = if cut_after {
@@ -230,8 +243,9 @@ fn find_in(text: &str, section: Range<usize>, cut: Option<bool>) -> (Found, bool
     let mut last_note_start = None;
     let mut first_event = true;
     let mut links_scanned_to = 0;
-    // The blank line before the cut starts after the line end before it.
-    let blank_start =
+    // Where the section's last line with anything on it ends: a block reaching it may go on
+    // past the cut.
+    let content_end =
         if cut_after { source.trim_end_matches([' ', '\t', '\r', '\n']).len() + offset } else { usize::MAX };
     let options = Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let events = Parser::new_ext(source, options).into_offset_iter();
@@ -254,7 +268,7 @@ fn find_in(text: &str, section: Range<usize>, cut: Option<bool>) -> (Found, bool
                         || inside_open_label(text.as_bytes(), offset, range.start)
                 }
                 Event::Code(_) | Event::InlineHtml(_) => inside_open_label(text.as_bytes(), offset, range.start),
-                Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) => range.end >= blank_start,
+                Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) => range.end >= content_end,
                 _ => false,
             } || (first_event
                 && starts_with_note
@@ -583,7 +597,7 @@ mod tests {
         let mut sectioned = 0;
         for seed in 0..600u64 {
             let text = document(seed);
-            let whole = find_in(&text, 0..text.len(), None).0;
+            let whole = find_in(&text, 0..text.len(), Part::Unchecked).0;
             for sections in [2, 3, 5] {
                 let (found, in_sections) = find_in_sections(&text, sections);
                 assert_eq!(found, whole, "seed {seed}, {sections} sections:\n{text}");
@@ -603,7 +617,7 @@ mod tests {
         for i in 1..=3000 {
             text.push_str(&format!("[^{i}]: A. Author, \"Title {i},\" *Paper*, 2020, https://a.example/{i}.\n\n"));
         }
-        let whole = find_in(&text, 0..text.len(), None).0;
+        let whole = find_in(&text, 0..text.len(), Part::Unchecked).0;
         let (found, in_sections) = find_in_sections(&text, 4);
         assert!(in_sections);
         assert_eq!(found, whole);
@@ -624,13 +638,13 @@ mod tests {
             format!("{filler}<!--\n\n{filler}[^4]: Not a note.\n\n-->\n"),
         ];
         for text in &cases {
-            let whole = find_in(text, 0..text.len(), None).0;
+            let whole = find_in(text, 0..text.len(), Part::Unchecked).0;
             let (found, in_sections) = find_in_sections(text, 2);
             assert!(!in_sections, "{text}");
             assert_eq!(found, whole);
             let cut = cuts(text, 2)[0];
-            let mut unchecked = find_in(text, 0..cut, None).0;
-            let rest = find_in(text, cut..text.len(), None).0;
+            let mut unchecked = find_in(text, 0..cut, Part::Unchecked).0;
+            let rest = find_in(text, cut..text.len(), Part::Unchecked).0;
             unchecked.notes.extend(rest.notes);
             unchecked.code.extend(rest.code);
             unchecked.defs.extend(rest.defs);
@@ -668,7 +682,7 @@ mod tests {
             ("![^<http://a.b>] x\n\n[^<http://a.b>]: d\n", 2),
         ];
         for (text, sections) in cases {
-            let whole = find_in(text, 0..text.len(), None).0;
+            let whole = find_in(text, 0..text.len(), Part::Unchecked).0;
             assert_eq!(find_in_sections(text, sections).0, whole, "{text:?}");
         }
     }
@@ -681,6 +695,6 @@ mod tests {
         let note = format!("[^1]: {}x{}\n", "![".repeat(depth), "](u)".repeat(depth));
         let text = format!("Claim.[^1]\n\n{note}\nMore prose after the note.\n");
         let (found, _) = find_in_sections(&text, 2);
-        assert_eq!(found, find_in(&text, 0..text.len(), None).0);
+        assert_eq!(found, find_in(&text, 0..text.len(), Part::Unchecked).0);
     }
 }
